@@ -1,0 +1,30 @@
+"""Named exceptions: the library raises these, the CLI turns them into messages and exit codes."""
+
+from __future__ import annotations
+
+
+class KbError(Exception):
+    """Base class: a condition the user can act on. ``str(err)`` is the message shown to them."""
+
+    exit_code = 2
+
+
+class UnreadableFile(KbError):
+    """A file kb cannot read or decode; the import skips it and goes on."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class QueryError(KbError):
+    """A search or filter the user typed that kb cannot run."""
+
+
+class DatabaseError(KbError):
+    """The database is not a kb database, is damaged, newer than this kb, or cannot be written."""
+
+
+class ExportError(KbError):
+    """An export that cannot be written as asked."""
