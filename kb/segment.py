@@ -1,0 +1,108 @@
+"""The segmentation layer: the only module that knows SudachiPy.
+
+Text is segmented once into Sudachi's long units (mode C); each long unit carries its short units
+(mode A), derived with ``Morpheme.split`` instead of a second pass over the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+from kb.errors import KbError
+from kb.models import Token
+
+# One tokenize() call takes at most 49,149 bytes; stay well below it (a Japanese char is 3 bytes).
+MAX_CHUNK_CHARS = 8000
+_BREAKS = re.compile(r"\n|(?<=[。！？!?])")
+
+
+class SegmenterUnavailable(KbError):
+    """SudachiPy or its dictionary cannot be loaded."""
+
+
+def versions() -> dict[str, str]:
+    """The versions that decide segmentation: recorded in the store so a change can be detected."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for dist in ("sudachipy", "sudachidict-core"):
+        try:
+            out[dist] = version(dist)
+        except PackageNotFoundError:
+            out[dist] = "missing"
+    return out
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> tuple[Any, Any]:
+    try:
+        from sudachipy import Dictionary, SplitMode
+    except ImportError as err:  # pragma: no cover - depends on the installation
+        raise SegmenterUnavailable(
+            "SudachiPy is not installed; reinstall kb (pip install kb) to get sudachipy and sudachidict-core"
+        ) from err
+    try:
+        dictionary = Dictionary(dict="core")
+    except Exception as err:  # pragma: no cover - depends on the installation
+        raise SegmenterUnavailable(
+            f"cannot load the Sudachi dictionary ({err}); install it with: pip install sudachidict-core"
+        ) from err
+    return dictionary.tokenizer(mode=SplitMode.C), SplitMode.A
+
+
+def chunks(text: str, limit: int = MAX_CHUNK_CHARS) -> Iterator[tuple[int, str]]:
+    """Split text into (offset, chunk) pieces below the tokenizer's input limit, at line or
+    sentence ends where possible, so that no text is ever dropped."""
+    start = 0
+    n = len(text)
+    while n - start > limit:
+        window = text[start : start + limit]
+        cut = 0
+        for m in _BREAKS.finditer(window):
+            if m.end() > limit // 2:
+                cut = m.end()
+        if not cut:
+            space = max(window.rfind(" "), window.rfind("、"), window.rfind("\u3000"))
+            cut = space + 1 if space > limit // 2 else limit
+        # never split a surrogate-free char pair such as a base char and its variation selector
+        while cut < len(window) and window[cut] in "\ufe0e\ufe0f\u200d":
+            cut += 1
+        yield start, text[start : start + cut]
+        start += cut
+    if start < n:
+        yield start, text[start:]
+
+
+def segment(text: str) -> list[Token]:
+    """Segment text into long units, each with its short units in ``parts``. Offsets index ``text``."""
+    tokenizer, mode_a = _tokenizer()
+    out: list[Token] = []
+    for offset, piece in chunks(text):
+        for m in tokenizer.tokenize(piece):
+            surface = m.surface()
+            if surface.isspace():
+                continue
+            begin = offset + m.begin()
+            parts: list[Token] = []
+            subs = m.split(mode_a)
+            if len(subs) > 1:
+                parts = [
+                    Token(s.surface(), s.normalized_form(), tuple(s.part_of_speech()), offset + s.begin(),
+                          offset + s.end())
+                    for s in subs
+                ]
+            out.append(Token(surface, m.normalized_form(), tuple(m.part_of_speech()), begin, offset + m.end(),
+                             parts))
+    return out
+
+
+def short_units(tokens: list[Token]) -> Iterator[Token]:
+    """The short units (mode A) of a long-unit token list."""
+    for t in tokens:
+        if t.parts:
+            yield from t.parts
+        else:
+            yield t

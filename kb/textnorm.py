@@ -1,0 +1,59 @@
+"""Width and case folding for matching, with a map back to the original text's offsets.
+
+Full-width Latin and digits become ASCII, half-width katakana becomes full-width, Latin is
+case-folded. Circled and parenthesised numbers (①, ⑴) and symbols such as ㈱ are left alone, so
+list numbering never turns into figures and every folded character maps back to the original.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    o = ord(ch)
+    if 0xFF01 <= o <= 0xFF5E:  # full-width ASCII
+        return chr(o - 0xFEE0).casefold()
+    if o == 0x3000:  # ideographic space
+        return " "
+    if 0xFF61 <= o <= 0xFF9F:  # half-width katakana and marks
+        return unicodedata.normalize("NFKC", ch)
+    if ch in "\ufe0e\ufe0f\u200b\u200d":  # variation selectors and zero-width joiners
+        return ""
+    if o < 0x250:
+        return ch.casefold() if len(ch.casefold()) == 1 else ch.lower()
+    return ch
+
+
+def fold(text: str) -> str:
+    """Fold width and case for matching: ``ｍＶｏｔｉｎｇ`` → ``mvoting``, ``ＷｉＦｉ`` → ``wifi``."""
+    return "".join(_fold_char(ch) for ch in text)
+
+
+def fold_with_map(text: str) -> tuple[str, list[int]]:
+    """Fold text and return, for every folded character, the offset of its source character.
+
+    Half-width katakana followed by a half-width voicing mark fold into one character (ｶﾞ → ガ).
+    The map has one extra entry at the end, ``len(text)``, so spans map back with ``m[end]``.
+    """
+    out: list[str] = []
+    offsets: list[int] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if i + 1 < n and text[i + 1] in "\uff9e\uff9f" and 0xFF61 <= ord(ch) <= 0xFF9D:
+            folded = unicodedata.normalize("NFKC", text[i : i + 2])
+            if len(folded) == 1:
+                out.append(folded)
+                offsets.append(i)
+                i += 2
+                continue
+        for f in _fold_char(ch):
+            out.append(f)
+            offsets.append(i)
+        i += 1
+    offsets.append(n)
+    return "".join(out), offsets
