@@ -1,0 +1,114 @@
+"""The search query language: words (all must match), "quoted phrases", OR, and -excluded words.
+
+User text never reaches FTS5 raw: the parser yields terms, and each term becomes FTS5 string
+literals built from its segmented units, so FTS5 operators typed by a user (AND, NEAR, *, ^, :)
+are only ever words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from kb.errors import QueryError
+
+MAX_QUERY_CHARS = 1000
+MAX_TERMS = 32
+_SPACES = re.compile(r"[\s\u3000]+")
+
+
+@dataclass(slots=True)
+class Term:
+    """One thing to find: a word, or a phrase that was quoted."""
+
+    text: str
+    phrase: bool = False
+
+
+@dataclass(slots=True)
+class Query:
+    """A parsed query: every group must match (a group is a list of alternatives joined by OR)."""
+
+    groups: list[list[Term]] = field(default_factory=list)
+    excluded: list[Term] = field(default_factory=list)
+    raw: str = ""
+
+    def terms(self) -> list[Term]:
+        return [t for g in self.groups for t in g]
+
+
+def clean(text: str) -> str:
+    """Drop control and format characters that no post contains and no terminal shows."""
+    return "".join(
+        " " if ch in "\t\n\r" else ch
+        for ch in text
+        if ch in "\t\n\r" or unicodedata.category(ch) not in ("Cc", "Cs", "Co", "Cn")
+    )
+
+
+def parse(raw: str) -> Query:
+    """Parse a query; raise QueryError with a message the user can act on."""
+    text = clean(raw)
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"検索語が長すぎます ({len(text)} 文字; 最大 {MAX_QUERY_CHARS} 文字)")
+    text = text.replace("＂", '"').replace("“", '"').replace("”", '"')
+    tokens = _lex(text)
+    query = Query(raw=raw)
+    pending_or = False
+    for tok, quoted in tokens:
+        if not quoted and tok in ("OR", "|", "｜"):
+            if not query.groups:
+                continue  # a leading OR means nothing
+            pending_or = True
+            continue
+        if not quoted and tok.startswith(("-", "－")) and len(tok) > 1:
+            query.excluded.append(Term(tok[1:]))
+            pending_or = False
+            continue
+        term = Term(tok, phrase=quoted)
+        if pending_or and query.groups:
+            query.groups[-1].append(term)
+        else:
+            query.groups.append([term])
+        pending_or = False
+    query.groups = [g for g in query.groups if g]
+    if len(query.terms()) + len(query.excluded) > MAX_TERMS:
+        raise QueryError(f"検索語が多すぎます (最大 {MAX_TERMS} 語)")
+    if not query.groups:
+        if query.excluded:
+            raise QueryError("除外する語 (-語) だけでは検索できません。探す語も入れてください")
+        raise QueryError("検索語が空です。例: kb search 電子政府")
+    return query
+
+
+def _lex(text: str) -> list[tuple[str, bool]]:
+    """Split on spaces (ASCII or full-width); "…" is one token. An unbalanced quote is taken literally."""
+    out: list[tuple[str, bool]] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        if text[i] == '"':
+            close = text.find('"', i + 1)
+            if close == -1:  # unbalanced: the rest are plain words, the quote itself dropped
+                out.extend((w, False) for w in _SPACES.split(text[i + 1 :]) if w)
+                break
+            phrase = text[i + 1 : close].strip()
+            if phrase:
+                out.append((_SPACES.sub(" ", phrase), True))
+            i = close + 1
+            continue
+        j = i
+        while j < n and not text[j].isspace() and text[j] != '"':
+            j += 1
+        out.append((text[i:j], False))
+        i = j
+    return out
+
+
+def fts_string(token: str) -> str:
+    """An FTS5 string literal: the token in double quotes, inner quotes doubled."""
+    return '"' + token.replace('"', '""') + '"'
