@@ -1,0 +1,190 @@
+"""Export facts and search hits as xlsx, csv, tsv, Markdown, json or jsonl; the library never prints."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from kb.errors import ExportError
+from kb.export import messages
+from kb.export.atomic import check_target, write_atomic
+from kb.export.charset import Transcoder, encode_text, normalize_encoding
+from kb.export.tabular import FIELD_COLUMN, check_headers, column_label
+from kb.models import ExportRow
+
+__all__ = ["FORMATS", "ExportResult", "format_from_path", "write_export"]
+
+FORMATS: tuple[str, ...] = ("xlsx", "csv", "tsv", "md", "json", "jsonl")
+
+_ALIASES: dict[str, str] = {"markdown": "md", "excel": "xlsx", "ndjson": "jsonl"}
+
+_EXTENSIONS: dict[str, str] = {
+    ".xlsx": "xlsx",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".md": "md",
+    ".markdown": "md",
+    ".json": "json",
+    ".jsonl": "jsonl",
+}
+
+DEFAULT_ENCODING: dict[str, str] = {
+    "csv": "utf-8-sig",  # with a BOM, so Excel on Japanese Windows reads UTF-8
+    "tsv": "utf-8-sig",
+    "md": "utf-8",
+    "json": "utf-8",
+    "jsonl": "utf-8",
+}
+
+# String fields of ExportRow that come from the posts (and so may hold any character).
+_TEXT_FIELDS: tuple[str, ...] = (
+    "topic",
+    "sentence",
+    "title",
+    "date",
+    "location",
+    "surface",
+    "unit",
+    "qualifier",
+    "value",
+)
+
+
+@dataclass(slots=True)
+class ExportResult:
+    """What an export wrote: the file (None for stdout), how many rows, the format, and any warnings."""
+
+    path: str | None
+    rows: int
+    format: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def format_from_path(path: str) -> str | None:
+    """The export format an output file name implies (by extension, any case), or None."""
+    return _EXTENSIONS.get(os.path.splitext(path)[1].lower())
+
+
+def _normalize_format(fmt: str) -> str:
+    name = fmt.strip().lower().lstrip(".")
+    name = _ALIASES.get(name, name)
+    if name not in FORMATS:
+        raise ExportError(messages.unknown_format(fmt, FORMATS))
+    return name
+
+
+def _transcode(
+    rows: Sequence[ExportRow], fmt: str, encoding: str, headers: str
+) -> tuple[list[ExportRow], list[str]]:
+    """Rows whose text the encoding can hold (unholdable characters substituted), and the warnings."""
+    delimited = fmt in ("csv", "tsv")
+    transcoder = Transcoder(encoding, row_word="row" if delimited else "record")
+    fixed: list[ExportRow] = []
+    for i, row in enumerate(rows):
+        # csv/tsv count rows as a spreadsheet shows them (the header is row 1); others count records
+        number = i + 2 if delimited else i + 1
+        changes: dict[str, str] = {}
+        for name in _TEXT_FIELDS:
+            value = getattr(row, name)
+            if not isinstance(value, str):
+                continue
+            column = name if fmt in ("json", "jsonl") else column_label(FIELD_COLUMN[name], headers)
+            new = transcoder.fix(value, number, column)
+            if new != value:
+                changes[name] = new
+        fixed.append(dataclasses.replace(row, **changes) if changes else row)  # type: ignore[arg-type]
+    return fixed, transcoder.warnings()
+
+
+def _render_text(rows: Sequence[ExportRow], fmt: str, headers: str, md_sheet: bool, newline: str) -> str:
+    if fmt in ("csv", "tsv"):
+        from kb.export.delimited import render_delimited
+
+        return render_delimited(
+            rows, headers, delimiter="," if fmt == "csv" else "\t", lineterminator=newline
+        )
+    if fmt == "md":
+        from kb.export.markdown import render_sheet, render_table
+
+        return render_sheet(rows, headers) if md_sheet else render_table(rows, headers)
+    from kb.export.jsonfmt import render_json, render_jsonl
+
+    return render_json(rows) if fmt == "json" else render_jsonl(rows)
+
+
+def write_export(
+    rows: Sequence[ExportRow],
+    fmt: str,
+    out: str | None,
+    *,
+    headers: str = "ja",
+    sheet_per: str | None = None,
+    md_sheet: bool = False,
+    encoding: str | None = None,
+    force: bool = False,
+    stdout: TextIO | None = None,
+) -> ExportResult:
+    """Write `rows` as `fmt` to the file `out` (atomically), or to `stdout` when out is None or "-".
+
+    Raises ExportError for an unknown format or option, xlsx without a file, an existing file
+    without force, or a missing directory. Characters the chosen encoding cannot hold are
+    replaced (〓) and reported in ExportResult.warnings.
+    """
+    fmt = _normalize_format(fmt)
+    headers = check_headers(headers)
+    to_stdout = out is None or out == "-"
+    path = None if to_stdout else out
+    warnings: list[str] = []
+
+    if fmt == "xlsx":
+        from kb.export.xlsx import SHEET_PER
+
+        if path is None:
+            raise ExportError(messages.XLSX_NEEDS_FILE)
+        if sheet_per is not None and sheet_per not in SHEET_PER:
+            raise ExportError(messages.unknown_option("sheet_per", sheet_per, SHEET_PER))
+    elif sheet_per is not None:
+        warnings.append(f"sheet_per applies to xlsx only; ignored for {fmt}")
+    if md_sheet and fmt != "md":
+        warnings.append(f"md_sheet applies to md only; ignored for {fmt}")
+    if fmt == "xlsx" and encoding is not None:
+        warnings.append("encoding does not apply to xlsx (always UTF-8 inside); ignored")
+    if path is not None:
+        implied = format_from_path(path)
+        if implied is not None and implied != fmt:
+            warnings.append(f"{path} looks like a {implied} file but is written as {fmt}")
+        check_target(path, force)  # fail before doing the work
+
+    if fmt == "xlsx":
+        assert path is not None
+        from kb.export.xlsx import render_xlsx
+
+        data, xlsx_warnings = render_xlsx(rows, headers, sheet_per)
+        write_atomic(path, data, force=force)
+        return ExportResult(path, len(rows), fmt, warnings + xlsx_warnings)
+
+    codec = normalize_encoding(encoding if encoding is not None else DEFAULT_ENCODING[fmt])
+    fixed, char_warnings = _transcode(rows, fmt, codec, headers)
+    warnings += char_warnings
+
+    if path is not None:
+        text = _render_text(fixed, fmt, headers, md_sheet, "\r\n")
+        write_atomic(path, encode_text(text, codec), force=force)
+        return ExportResult(path, len(rows), fmt, warnings)
+
+    stream = stdout if stdout is not None else sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    if encoding is not None and buffer is not None:
+        # an explicit encoding for stdout means bytes in that encoding (e.g. `> file.csv` for Excel)
+        text = _render_text(fixed, fmt, headers, md_sheet, "\r\n")
+        stream.flush()
+        buffer.write(encode_text(text, codec))
+        buffer.flush()
+    else:
+        stream.write(_render_text(fixed, fmt, headers, md_sheet, "\n"))
+        stream.flush()
+    return ExportResult(None, len(rows), fmt, warnings)

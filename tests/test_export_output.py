@@ -1,0 +1,155 @@
+"""Tests for where an export goes: formats, stdout, atomic files, --force, and the errors."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from test_export_tabular import HEADERS_JA, sample_rows
+
+from kb.errors import ExportError
+from kb.export import FORMATS, write_export
+from kb.export import format_from_path as fmt_of
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("out.xlsx", "xlsx"),
+        ("OUT.XLSX", "xlsx"),
+        ("dir.v2/facts.csv", "csv"),
+        ("facts.tsv", "tsv"),
+        ("質問案.md", "md"),
+        ("notes.markdown", "md"),
+        ("facts.json", "json"),
+        ("facts.jsonl", "jsonl"),
+        ("facts.txt", None),
+        ("facts", None),
+        ("-", None),
+    ],
+)
+def test_format_from_path(path: str, expected: str | None) -> None:
+    assert fmt_of(path) == expected
+
+
+def test_formats() -> None:
+    assert FORMATS == ("xlsx", "csv", "tsv", "md", "json", "jsonl")
+
+
+def test_unknown_format_lists_the_supported_ones() -> None:
+    with pytest.raises(ExportError) as info:
+        write_export(sample_rows(), "pdf", None, stdout=io.StringIO())
+    message = str(info.value)
+    assert "'pdf'" in message
+    for name in FORMATS:
+        assert name in message
+    assert info.value.exit_code == 2
+
+
+def test_format_names_are_forgiving() -> None:
+    stream = io.StringIO()
+    assert write_export([], "CSV", None, stdout=stream).format == "csv"
+    assert write_export([], ".jsonl", None, stdout=stream).format == "jsonl"
+
+
+def test_bad_options() -> None:
+    with pytest.raises(ExportError, match="headers"):
+        write_export([], "csv", None, headers="fr", stdout=io.StringIO())
+    with pytest.raises(ExportError, match="shift-jisx"):
+        write_export([], "csv", None, encoding="shift-jisx", stdout=io.StringIO())
+
+
+def test_csv_to_stdout_is_text_without_bom() -> None:
+    stream = io.StringIO()
+    result = write_export(sample_rows(), "csv", None, stdout=stream)
+    assert result.path is None and result.rows == 9
+    text = stream.getvalue()
+    assert text.startswith(",".join(HEADERS_JA) + "\n")
+    assert "\r" not in text
+
+
+def test_explicit_encoding_to_stdout_writes_bytes() -> None:
+    buffer = io.BytesIO()
+    stream = io.TextIOWrapper(buffer, encoding="utf-8")
+    result = write_export(sample_rows(), "csv", "-", encoding="cp932", stdout=stream)
+    text = buffer.getvalue().decode("cp932")
+    assert text.startswith(",".join(HEADERS_JA) + "\r\n")
+    assert "〓mVoting" in text
+    assert result.warnings
+
+
+def test_inapplicable_options_warn() -> None:
+    result = write_export([], "csv", None, sheet_per="topic", md_sheet=True, stdout=io.StringIO())
+    assert result.warnings == [
+        "sheet_per applies to xlsx only; ignored for csv",
+        "md_sheet applies to md only; ignored for csv",
+    ]
+
+
+def test_extension_mismatch_warns(tmp_path: Path) -> None:
+    result = write_export([], "csv", str(tmp_path / "facts.xlsx"))
+    assert result.warnings == [f"{tmp_path / 'facts.xlsx'} looks like a xlsx file but is written as csv"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_refuses_to_overwrite_without_force(tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"facts.{fmt}"
+    out.write_bytes(b"old")
+    with pytest.raises(ExportError, match="--force") as info:
+        write_export(sample_rows(), fmt, str(out))
+    assert str(out) in str(info.value)
+    assert out.read_bytes() == b"old"
+    result = write_export(sample_rows(), fmt, str(out), force=True)
+    assert result.path == str(out)
+    assert out.read_bytes() != b"old"
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temporary file left behind
+
+
+def test_new_file_gets_ordinary_permissions(tmp_path: Path) -> None:
+    out = tmp_path / "facts.csv"
+    write_export([], "csv", str(out))
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_force_keeps_the_old_permissions(tmp_path: Path) -> None:
+    out = tmp_path / "facts.csv"
+    out.write_bytes(b"old")
+    out.chmod(0o640)
+    write_export([], "csv", str(out), force=True)
+    assert out.stat().st_mode & 0o777 == 0o640
+
+
+def test_missing_directory(tmp_path: Path) -> None:
+    out = tmp_path / "nowhere" / "facts.csv"
+    with pytest.raises(ExportError, match="nowhere"):
+        write_export(sample_rows(), "csv", str(out))
+    with pytest.raises(ExportError, match="nowhere"):
+        write_export(sample_rows(), "xlsx", str(tmp_path / "nowhere" / "facts.xlsx"))
+
+
+def test_directory_as_output(tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match="フォルダー"):
+        write_export(sample_rows(), "csv", str(tmp_path), force=True)
+
+
+def test_failed_render_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "facts.csv"
+
+    def boom(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", boom)
+    with pytest.raises(ExportError, match="No space left on device"):
+        write_export(sample_rows(), "csv", str(out))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_relative_path_in_current_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = write_export(sample_rows(), "md", "質問案.md")
+    assert result.path == "質問案.md"
+    assert (tmp_path / "質問案.md").read_text(encoding="utf-8").startswith("## ◼️mVoting\n")
