@@ -22,8 +22,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-names_app = typer.Typer(help="User dictionary of organisation and place names, applied on import and reindex.",
-                        no_args_is_help=True)
+names_app = typer.Typer(
+    help="User dictionary of organisation and place names, applied on import and reindex.",
+    no_args_is_help=True,
+)
 app.add_typer(names_app, name="names")
 
 EXIT_FOUND, EXIT_NONE, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -31,13 +33,20 @@ _state: dict[str, Any] = {"db": None}
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="Database file (default: $KB_DB, else kb.db in the user's kb folder).",
-                 show_default=False),
+    typer.Option(
+        "--db",
+        help="Database file (default: $KB_DB, else kb.db in the user's kb folder).",
+        show_default=False,
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (UTF-8) instead of a table.")]
 LimitOption = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="Show at most N results.")]
-SinceOption = Annotated[str | None, typer.Option("--since", help="Posts dated on or after this day (YYYY-MM-DD).")]
-UntilOption = Annotated[str | None, typer.Option("--until", help="Posts dated on or before this day (YYYY-MM-DD).")]
+SinceOption = Annotated[
+    str | None, typer.Option("--since", help="Posts dated on or after this day (YYYY-MM-DD).")
+]
+UntilOption = Annotated[
+    str | None, typer.Option("--until", help="Posts dated on or before this day (YYYY-MM-DD).")
+]
 TopicOption = Annotated[str | None, typer.Option("--topic", "-t", help="Only this topic (section heading).")]
 PostOption = Annotated[int | None, typer.Option("--post", help="Only this post (its ID from kb posts).")]
 
@@ -126,7 +135,7 @@ def check_date(value: str | None, option: str) -> str | None:
     if value is None:
         return None
     text = value.strip()
-    for fmt, pad in (("%Y-%m-%d", ""), ("%Y-%m", "-01"), ("%Y", "-01-01")):
+    for fmt in ("%Y-%m-%d", "%Y-%m", "%Y"):
         try:
             dt.datetime.strptime(text, fmt)
             return text
@@ -140,11 +149,19 @@ def check_date(value: str | None, option: str) -> str | None:
 
 @app.command("import")
 def import_(
-    paths: Annotated[list[str], typer.Argument(help="Files or directories to import; - reads standard input.")],
-    encoding: Annotated[str | None, typer.Option("--encoding", help="Decode every file with this encoding "
-                                                 "(e.g. cp932, euc-jp).")] = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes for segmentation "
-                                             "(default: the number of cores).")] = None,
+    paths: Annotated[
+        list[str], typer.Argument(help="Files or directories to import; - reads standard input.")
+    ],
+    encoding: Annotated[
+        str | None,
+        typer.Option("--encoding", help="Decode every file with this encoding (e.g. cp932, euc-jp)."),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Worker processes for segmentation (default: the number of cores)."
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -171,25 +188,40 @@ def import_(
         show = not quiet and not as_json and sys.stderr.isatty()
         progress_cb, stop = _progress(show)
         try:
-            report = import_paths(store, paths, encoding=encoding, jobs=jobs or (os.cpu_count() or 1),
-                                  progress=progress_cb, stdin_bytes=lambda: sys.stdin.buffer.read())
+            report = import_paths(
+                store,
+                paths,
+                encoding=encoding,
+                jobs=jobs or (os.cpu_count() or 1),
+                progress=progress_cb,
+                stdin_bytes=lambda: sys.stdin.buffer.read(),
+            )
         finally:
             stop()
     if as_json:
-        emit_json({
-            "db": report.db, "files": len(report.files), "added": report.total("added"),
-            "unchanged": report.total("unchanged"), "removed": report.total("removed"),
-            "sections": report.total("sections"), "passages": report.total("passages"),
-            "facts": report.total("facts"), "seconds": round(report.seconds, 3),
-            "skipped": [{"path": f.path, "reason": f.reason} for f in report.skipped],
-            "warnings": [{"path": f.path, "warning": w} for f in report.files for w in f.warnings],
-        })
+        emit_json(
+            {
+                "db": report.db,
+                "files": len(report.files),
+                "added": report.total("added"),
+                "unchanged": report.total("unchanged"),
+                "removed": report.total("removed"),
+                "sections": report.total("sections"),
+                "passages": report.total("passages"),
+                "facts": report.total("facts"),
+                "seconds": round(report.seconds, 3),
+                "skipped": [{"path": f.path, "reason": f.reason} for f in report.skipped],
+                "warnings": [{"path": f.path, "warning": w} for f in report.files for w in f.warnings],
+            }
+        )
     elif not quiet:
         from kb.render import console, print_import
 
         print_import(console(stderr=not is_terminal()), report)
-        typer.echo(f"{report.total('unchanged')} unchanged, {report.total('added')} added "
-                   f"(database: {report.db})", err=True)
+        typer.echo(
+            f"{report.total('unchanged')} unchanged, {report.total('added')} added (database: {report.db})",
+            err=True,
+        )
     if report.skipped:
         if quiet:
             for f in report.skipped:
@@ -234,17 +266,35 @@ def search(
     from kb.textnorm import fold
 
     text = " ".join(query)
-    filters = Filters(check_date(since, "--since"), check_date(until, "--until"),
-                      fold(topic).strip() if topic else None, post)
+    filters = Filters(
+        check_date(since, "--since"),
+        check_date(until, "--until"),
+        fold(topic).strip() if topic else None,
+        post,
+    )
     with handled():
         store = open_store(readonly=True)
         hits = run_search(store, text, filters, limit or (20 if is_terminal() or not as_json else 1000))
         if as_json:
-            emit_json([{
-                "post_id": h.post_id, "title": h.title, "date": h.date, "section": h.section, "text": h.text,
-                "highlights": [list(s) for s in h.highlights], "score": h.score, "match": h.match,
-                "source": h.source, "url": h.url, "line": h.line, "passage_id": h.passage_id,
-            } for h in hits])
+            emit_json(
+                [
+                    {
+                        "post_id": h.post_id,
+                        "title": h.title,
+                        "date": h.date,
+                        "section": h.section,
+                        "text": h.text,
+                        "highlights": [list(s) for s in h.highlights],
+                        "score": h.score,
+                        "match": h.match,
+                        "source": h.source,
+                        "url": h.url,
+                        "line": h.line,
+                        "passage_id": h.passage_id,
+                    }
+                    for h in hits
+                ]
+            )
         if not hits:
             typer.echo(f"kb: 見つかりませんでした: {describe(parse(text))}", err=True)
             raise typer.Exit(EXIT_NONE)
@@ -264,8 +314,25 @@ def posts(limit: LimitOption = None, as_json: JsonOption = False) -> None:
         store = open_store(readonly=True)
         rows = store.list_posts(limit=limit)
     if as_json:
-        emit_json([{k: r[k] for k in ("id", "title", "date", "author", "url", "source", "categories", "sections",
-                                       "photos")} for r in rows])
+        emit_json(
+            [
+                {
+                    k: r[k]
+                    for k in (
+                        "id",
+                        "title",
+                        "date",
+                        "author",
+                        "url",
+                        "source",
+                        "categories",
+                        "sections",
+                        "photos",
+                    )
+                }
+                for r in rows
+            ]
+        )
         return
     if not rows:
         typer.echo("kb: 投稿がありません。kb import で取り込んでください", err=True)
@@ -276,7 +343,9 @@ def posts(limit: LimitOption = None, as_json: JsonOption = False) -> None:
 
 
 @app.command()
-def show(post_id: Annotated[int, typer.Argument(help="Post ID (see kb posts).")], as_json: JsonOption = False) -> None:
+def show(
+    post_id: Annotated[int, typer.Argument(help="Post ID (see kb posts).")], as_json: JsonOption = False
+) -> None:
     """Print one post with its sections."""
     with handled():
         store = open_store(readonly=True)
@@ -284,8 +353,23 @@ def show(post_id: Annotated[int, typer.Argument(help="Post ID (see kb posts).")]
     if post is None:
         fail(f"投稿 #{post_id} はありません (kb posts で一覧を表示)", EXIT_NONE)
     if as_json:
-        emit_json({k: post[k] for k in ("id", "title", "date", "author", "url", "source", "categories", "sections",
-                                        "photos", "text")})
+        emit_json(
+            {
+                k: post[k]
+                for k in (
+                    "id",
+                    "title",
+                    "date",
+                    "author",
+                    "url",
+                    "source",
+                    "categories",
+                    "sections",
+                    "photos",
+                    "text",
+                )
+            }
+        )
         return
     from kb.render import console, print_post
 
@@ -293,7 +377,9 @@ def show(post_id: Annotated[int, typer.Argument(help="Post ID (see kb posts).")]
 
 
 @app.command()
-def remove(targets: Annotated[list[str], typer.Argument(help="Post IDs or source paths (files or folders).")]) -> None:
+def remove(
+    targets: Annotated[list[str], typer.Argument(help="Post IDs or source paths (files or folders).")],
+) -> None:
     """Remove posts by ID, or every post imported from a file or folder."""
     with handled():
         store = open_store()
@@ -318,9 +404,18 @@ def remove(targets: Annotated[list[str], typer.Argument(help="Post IDs or source
 # --------------------------------------------------------------------------- facts
 
 
-def _fact_filters(store: Any, topic: str | None, kind: str | None, unit: str | None, min_: float | None,
-                  max_: float | None, post: int | None, query: str | None, since: str | None,
-                  until: str | None) -> Any:
+def _fact_filters(
+    store: Any,
+    topic: str | None,
+    kind: str | None,
+    unit: str | None,
+    min_: float | None,
+    max_: float | None,
+    post: int | None,
+    query: str | None,
+    since: str | None,
+    until: str | None,
+) -> Any:
     from kb.store import FactFilters
     from kb.textnorm import fold
 
@@ -331,15 +426,26 @@ def _fact_filters(store: Any, topic: str | None, kind: str | None, unit: str | N
         from kb.search import search as run_search
 
         passage_ids = [h.passage_id for h in run_search(store, query, None, limit=100_000)]
-    return FactFilters(kind, unit, min_, max_, fold(topic).strip() if topic else None, post, passage_ids,
-                       check_date(since, "--since"), check_date(until, "--until"))
+    return FactFilters(
+        kind,
+        unit,
+        min_,
+        max_,
+        fold(topic).strip() if topic else None,
+        post,
+        passage_ids,
+        check_date(since, "--since"),
+        check_date(until, "--until"),
+    )
 
 
 KindOption = Annotated[str | None, typer.Option("--kind", "-k", help="quantity, date, org or place.")]
 UnitOption = Annotated[str | None, typer.Option("--unit", "-u", help="Only this unit, e.g. 人, 円, %.")]
 MinOption = Annotated[float | None, typer.Option("--min", help="Smallest value (normalised, e.g. 1000000).")]
 MaxOption = Annotated[float | None, typer.Option("--max", help="Largest value.")]
-QueryOption = Annotated[str | None, typer.Option("--query", "-q", help="Only facts in passages matching a search.")]
+QueryOption = Annotated[
+    str | None, typer.Option("--query", "-q", help="Only facts in passages matching a search.")
+]
 
 
 @app.command()
@@ -378,8 +484,26 @@ def facts(
 def _fact_json(r: dict[str, Any]) -> dict[str, Any]:
     from kb.render import fact_figure
 
-    keys = ("kind", "surface", "value", "value_max", "unit", "qualifier", "note", "post_id", "title", "date",
-            "section", "sentence", "start", "end", "source", "url", "line", "mentions")
+    keys = (
+        "kind",
+        "surface",
+        "value",
+        "value_max",
+        "unit",
+        "qualifier",
+        "note",
+        "post_id",
+        "title",
+        "date",
+        "section",
+        "sentence",
+        "start",
+        "end",
+        "source",
+        "url",
+        "line",
+        "mentions",
+    )
     out = {k: r[k] for k in keys}
     out["figure"] = fact_figure(r)
     return out
@@ -417,15 +541,30 @@ def export(
     query: QueryOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
-    search_: Annotated[str | None, typer.Option("--search", "-s", help="Export search hits instead of facts.")] = None,
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="xlsx, csv, tsv, md, json or jsonl "
-                                            "(default: from the -o file name, else csv).")] = None,
-    out: Annotated[str | None, typer.Option("--output", "-o", help="Output file (- for standard output).")] = None,
+    search_: Annotated[
+        str | None, typer.Option("--search", "-s", help="Export search hits instead of facts.")
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="xlsx, csv, tsv, md, json or jsonl (default: from the -o file name, else csv).",
+        ),
+    ] = None,
+    out: Annotated[
+        str | None, typer.Option("--output", "-o", help="Output file (- for standard output).")
+    ] = None,
     headers: Annotated[str, typer.Option("--headers", help="ja (日本語) or en.")] = "ja",
-    sheet_per: Annotated[str | None, typer.Option("--sheet-per", help="xlsx: one sheet per topic or kind.")] = None,
-    sheet: Annotated[bool, typer.Option("--sheet", help="md: a council-question sheet with citations.")] = False,
-    encoding: Annotated[str | None, typer.Option("--encoding", help="csv/tsv: utf-8-sig (default), utf-8 or "
-                                                 "cp932.")] = None,
+    sheet_per: Annotated[
+        str | None, typer.Option("--sheet-per", help="xlsx: one sheet per topic or kind.")
+    ] = None,
+    sheet: Annotated[
+        bool, typer.Option("--sheet", help="md: a council-question sheet with citations.")
+    ] = False,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="csv/tsv: utf-8-sig (default), utf-8 or cp932.")
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")] = False,
     limit: LimitOption = None,
 ) -> None:
@@ -447,21 +586,56 @@ def export(
             from kb.store import Filters
             from kb.textnorm import fold
 
-            filters = Filters(check_date(since, "--since"), check_date(until, "--until"),
-                              fold(topic).strip() if topic else None, post)
+            filters = Filters(
+                check_date(since, "--since"),
+                check_date(until, "--until"),
+                fold(topic).strip() if topic else None,
+                post,
+            )
             for h in run_search(store, search_, filters, limit or 100_000):
-                rows.append(ExportRow(topic=h.section, kind="passage", sentence=h.text, title=h.title, date=h.date,
-                                      location=h.url or h.source, line=h.line, post_id=h.post_id, score=h.score))
+                rows.append(
+                    ExportRow(
+                        topic=h.section,
+                        kind="passage",
+                        sentence=h.text,
+                        title=h.title,
+                        date=h.date,
+                        location=h.url or h.source,
+                        line=h.line,
+                        post_id=h.post_id,
+                        score=h.score,
+                    )
+                )
         else:
             ff = _fact_filters(store, topic, kind, unit, min_, max_, post, query, since, until)
             for f in list_facts(store, ff, limit):
-                rows.append(ExportRow(topic=f["section"], kind=f["kind"], sentence=f["sentence"] or f["surface"],
-                                      title=f["title"], date=f["date"], location=f["url"] or f["source"],
-                                      line=f["line"], surface=f["surface"], value=f["value"],
-                                      value_max=f["value_max"], unit=f["unit"], qualifier=f["qualifier"],
-                                      post_id=f["post_id"]))
-        result = write_export(rows, chosen, out, headers=headers, sheet_per=sheet_per, md_sheet=sheet,
-                              encoding=encoding, force=force)
+                rows.append(
+                    ExportRow(
+                        topic=f["section"],
+                        kind=f["kind"],
+                        sentence=f["sentence"] or f["surface"],
+                        title=f["title"],
+                        date=f["date"],
+                        location=f["url"] or f["source"],
+                        line=f["line"],
+                        surface=f["surface"],
+                        value=f["value"],
+                        value_max=f["value_max"],
+                        unit=f["unit"],
+                        qualifier=f["qualifier"],
+                        post_id=f["post_id"],
+                    )
+                )
+        result = write_export(
+            rows,
+            chosen,
+            out,
+            headers=headers,
+            sheet_per=sheet_per,
+            md_sheet=sheet,
+            encoding=encoding,
+            force=force,
+        )
     for w in result.warnings:
         typer.echo(f"kb: 注意: {w}", err=True)
     if result.path:
@@ -489,8 +663,10 @@ def names_add(
         store = open_store()
         with store.transaction():
             store.add_name(name, kind)
-    typer.echo(f"追加しました: {name} ({kind}); 既存の投稿に反映するには: kb reindex (database: {store.path})",
-               err=True)
+    typer.echo(
+        f"追加しました: {name} ({kind}); 既存の投稿に反映するには: kb reindex (database: {store.path})",
+        err=True,
+    )
 
 
 @names_app.command("list")
@@ -537,8 +713,13 @@ def info(as_json: JsonOption = False) -> None:
 
     with handled():
         store = open_store(readonly=True)
-        data = {"db": store.path, "schema": store.schema_version(), **store.counts(),
-                "segmenter": store.get_meta("segmenter"), "installed": json.dumps(versions(), sort_keys=True)}
+        data = {
+            "db": store.path,
+            "schema": store.schema_version(),
+            **store.counts(),
+            "segmenter": store.get_meta("segmenter"),
+            "installed": json.dumps(versions(), sort_keys=True),
+        }
     if as_json:
         emit_json(data)
         return
@@ -556,6 +737,9 @@ def main() -> None:
     except Exception as err:  # a bug in kb: say so briefly, keep the details for KB_DEBUG=1
         if os.environ.get("KB_DEBUG"):
             raise
-        typer.echo(f"kb: 内部エラー (internal error): {type(err).__name__}: {err}\n"
-                   "  詳細は KB_DEBUG=1 を付けて再実行してください", err=True)
+        typer.echo(
+            f"kb: 内部エラー (internal error): {type(err).__name__}: {err}\n"
+            "  詳細は KB_DEBUG=1 を付けて再実行してください",
+            err=True,
+        )
         sys.exit(EXIT_ERROR)

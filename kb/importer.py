@@ -69,16 +69,25 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def analyse_bytes(path: str, data: bytes, encoding: str | None,
-                  names: Sequence[tuple[str, str]]) -> _Analysed:
+def analyse_bytes(
+    path: str, data: bytes, encoding: str | None, names: Sequence[tuple[str, str]]
+) -> _Analysed:
     """Read, structure, segment and tag one file's content (runs in a worker process)."""
     from kb.pipeline import analyze_post
     from kb.reading import read_source
 
     result = read_source(path, data, encoding)
     posts = [analyze_post(raw, names) for raw in result.posts]
-    return _Analysed(path, _sha(data), len(data), result.format, result.encoding, list(result.warnings), posts,
-                     sum(len(p.text) for p in posts))
+    return _Analysed(
+        path,
+        _sha(data),
+        len(data),
+        result.format,
+        result.encoding,
+        list(result.warnings),
+        posts,
+        sum(len(p.text) for p in posts),
+    )
 
 
 def _analyse_path(path: str, encoding: str | None, names: Sequence[tuple[str, str]]) -> _Analysed:
@@ -93,9 +102,15 @@ def _init_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
 
 
-def import_paths(store: Store, paths: Sequence[str], *, encoding: str | None = None, jobs: int = 1,
-                 progress: Callable[[str, int, int], None] | None = None,
-                 stdin_bytes: Callable[[], bytes] | None = None) -> ImportReport:
+def import_paths(
+    store: Store,
+    paths: Sequence[str],
+    *,
+    encoding: str | None = None,
+    jobs: int = 1,
+    progress: Callable[[str, int, int], None] | None = None,
+    stdin_bytes: Callable[[], bytes] | None = None,
+) -> ImportReport:
     """Import files and directories into the store; ``-`` reads standard input via ``stdin_bytes``."""
     from kb.reading import iter_sources
 
@@ -149,8 +164,9 @@ def import_paths(store: Store, paths: Sequence[str], *, encoding: str | None = N
     return report
 
 
-def _analyse_all(todo: list[tuple[str, str]], encoding: str | None, names: Sequence[tuple[str, str]],
-                 jobs: int) -> Iterator[tuple[str, _Analysed | UnreadableFile]]:
+def _analyse_all(
+    todo: list[tuple[str, str]], encoding: str | None, names: Sequence[tuple[str, str]], jobs: int
+) -> Iterator[tuple[str, _Analysed | UnreadableFile]]:
     """Analyse files in order, in this process or in ``jobs`` workers, yielding as they finish."""
     if jobs <= 1 or len(todo) <= 1:
         for key, path in todo:
@@ -174,8 +190,9 @@ def _analyse_all(todo: list[tuple[str, str]], encoding: str | None, names: Seque
             raise
 
 
-def _safe(fn: Callable[..., _Analysed], path: str, key: str, encoding: str | None,
-          names: Sequence[tuple[str, str]]) -> _Analysed | UnreadableFile:
+def _safe(
+    fn: Callable[..., _Analysed], path: str, key: str, encoding: str | None, names: Sequence[tuple[str, str]]
+) -> _Analysed | UnreadableFile:
     try:
         result = fn(path, encoding, names)
         result.path = key
@@ -192,8 +209,15 @@ def _store(store: Store, a: _Analysed) -> FileOutcome:
     if not a.posts:
         with store.transaction():
             added, unchanged, removed = store.replace_file(a.path, a.sha, a.size, a.format, a.encoding, [])
-        return FileOutcome(a.path, "empty", removed=removed, format=a.format, encoding=a.encoding,
-                           reason="no posts found", warnings=a.warnings)
+        return FileOutcome(
+            a.path,
+            "empty",
+            removed=removed,
+            format=a.format,
+            encoding=a.encoding,
+            reason="no posts found",
+            warnings=a.warnings,
+        )
     with store.transaction():
         added, unchanged, removed = store.replace_file(a.path, a.sha, a.size, a.format, a.encoding, a.posts)
     return FileOutcome(

@@ -40,7 +40,9 @@ def analyze_post(raw: RawPost, names: Sequence[tuple[str, str]] = ()) -> PostRec
     return record_for(post, tokens, names)
 
 
-def record_for(post: Post, tokens: Sequence[Sequence[Token]], names: Sequence[tuple[str, str]] = ()) -> PostRecord:
+def record_for(
+    post: Post, tokens: Sequence[Sequence[Token]], names: Sequence[tuple[str, str]] = ()
+) -> PostRecord:
     """The store's record of a structured, segmented post (facts included)."""
     passages = []
     for p, toks in zip(post.passages, tokens, strict=True):
@@ -72,8 +74,21 @@ def extract(post: Post, tokens: Sequence[Sequence[Token]], names: Sequence[tuple
 def _fact_row(f: Fact, post: Post) -> FactRow:
     starts = [p.start for p in post.passages]
     i = bisect.bisect_right(starts, f.start) - 1
-    passage = i if i >= 0 and post.passages[i].start <= f.start < max(post.passages[i].end, f.start + 1) else None
+    passage = (
+        i if i >= 0 and post.passages[i].start <= f.start < max(post.passages[i].end, f.start + 1) else None
+    )
     value_num = float(f.value) if isinstance(f.value, (int, float)) else None
     value_text = f.value if isinstance(f.value, str) else None
-    return FactRow(passage, f.kind, f.surface, f.start, f.end, value_num, value_text, f.value_max, f.unit,
-                   f.qualifier, f.note)
+    return FactRow(
+        passage,
+        f.kind,
+        f.surface,
+        f.start,
+        f.end,
+        value_num,
+        value_text,
+        f.value_max,
+        f.unit,
+        f.qualifier,
+        f.note,
+    )

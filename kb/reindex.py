@@ -17,11 +17,23 @@ def stored_post(store: Store, post_id: int) -> tuple[Post, list[int]] | None:
         return None
     text = row["text"]
     sections = [Section(s["heading"], s["start"], s["end"]) for s in row["section_spans"]]
-    passages = [Passage(p["section"], p["start"], p["end"], text[p["start"] : p["end"]], p["line"] or 0)
-                for p in row["passages"]]
-    post = Post(uid=row["uid"], title=row["title"], text=text, source=row["source"], sections=sections,
-                passages=passages, date=row["date"], author=row["author"], url=row["url"],
-                categories=row["categories"], photos=row["photos"])
+    passages = [
+        Passage(p["section"], p["start"], p["end"], text[p["start"] : p["end"]], p["line"] or 0)
+        for p in row["passages"]
+    ]
+    post = Post(
+        uid=row["uid"],
+        title=row["title"],
+        text=text,
+        source=row["source"],
+        sections=sections,
+        passages=passages,
+        date=row["date"],
+        author=row["author"],
+        url=row["url"],
+        categories=row["categories"],
+        photos=row["photos"],
+    )
     return post, [p["id"] for p in row["passages"]]
 
 

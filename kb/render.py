@@ -58,9 +58,15 @@ def print_import(con: Console, report: ImportReport) -> None:
     for col in ("ファイル", "投稿 (新規)", "変更なし", "削除", "見出し", "文", "事実", "スキップ", "秒"):
         table.add_column(col, justify="right")
     table.add_row(
-        str(len(report.files)), str(report.total("added")), str(report.total("unchanged")),
-        str(report.total("removed")), str(report.total("sections")), str(report.total("passages")),
-        str(report.total("facts")), str(len(report.skipped)), f"{report.seconds:.2f}",
+        str(len(report.files)),
+        str(report.total("added")),
+        str(report.total("unchanged")),
+        str(report.total("removed")),
+        str(report.total("sections")),
+        str(report.total("passages")),
+        str(report.total("facts")),
+        str(len(report.skipped)),
+        f"{report.seconds:.2f}",
     )
     con.print(table)
     for f in report.files:
@@ -106,12 +112,24 @@ def _plain_marks(text: str, spans: Sequence[tuple[int, int]]) -> str:
 
 def print_posts(con: Console, posts: Sequence[dict[str, Any]]) -> None:
     table = Table(show_header=True, header_style="bold")
-    for col, just in (("ID", "right"), ("日付", "left"), ("タイトル", "left"), ("見出し", "right"),
-                      ("写真", "right"), ("ファイル", "left")):
+    for col, just in (
+        ("ID", "right"),
+        ("日付", "left"),
+        ("タイトル", "left"),
+        ("見出し", "right"),
+        ("写真", "right"),
+        ("ファイル", "left"),
+    ):
         table.add_column(col, justify=just)  # type: ignore[arg-type]
     for p in posts:
-        table.add_row(str(p["id"]), p["date"] or "", p["title"], str(len(p["sections"])), str(p["photos"]),
-                      display_path(p["url"] or p["source"]))
+        table.add_row(
+            str(p["id"]),
+            p["date"] or "",
+            p["title"],
+            str(len(p["sections"])),
+            str(p["photos"]),
+            display_path(p["url"] or p["source"]),
+        )
     con.print(table)
 
 
@@ -144,22 +162,49 @@ def print_facts(con: Console, facts: Sequence[dict[str, Any]], plain: bool) -> N
     if plain:
         for f in facts:
             value = "" if f["value"] is None else str(f["value"])
-            con.print("\t".join([KIND_LABELS.get(f["kind"], f["kind"]), fact_figure(f), value, f["unit"] or "",
-                                 f["qualifier"] or "", f["section"] or "", f["title"], f["date"] or "",
-                                 _plain_marks(*_sentence_marks(f))]), markup=False)
+            con.print(
+                "\t".join(
+                    [
+                        KIND_LABELS.get(f["kind"], f["kind"]),
+                        fact_figure(f),
+                        value,
+                        f["unit"] or "",
+                        f["qualifier"] or "",
+                        f["section"] or "",
+                        f["title"],
+                        f["date"] or "",
+                        _plain_marks(*_sentence_marks(f)),
+                    ]
+                ),
+                markup=False,
+            )
         return
     table = Table(show_header=True, header_style="bold", show_lines=False)
     for col in ("種別", "数値", "値", "単位", "補足", "項目", "出典", "原文"):
         table.add_column(col, overflow="fold")
     for f in facts:
-        value = "" if f["value"] is None else f"{f['value']:,}" if isinstance(f["value"], int) else str(f["value"])
+        value = (
+            ""
+            if f["value"] is None
+            else f"{f['value']:,}"
+            if isinstance(f["value"], int)
+            else str(f["value"])
+        )
         if f["value_max"] is not None:
             value += f"〜{f['value_max']}"
         source = f["title"] + (f" ({f['date']})" if f["date"] else "")
         sentence, spans = _sentence_marks(f)
         snippet, spans = kwic(sentence, spans, 30)
-        table.add_row(KIND_LABELS.get(f["kind"], f["kind"]), fact_figure(f), value, f["unit"] or "",
-                      f["qualifier"] or "", f["section"] or "", source, _marked(snippet, spans))
+        table.add_row(
+            KIND_LABELS.get(f["kind"], f["kind"]),
+            fact_figure(f),
+            value,
+            f["unit"] or "",
+            f["qualifier"] or "",
+            f["section"] or "",
+            source,
+            _marked(snippet, spans),
+        )
     con.print(table)
 
 
@@ -176,6 +221,12 @@ def print_topics(con: Console, topics: Sequence[dict[str, Any]]) -> None:
     for col in ("項目", "投稿", "数量", "日付", "組織", "地名"):
         table.add_column(col)
     for t in topics:
-        table.add_row(t["heading"], f"#{t['post_id']} {t['title']}", str(t["quantity"]), str(t["date_facts"]),
-                      str(t["org"]), str(t["place"]))
+        table.add_row(
+            t["heading"],
+            f"#{t['post_id']} {t['title']}",
+            str(t["quantity"]),
+            str(t["date_facts"]),
+            str(t["org"]),
+            str(t["place"]),
+        )
     con.print(table)

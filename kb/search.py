@@ -73,8 +73,14 @@ def search(store: Store, text: str, filters: Filters | None = None, limit: int =
     substring_groups = [[p.folded for p in g if p.folded] for g in groups]
     substring_groups = [g for g in substring_groups if g]
     scan_short = len(word_scores) < limit
-    sub_ids = store.match_substrings(substring_groups, filters, excluded, limit * 3 + 50,
-                                     exclude_ids=set(word_scores), allow_scan=scan_short)
+    sub_ids = store.match_substrings(
+        substring_groups,
+        filters,
+        excluded,
+        limit * 3 + 50,
+        exclude_ids=set(word_scores),
+        allow_scan=scan_short,
+    )
     rows = store.passage_details(list(word_scores) + sub_ids)
     hits: list[Hit] = []
     terms = [p for g in groups for p in g]
@@ -90,9 +96,22 @@ def search(store: Store, text: str, filters: Filters | None = None, limit: int =
             boost += HEADING_BOOST
         score = base * boost if is_word else 0.01 * boost
         passage = str(row["text"])
-        hits.append(Hit(pid, int(row["post_id"]), str(row["title"]), row["date"], row["heading"], passage,
-                        highlight(passage, terms), round(score, 4), "word" if is_word else "substring",
-                        str(row["source"]), row["url"], row["line"]))
+        hits.append(
+            Hit(
+                pid,
+                int(row["post_id"]),
+                str(row["title"]),
+                row["date"],
+                row["heading"],
+                passage,
+                highlight(passage, terms),
+                round(score, 4),
+                "word" if is_word else "substring",
+                str(row["source"]),
+                row["url"],
+                row["line"],
+            )
+        )
     hits.sort(key=lambda h: (h.match != "word", -h.score, _neg_date(h.date), h.passage_id))
     return hits[:limit]
 

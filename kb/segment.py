@@ -7,7 +7,7 @@ Text is segmented once into Sudachi's long units (mode C); each long unit carrie
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -90,16 +90,22 @@ def segment(text: str) -> list[Token]:
             subs = m.split(mode_a)
             if len(subs) > 1:
                 parts = [
-                    Token(s.surface(), s.normalized_form(), tuple(s.part_of_speech()), offset + s.begin(),
-                          offset + s.end())
+                    Token(
+                        s.surface(),
+                        s.normalized_form(),
+                        tuple(s.part_of_speech()),
+                        offset + s.begin(),
+                        offset + s.end(),
+                    )
                     for s in subs
                 ]
-            out.append(Token(surface, m.normalized_form(), tuple(m.part_of_speech()), begin, offset + m.end(),
-                             parts))
+            out.append(
+                Token(surface, m.normalized_form(), tuple(m.part_of_speech()), begin, offset + m.end(), parts)
+            )
     return out
 
 
-def short_units(tokens: list[Token]) -> Iterator[Token]:
+def short_units(tokens: Sequence[Token]) -> Iterator[Token]:
     """The short units (mode A) of a long-unit token list."""
     for t in tokens:
         if t.parts:

@@ -83,6 +83,7 @@ class PostRecord:
 
 # --------------------------------------------------------------------------- schema
 
+
 def _m001_initial(conn: sqlite3.Connection) -> None:
     conn.executescript(
         """
@@ -172,6 +173,7 @@ KB_TABLES = {"files", "posts", "sections", "passages", "facts", "names", "meta"}
 
 # --------------------------------------------------------------------------- connection
 
+
 class Store:
     """A kb database. Opening checks that the file is a kb database this version understands."""
 
@@ -189,19 +191,24 @@ class Store:
         p = Path(self.path)
         if self.readonly:
             if not p.exists():
-                raise DatabaseError(f"データベースがありません: {self.path} (先に kb import を実行してください)")
+                raise DatabaseError(
+                    f"データベースがありません: {self.path} (先に kb import を実行してください)"
+                )
             uri = f"file:{p.resolve()}?mode=ro"
         else:
             if p.exists() and p.is_dir():
-                raise DatabaseError(f"{self.path} はディレクトリです。データベースのファイル名を指定してください")
+                raise DatabaseError(
+                    f"{self.path} はディレクトリです。データベースのファイル名を指定してください"
+                )
             try:
                 p.parent.mkdir(parents=True, exist_ok=True)
             except OSError as err:
                 raise DatabaseError(f"データベースの場所を作れません: {self.path} ({err.strerror})") from None
             uri = f"file:{p.resolve()}?mode=rwc"
         try:
-            conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                                   check_same_thread=False)
+            conn = sqlite3.connect(
+                uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+            )
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -235,9 +242,13 @@ class Store:
             raise DatabaseError(
                 f"{self.path} は新しい版の kb で作られています (schema {unknown[-1]}); kb を更新してください"
             )
-        user_tables = {t for t in tables if not t.startswith(("sqlite_", "_sqlite_", "passages_fts", "passages_tri"))}
+        user_tables = {
+            t for t in tables if not t.startswith(("sqlite_", "_sqlite_", "passages_fts", "passages_tri"))
+        }
         if not applied and user_tables:
-            raise DatabaseError(f"{self.path} は kb のデータベースではありません (tables: {', '.join(sorted(user_tables)[:5])})")
+            raise DatabaseError(
+                f"{self.path} は kb のデータベースではありません (tables: {', '.join(sorted(user_tables)[:5])})"
+            )
         pending = [(n, fn) for n, fn in MIGRATIONS if n not in applied]
         if not pending:
             self._journal()
@@ -252,8 +263,12 @@ class Store:
                 "CREATE TABLE IF NOT EXISTS _sqlite_migrations "
                 "(migration_set TEXT, name TEXT, applied_at TEXT, PRIMARY KEY (migration_set, name))"
             )
-            done = {r[0] for r in self.conn.execute(
-                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", (MIGRATION_SET,))}
+            done = {
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", (MIGRATION_SET,)
+                )
+            }
             for name, fn in MIGRATIONS:
                 if name in done:
                     continue
@@ -346,8 +361,9 @@ class Store:
         ).fetchone()
         return int(row[0])
 
-    def replace_file(self, path: str, sha: str, size: int, fmt: str, encoding: str,
-                     posts: Sequence[PostRecord]) -> tuple[int, int, int]:
+    def replace_file(
+        self, path: str, sha: str, size: int, fmt: str, encoding: str, posts: Sequence[PostRecord]
+    ) -> tuple[int, int, int]:
         """Store a file's posts, replacing what the file held before. Must run inside ``transaction``.
 
         Returns (added, unchanged, removed) post counts. A post already stored (same content, from
@@ -355,10 +371,13 @@ class Store:
         """
         row = self.conn.execute("SELECT id FROM files WHERE path = ?", (path,)).fetchone()
         if row is None:
-            file_id = int(self.conn.execute(
-                "INSERT INTO files (path, sha256, size, format, encoding) VALUES (?, ?, ?, ?, ?)",
-                (path, sha, size, fmt, encoding),
-            ).lastrowid or 0)
+            file_id = int(
+                self.conn.execute(
+                    "INSERT INTO files (path, sha256, size, format, encoding) VALUES (?, ?, ?, ?, ?)",
+                    (path, sha, size, fmt, encoding),
+                ).lastrowid
+                or 0
+            )
         else:
             file_id = int(row[0])
             self.conn.execute(
@@ -377,8 +396,9 @@ class Store:
         for ord_, post in enumerate(posts):
             existing = self.conn.execute("SELECT id FROM posts WHERE uid = ?", (post.uid,)).fetchone()
             if existing is not None:
-                self.conn.execute("UPDATE posts SET ord = ? WHERE id = ? AND file_id = ?",
-                                  (ord_, existing[0], file_id))
+                self.conn.execute(
+                    "UPDATE posts SET ord = ? WHERE id = ? AND file_id = ?", (ord_, existing[0], file_id)
+                )
                 unchanged += 1
                 continue
             self._insert_post(file_id, ord_, post)
@@ -387,25 +407,47 @@ class Store:
 
     def _insert_post(self, file_id: int, ord_: int, post: PostRecord) -> None:
         c = self.conn
-        post_id = int(c.execute(
-            "INSERT INTO posts (uid, file_id, ord, title, date, author, url, categories, text, photos, title_line) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (post.uid, file_id, ord_, post.title, post.date, post.author, post.url,
-             json.dumps(post.categories, ensure_ascii=False), post.text, post.photos, post.title_line),
-        ).lastrowid or 0)
+        post_id = int(
+            c.execute(
+                "INSERT INTO posts (uid, file_id, ord, title, date, author, url, categories, text, photos, title_line) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    post.uid,
+                    file_id,
+                    ord_,
+                    post.title,
+                    post.date,
+                    post.author,
+                    post.url,
+                    json.dumps(post.categories, ensure_ascii=False),
+                    post.text,
+                    post.photos,
+                    post.title_line,
+                ),
+            ).lastrowid
+            or 0
+        )
         section_ids = []
         for i, (heading, start, end) in enumerate(post.sections):
-            section_ids.append(int(c.execute(
-                'INSERT INTO sections (post_id, ord, heading, heading_folded, start, "end") '
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (post_id, i, heading, None if heading is None else fold(heading), start, end),
-            ).lastrowid or 0))
+            section_ids.append(
+                int(
+                    c.execute(
+                        'INSERT INTO sections (post_id, ord, heading, heading_folded, start, "end") '
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        (post_id, i, heading, None if heading is None else fold(heading), start, end),
+                    ).lastrowid
+                    or 0
+                )
+            )
         passage_ids = []
         for p in post.passages:
-            pid = int(c.execute(
-                'INSERT INTO passages (post_id, section_id, start, "end", line, folded) VALUES (?, ?, ?, ?, ?, ?)',
-                (post_id, section_ids[p.section], p.start, p.end, p.line or None, p.folded),
-            ).lastrowid or 0)
+            pid = int(
+                c.execute(
+                    'INSERT INTO passages (post_id, section_id, start, "end", line, folded) VALUES (?, ?, ?, ?, ?, ?)',
+                    (post_id, section_ids[p.section], p.start, p.end, p.line or None, p.folded),
+                ).lastrowid
+                or 0
+            )
             passage_ids.append(pid)
         c.executemany(
             "INSERT INTO passages_fts (rowid, short, norm, long) VALUES (?, ?, ?, ?)",
@@ -441,11 +483,14 @@ class Store:
         return n
 
     def post_ids_for_path(self, path: str) -> list[int]:
-        return [int(r[0]) for r in self.conn.execute(
-            "SELECT posts.id FROM posts JOIN files ON files.id = posts.file_id "
-            "WHERE files.path = ? OR files.path LIKE ? ESCAPE '\\'",
-            (path, _like_prefix(path.rstrip("/") + "/")),
-        )]
+        return [
+            int(r[0])
+            for r in self.conn.execute(
+                "SELECT posts.id FROM posts JOIN files ON files.id = posts.file_id "
+                "WHERE files.path = ? OR files.path LIKE ? ESCAPE '\\'",
+                (path, _like_prefix(path.rstrip("/") + "/")),
+            )
+        ]
 
     def clear_index(self) -> None:
         """Empty the derived indexes and facts (for ``kb reindex``); posts, sections, passages stay."""
@@ -453,8 +498,13 @@ class Store:
         c.execute("DELETE FROM facts")
         c.execute("INSERT INTO passages_fts (passages_fts) VALUES ('delete-all')")
 
-    def add_index(self, post_id: int, passage_ids: Sequence[int], passages: Sequence[PassageRow],
-                  facts: Sequence[FactRow]) -> None:
+    def add_index(
+        self,
+        post_id: int,
+        passage_ids: Sequence[int],
+        passages: Sequence[PassageRow],
+        facts: Sequence[FactRow],
+    ) -> None:
         """Write the word index and the facts of a stored post again (``kb reindex``)."""
         c = self.conn
         c.executemany(
@@ -468,8 +518,20 @@ class Store:
             'INSERT INTO facts (post_id, passage_id, kind, surface, start, "end", value_num, value_text, '
             "value_max, unit, qualifier, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (post_id, None if f.passage is None else passage_ids[f.passage], f.kind, f.surface, f.start,
-                 f.end, f.value_num, f.value_text, f.value_max, f.unit, f.qualifier, f.note)
+                (
+                    post_id,
+                    None if f.passage is None else passage_ids[f.passage],
+                    f.kind,
+                    f.surface,
+                    f.start,
+                    f.end,
+                    f.value_num,
+                    f.value_text,
+                    f.value_max,
+                    f.unit,
+                    f.qualifier,
+                    f.note,
+                )
                 for f in facts
             ],
         )
@@ -477,7 +539,10 @@ class Store:
     # ----------------------------------------------------------------------- names
 
     def names(self) -> list[tuple[str, str]]:
-        return [(str(r[0]), str(r[1])) for r in self.conn.execute("SELECT surface, kind FROM names ORDER BY surface")]
+        return [
+            (str(r[0]), str(r[1]))
+            for r in self.conn.execute("SELECT surface, kind FROM names ORDER BY surface")
+        ]
 
     def add_name(self, surface: str, kind: str) -> None:
         self.conn.execute("INSERT OR REPLACE INTO names (surface, kind) VALUES (?, ?)", (surface, kind))
@@ -493,7 +558,9 @@ class Store:
             out[table] = int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
         return out
 
-    def list_posts(self, limit: int | None = None, post_ids: Sequence[int] | None = None) -> list[dict[str, Any]]:
+    def list_posts(
+        self, limit: int | None = None, post_ids: Sequence[int] | None = None
+    ) -> list[dict[str, Any]]:
         """Posts in import order with their metadata and section headings."""
         sql = (
             "SELECT posts.id, title, date, author, url, categories, photos, files.path AS source, title_line, "
@@ -532,14 +599,20 @@ class Store:
         row = self.conn.execute("SELECT text, uid FROM posts WHERE id = ?", (post_id,)).fetchone()
         post["text"], post["uid"] = row[0], row[1]
         post["section_spans"] = [
-            dict(r) for r in self.conn.execute(
-                'SELECT id, ord, heading, start, "end" FROM sections WHERE post_id = ? ORDER BY ord', (post_id,))
+            dict(r)
+            for r in self.conn.execute(
+                'SELECT id, ord, heading, start, "end" FROM sections WHERE post_id = ? ORDER BY ord',
+                (post_id,),
+            )
         ]
         post["passages"] = [
-            dict(r) for r in self.conn.execute(
+            dict(r)
+            for r in self.conn.execute(
                 'SELECT passages.id, sections.ord AS section, passages.start, passages."end", passages.line '
                 "FROM passages JOIN sections ON sections.id = passages.section_id "
-                "WHERE passages.post_id = ? ORDER BY passages.id", (post_id,))
+                "WHERE passages.post_id = ? ORDER BY passages.id",
+                (post_id,),
+            )
         ]
         return post
 
@@ -569,7 +642,9 @@ class Store:
             params.append(ex)
         return ("".join(" AND " + w for w in where), params)
 
-    def match_words(self, expr: str, filters: Filters, excluded: Sequence[str], limit: int) -> list[tuple[int, float]]:
+    def match_words(
+        self, expr: str, filters: Filters, excluded: Sequence[str], limit: int
+    ) -> list[tuple[int, float]]:
         """Passage ids matching an FTS5 expression (built by kb.search, never raw user text), best first,
         with a positive BM25 score."""
         where, params = self._filter_sql(filters, excluded)
@@ -584,8 +659,15 @@ class Store:
         except sqlite3.OperationalError as err:  # pragma: no cover - expressions are built, not typed
             raise DatabaseError(f"検索できませんでした ({err})") from None
 
-    def match_substrings(self, groups: Sequence[Sequence[str]], filters: Filters, excluded: Sequence[str],
-                         limit: int, exclude_ids: set[int], allow_scan: bool = True) -> list[int]:
+    def match_substrings(
+        self,
+        groups: Sequence[Sequence[str]],
+        filters: Filters,
+        excluded: Sequence[str],
+        limit: int,
+        exclude_ids: set[int],
+        allow_scan: bool = True,
+    ) -> list[int]:
         """Passage ids whose folded text contains, for every group, one of its strings; most recent first.
 
         Strings of three or more characters are narrowed through the trigram index; shorter ones
@@ -624,14 +706,15 @@ class Store:
         out: dict[int, sqlite3.Row] = {}
         for chunk in _chunks(list(ids), 500):
             for r in self.conn.execute(
-                "SELECT p.id, p.post_id, p.line, p.start, p.\"end\", po.title, po.date, po.url, s.heading, "
-                "files.path AS source, substr(po.text, p.start + 1, p.\"end\" - p.start) AS text "
+                'SELECT p.id, p.post_id, p.line, p.start, p."end", po.title, po.date, po.url, s.heading, '
+                'files.path AS source, substr(po.text, p.start + 1, p."end" - p.start) AS text '
                 "FROM passages p JOIN posts po ON po.id = p.post_id JOIN sections s ON s.id = p.section_id "
                 f"JOIN files ON files.id = po.file_id WHERE p.id IN ({','.join('?' * len(chunk))})",
                 chunk,
             ):
                 out[int(r["id"])] = r
         return [out[i] for i in ids if i in out]
+
 
 @dataclass(slots=True)
 class FactFilters:
@@ -683,7 +766,7 @@ def list_facts(store: Store, f: FactFilters, limit: int | None = None) -> list[d
     sql = (
         "SELECT fa.id, fa.kind, fa.surface, fa.value_num, fa.value_text, fa.value_max, fa.unit, fa.qualifier, "
         'fa.note, fa.start, fa."end", fa.post_id, po.title, po.date, po.url, files.path AS source, '
-        "s.heading AS section, p.line, substr(po.text, p.start + 1, p.\"end\" - p.start) AS sentence, "
+        's.heading AS section, p.line, substr(po.text, p.start + 1, p."end" - p.start) AS sentence, '
         "p.start AS sentence_start, count(*) OVER (PARTITION BY fa.post_id, fa.kind, fa.surface) AS mentions, "
         "row_number() OVER (PARTITION BY fa.post_id, fa.kind, fa.surface ORDER BY fa.start) AS nth "
         "FROM facts fa JOIN posts po ON po.id = fa.post_id JOIN files ON files.id = po.file_id "

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import SEED
+
 from kb.errors import QueryError
 from kb.reading.archive import read_plain
-from kb.structure import build_post
 from kb.search import Hit, search
 from kb.store import Filters, Store
+from kb.structure import build_post
 from kb.textnorm import fold
 
 
@@ -31,7 +31,10 @@ def test_compound_query_finds_every_passage_that_writes_it(seed_store: Store) ->
     hits = search(seed_store, "電子政府", limit=100)
     assert all("電子政府" in h.text for h in hits)
     assert set(texts(hits)) == passages_containing("電子政府")
-    assert {h.title for h in hits} >= {"韓国視察③ソウル市の電子政府の取り組み", "韓国視察②〜ソウル市・ノウォン区の電子政府視察"}
+    assert {h.title for h in hits} >= {
+        "韓国視察③ソウル市の電子政府の取り組み",
+        "韓国視察②〜ソウル市・ノウォン区の電子政府視察",
+    }
     assert all("電子政府" in marked(h) for h in hits)
     # the headings that are about it rank first
     assert hits[0].section in ("①韓国の電子政府", "◼️ソウル市の電子政府政策")
@@ -127,10 +130,45 @@ def test_spelling_variants_match_through_normalized_forms(seed_store: Store) -> 
 
 
 HOSTILE = [
-    "AND", "OR", "NOT", "NEAR(", "NEAR(a b)", "*", "^", ":", "short:電子", '"', '"電子', "電子\"政府", "(", ")",
-    "[", "]", "{", "}", "-", "--", "- -", "-電子", "電子 AND 政府", "電子 NEAR 政府", "a*", "^電子", "😀", "👍🏻",
-    "\x00", "\x1b[31m", "\u200b", "'; DROP TABLE posts; --", "x'); DELETE FROM passages; --", "　", "ＯＲ",
-    "OR OR OR", "\"\"", "\"  \"", "電子" * 300,
+    "AND",
+    "OR",
+    "NOT",
+    "NEAR(",
+    "NEAR(a b)",
+    "*",
+    "^",
+    ":",
+    "short:電子",
+    '"',
+    '"電子',
+    '電子"政府',
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    "-",
+    "--",
+    "- -",
+    "-電子",
+    "電子 AND 政府",
+    "電子 NEAR 政府",
+    "a*",
+    "^電子",
+    "😀",
+    "👍🏻",
+    "\x00",
+    "\x1b[31m",
+    "\u200b",
+    "'; DROP TABLE posts; --",
+    "x'); DELETE FROM passages; --",
+    "　",
+    "ＯＲ",
+    "OR OR OR",
+    '""',
+    '"  "',
+    "電子" * 300,
 ]
 
 

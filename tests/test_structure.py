@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import FIXTURES, SEED
 
 from kb.reading.archive import read_plain
 from kb.structure import build_post, date_from_line, is_heading, is_photo_line, split_sentences
-
-from conftest import FIXTURES, SEED
 
 GOLD = json.loads((FIXTURES / "seed-structure.json").read_text(encoding="utf-8"))["posts"]
 
@@ -34,7 +33,13 @@ def test_each_post_matches_gold_sections_and_body_lines(posts, i: int) -> None: 
 
 def test_footer_chrome_and_photos_are_not_in_any_post(posts) -> None:  # type: ignore[no-untyped-def]
     text = "\n".join(p.text for p in posts)
-    for gone in ("政治家 ブログランキングへ", "このページの上へ戻る", "IMG_9012", "FullSizeRender", "次のページへ"):
+    for gone in (
+        "政治家 ブログランキングへ",
+        "このページの上へ戻る",
+        "IMG_9012",
+        "FullSizeRender",
+        "次のページへ",
+    ):
         assert gone not in text
     assert [p.photos for p in posts] == [27, 18, 28, 1, 4]
 
@@ -56,12 +61,27 @@ def test_mvoting_section_holds_its_lines_with_source_line_numbers(posts) -> None
 
 
 def test_a_repeated_footer_of_another_blog_splits_posts_too() -> None:
-    page = "\n".join([
-        "横浜市の保育視察", "", "横浜市では待機児童が約3,700人減りました。", "■保育所の整備", "新たに20か所を整備。",
-        "", "にほんブログ村 政治ブログへ", "", "大阪府の防災視察", "", "大阪府庁で防災の取り組みを伺いました。",
-        "避難所は約2,000か所あります。", "", "にほんブログ村 政治ブログへ", "", "< 前の記事   次の記事 >",
-        "プロフィール",
-    ])
+    page = "\n".join(
+        [
+            "横浜市の保育視察",
+            "",
+            "横浜市では待機児童が約3,700人減りました。",
+            "■保育所の整備",
+            "新たに20か所を整備。",
+            "",
+            "にほんブログ村 政治ブログへ",
+            "",
+            "大阪府の防災視察",
+            "",
+            "大阪府庁で防災の取り組みを伺いました。",
+            "避難所は約2,000か所あります。",
+            "",
+            "にほんブログ村 政治ブログへ",
+            "",
+            "< 前の記事   次の記事 >",
+            "プロフィール",
+        ]
+    )
     posts = [build_post(r) for r in read_plain(page, "x.txt")]
     assert [p.title for p in posts] == ["横浜市の保育視察", "大阪府の防災視察"]
     assert [s.heading for s in posts[0].sections if s.heading] == ["■保育所の整備"]
@@ -75,11 +95,24 @@ def test_a_single_post_file_is_one_post() -> None:
 @pytest.mark.parametrize(
     ("line", "heading"),
     [
-        ("◼️mVoting", True), ("■保育所の整備", True), ("◆概要", True), ("【質疑応答】", True), ("①韓国の電子政府", True),
-        ("⑴ノウォン区役所", True), ("☆☆☆", True), ("☆☆", True), ("☆質疑応答☆", True), ("※おことわり", True),
-        ("視察風景", False), ("エクスプレスセンター。", False), ("Q運営の収支は。", False),
+        ("◼️mVoting", True),
+        ("■保育所の整備", True),
+        ("◆概要", True),
+        ("【質疑応答】", True),
+        ("①韓国の電子政府", True),
+        ("⑴ノウォン区役所", True),
+        ("☆☆☆", True),
+        ("☆☆", True),
+        ("☆質疑応答☆", True),
+        ("※おことわり", True),
+        ("視察風景", False),
+        ("エクスプレスセンター。", False),
+        ("Q運営の収支は。", False),
         ("・区役所の行政、募集などを簡単にお知らせするモバイル統合通知サービス。", False),
-        ("※本ブログは、現地での視察にて話されたことを同時通訳などにより訳した内容の概要を書き取ったものです。", False),
+        (
+            "※本ブログは、現地での視察にて話されたことを同時通訳などにより訳した内容の概要を書き取ったものです。",
+            False,
+        ),
     ],
 )
 def test_heading_marks(line: str, heading: bool) -> None:
@@ -106,8 +139,13 @@ def test_over_long_lines_are_capped_without_losing_text() -> None:
 
 @pytest.mark.parametrize(
     ("line", "iso"),
-    [("2018年4月13日", "2018-04-13"), ("2018/04/13 (金)", "2018-04-13"), ("平成30年4月13日", "2018-04-13"),
-     ("令和元年5月1日", "2019-05-01"), ("2018年4月13日に視察しました。ソウル市の電子政府を伺いました。", None)],
+    [
+        ("2018年4月13日", "2018-04-13"),
+        ("2018/04/13 (金)", "2018-04-13"),
+        ("平成30年4月13日", "2018-04-13"),
+        ("令和元年5月1日", "2019-05-01"),
+        ("2018年4月13日に視察しました。ソウル市の電子政府を伺いました。", None),
+    ],
 )
 def test_date_lines(line: str, iso: str | None) -> None:
     assert date_from_line(line) == iso
