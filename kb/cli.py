@@ -248,7 +248,7 @@ def _progress(show: bool) -> tuple[Callable[[str, int, int], None] | None, Calla
 # --------------------------------------------------------------------------- search
 
 
-@app.command()
+@app.command(context_settings={"ignore_unknown_options": True})
 def search(
     query: Annotated[list[str], typer.Argument(help='Words (all must match), "a phrase", OR, -excluded.')],
     since: SinceOption = None,

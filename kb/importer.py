@@ -203,6 +203,8 @@ def _safe(
         return UnreadableFile(key, f"cannot read: {err.strerror or err}")
     except KbError as err:
         return UnreadableFile(key, str(err))
+    except Exception as err:  # a bug must cost one file, not the whole import
+        return UnreadableFile(key, f"internal error while reading: {type(err).__name__}: {err}")
 
 
 def _store(store: Store, a: _Analysed) -> FileOutcome:

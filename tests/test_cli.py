@@ -1,0 +1,149 @@
+"""The CLI end to end on the sample corpus, with a temporary database (CliRunner)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import SEED
+from kb.cli import app
+
+runner = CliRunner()
+
+
+def kb(*args: str, db: Path, input: str | bytes | None = None):  # type: ignore[no-untyped-def]
+    result = runner.invoke(app, ["--db", str(db), *args], input=input)
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "seed-blog.txt")
+    return folder
+
+
+def test_import_then_reimport_changes_nothing(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "a.db"
+    first = kb("import", str(corpus), "--json", db=db)
+    assert first.exit_code == 0, first.output
+    summary = json.loads(first.stdout)
+    assert (summary["added"], summary["sections"], summary["skipped"]) == (5, 28, [])
+    again = kb("import", str(corpus), "--json", db=db)
+    assert json.loads(again.stdout)["unchanged"] == 5
+    assert json.loads(again.stdout)["added"] == 0
+    posts = json.loads(kb("posts", "--json", db=db).stdout)
+    assert len(posts) == 5
+
+
+def test_plain_summary_names_the_database(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "a.db"
+    result = kb("import", str(corpus), db=db)
+    assert result.exit_code == 0
+    assert str(db) in result.output
+    assert "5 unchanged" in kb("import", str(corpus), db=db).output
+
+
+def test_changed_file_replaces_its_posts(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "a.db"
+    kb("import", str(corpus), db=db)
+    path = corpus / "seed-blog.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("78名の園児", "80名の園児"), encoding="utf-8")
+    summary = json.loads(kb("import", str(corpus), "--json", db=db).stdout)
+    assert (summary["added"], summary["unchanged"], summary["removed"]) == (1, 4, 1)
+    posts = json.loads(kb("posts", "--json", db=db).stdout)
+    assert len(posts) == 5
+    shown = json.loads(kb("show", str(posts[-1]["id"]), "--json", db=db).stdout)
+    assert "80名の園児" in shown["text"] or any("80名" in json.loads(
+        kb("show", str(p["id"]), "--json", db=db).stdout)["text"] for p in posts)
+    assert kb("search", "78名", db=db).exit_code == 1
+
+
+def test_posts_json_contract(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "a.db"
+    kb("import", str(corpus), db=db)
+    posts = json.loads(kb("posts", "--json", db=db).stdout)
+    first = posts[0]
+    assert set(first) >= {"id", "title", "date", "author", "url", "source", "categories", "sections"}
+    assert first["title"] == "韓国視察③ソウル市の電子政府の取り組み"
+    assert first["sections"][6] == "◼️mVoting"
+    assert first["source"].endswith("seed-blog.txt")
+
+
+def test_undecodable_file_amid_good_ones(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "a.db"
+    (corpus / "broken.txt").write_bytes(bytes(range(128, 256)) * 40)
+    (corpus / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    result = kb("import", str(corpus), db=db)
+    assert result.exit_code == 1
+    assert "broken.txt" in result.output and "--encoding" in result.output
+    assert "photo.png" in result.output
+    assert len(json.loads(kb("posts", "--json", db=db).stdout)) == 5
+
+
+def test_stdin_import(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    text = "那覇市の視察\n\n那覇市役所で子育て支援について伺いました。\n待機児童は約120人です。\n"
+    result = kb("import", "-", "--json", db=db, input=text.encode("utf-8"))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["added"] == 1
+    hits = json.loads(kb("search", "待機児童", "--json", db=db).stdout)
+    assert hits[0]["title"] == "那覇市の視察"
+
+
+def test_search_json_contract_and_exit_codes(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "a.db"
+    kb("import", str(corpus), db=db)
+    result = kb("search", "電子政府", "--json", "--limit", "1000", db=db)
+    assert result.exit_code == 0
+    hits = json.loads(result.stdout)
+    keys = {"post_id", "title", "date", "section", "text", "highlights", "score", "match", "source"}
+    assert hits and all(keys <= set(h) for h in hits)
+    for h in hits:
+        assert all(h["text"][a:b] == "電子政府" for a, b in h["highlights"])
+    none = kb("search", "存在しない語句です", db=db)
+    assert none.exit_code == 1 and "存在しない語句です" in none.output
+    bad = kb("search", "-カジノ", db=db)
+    assert bad.exit_code == 2 and bad.output.startswith("kb:")
+    assert kb("search", "投票", "--since", "2018-13-45", db=db).exit_code == 2
+    assert kb("search", "投票", "--limit", "0", db=db).exit_code == 2
+
+
+def test_piped_search_is_plain_text_with_marks(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "a.db"
+    kb("import", str(corpus), db=db)
+    out = kb("search", "mVoting", db=db).stdout
+    assert "【mVoting】" in out and "韓国視察③ソウル市の電子政府の取り組み" in out
+    assert "\x1b[" not in out
+
+
+def test_show_and_remove(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "a.db"
+    kb("import", str(corpus), db=db)
+    shown = kb("show", "4", db=db)
+    assert shown.exit_code == 0 and "78名の園児" in shown.stdout and "IMG_8660" not in shown.stdout
+    assert kb("show", "999", db=db).exit_code == 1
+    removed = kb("remove", "4", db=db)
+    assert removed.exit_code == 0 and str(db) in removed.output
+    assert len(json.loads(kb("posts", "--json", db=db).stdout)) == 4
+    assert kb("remove", str(corpus), db=db).exit_code == 0
+    assert json.loads(kb("posts", "--json", db=db).stdout) == []
+
+
+def test_missing_database_is_explained(tmp_path: Path) -> None:
+    result = kb("search", "電子政府", db=tmp_path / "none.db")
+    assert result.exit_code == 2 and "kb import" in result.output
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_database_from_environment(tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "env.db"
+    monkeypatch.setenv("KB_DB", str(db))
+    result = runner.invoke(app, ["import", str(corpus)])
+    assert result.exit_code == 0 and db.exists()
