@@ -37,7 +37,7 @@ def versions() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _tokenizer() -> tuple[Any, Any]:
+def _tokenizer() -> tuple[Any, Any, Any]:
     try:
         from sudachipy import Dictionary, SplitMode
     except ImportError as err:  # pragma: no cover - depends on the installation
@@ -50,7 +50,15 @@ def _tokenizer() -> tuple[Any, Any]:
         raise SegmenterUnavailable(
             f"cannot load the Sudachi dictionary ({err}); install it with: pip install sudachidict-core"
         ) from err
-    return dictionary.tokenizer(mode=SplitMode.C), SplitMode.A
+    pos_cache: dict[int, tuple[str, ...]] = {}
+
+    def pos_of(pos_id: int) -> tuple[str, ...]:
+        pos = pos_cache.get(pos_id)
+        if pos is None:
+            pos = pos_cache[pos_id] = tuple(dictionary.pos_of(pos_id))
+        return pos
+
+    return dictionary.tokenizer(mode=SplitMode.C), SplitMode.A, pos_of
 
 
 def chunks(text: str, limit: int = MAX_CHUNK_CHARS) -> Iterator[tuple[int, str]]:
@@ -78,8 +86,9 @@ def chunks(text: str, limit: int = MAX_CHUNK_CHARS) -> Iterator[tuple[int, str]]
 
 def segment(text: str) -> list[Token]:
     """Segment text into long units, each with its short units in ``parts``. Offsets index ``text``."""
-    tokenizer, mode_a = _tokenizer()
+    tokenizer, mode_a, pos_of = _tokenizer()
     out: list[Token] = []
+    append = out.append
     for offset, piece in chunks(text):
         for m in tokenizer.tokenize(piece):
             surface = m.surface()
@@ -87,20 +96,28 @@ def segment(text: str) -> list[Token]:
                 continue
             begin = offset + m.begin()
             parts: list[Token] = []
-            subs = m.split(mode_a)
-            if len(subs) > 1:
-                parts = [
-                    Token(
-                        s.surface(),
-                        s.normalized_form(),
-                        tuple(s.part_of_speech()),
-                        offset + s.begin(),
-                        offset + s.end(),
-                    )
-                    for s in subs
-                ]
-            out.append(
-                Token(surface, m.normalized_form(), tuple(m.part_of_speech()), begin, offset + m.end(), parts)
+            if len(surface) > 1:
+                subs = m.split(mode_a)
+                if len(subs) > 1:
+                    parts = [
+                        Token(
+                            s.surface(),
+                            s.normalized_form(),
+                            pos_of(s.part_of_speech_id()),
+                            offset + s.begin(),
+                            offset + s.end(),
+                        )
+                        for s in subs
+                    ]
+            append(
+                Token(
+                    surface,
+                    m.normalized_form(),
+                    pos_of(m.part_of_speech_id()),
+                    begin,
+                    begin + len(surface),
+                    parts,
+                )
             )
     return out
 
