@@ -43,34 +43,48 @@ class _TermPlan:
     norms: list[list[str]] = field(default_factory=list)  # unit sequences that mark a word match
 
 
-def plan_term(term: Term) -> _TermPlan:
+COLUMNS = ("short", "norm", "long")
+
+
+def plan_term(term: Term, columns: Sequence[str] = COLUMNS) -> _TermPlan:
     """How one term is looked up: a phrase of short units, of their normalized forms, or of long units."""
     folded = fold(term.text).strip()
     tokens = segment(term.text)
     short, norm, long = index_terms(tokens)
     if not short:
         return _TermPlan(term, folded, None)
-    parts = [f"short : {fts_string(short)}", f"norm : {fts_string(norm)}"]
-    if long:
-        parts.append(f"long : {fts_string(long)}")
+    values = {"short": short, "norm": norm, "long": long}
+    parts = [f"{col} : {fts_string(values[col])}" for col in columns if values[col]]
     units = [t for t in short_units(tokens) if any(c.isalnum() for c in t.surface)]
     norms = [[fold(t.normalized) for t in units], [fold(t.surface) for t in units]]
-    return _TermPlan(term, folded, "(" + " OR ".join(parts) + ")", norms)
+    return _TermPlan(term, folded, "(" + " OR ".join(parts) + ")" if parts else None, norms)
 
 
-def search(store: Store, text: str, filters: Filters | None = None, limit: int = 20) -> list[Hit]:
-    """Find passages matching a query, best first. Raises QueryError for a query kb cannot run."""
+def search(
+    store: Store,
+    text: str,
+    filters: Filters | None = None,
+    limit: int = 20,
+    *,
+    columns: Sequence[str] = COLUMNS,
+    substrings: bool = True,
+) -> list[Hit]:
+    """Find passages matching a query, best first. Raises QueryError for a query kb cannot run.
+
+    ``columns`` and ``substrings`` choose the index layout used (all of it by default); the
+    relevance bench compares layouts with them.
+    """
     if limit < 1:
         raise QueryError("--limit は 1 以上にしてください")
     query = parse(text)
     filters = filters or Filters()
-    groups = [[plan_term(t) for t in g] for g in query.groups]
+    groups = [[plan_term(t, columns) for t in g] for g in query.groups]
     excluded = [fold(t.text).strip() for t in query.excluded if fold(t.text).strip()]
     word_scores: dict[int, float] = {}
     if all(p.word_expr for g in groups for p in g):
         expr = " AND ".join("(" + " OR ".join(str(p.word_expr) for p in g) + ")" for g in groups)
         word_scores = dict(store.match_words(expr, filters, excluded, limit * 3 + 50))
-    substring_groups = [[p.folded for p in g if p.folded] for g in groups]
+    substring_groups = [[p.folded for p in g if p.folded] for g in groups] if substrings else []
     substring_groups = [g for g in substring_groups if g]
     scan_short = len(word_scores) < limit
     sub_ids = store.match_substrings(
