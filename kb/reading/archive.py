@@ -9,7 +9,6 @@ strings of any one blog.
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from kb.models import Line, RawPost
 from kb.structure import is_photo_line
@@ -52,26 +51,28 @@ def _find_footer(lines: list[str]) -> str | None:
     A footer repeats under every post; a repeated sentence inside a post does not close it. Among
     candidates, the one that splits the file into the largest number of substantial parts wins.
     """
-    counts = Counter(_key(ln) for ln in lines if ln.strip())
+    keys = [_key(ln) for ln in lines]
+    positions: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        if key:
+            positions.setdefault(key, []).append(i)
     best: tuple[int, str] | None = None
-    for key, n in counts.items():
-        if n < 2 or is_photo_line(key) or len(key) > 80:
+    for key, where in positions.items():
+        n = len(where)
+        if n < 2 or len(key) > 80 or (best is not None and n <= best[0]) or is_photo_line(key):
             continue
-        positions = [i for i, ln in enumerate(lines) if _key(ln) == key]
         # each occurrence must be preceded by a blank line (footers stand apart from the text)
-        if not all(i == 0 or not lines[i - 1].strip() for i in positions):
+        if not all(i == 0 or not keys[i - 1] for i in where):
             continue
         # and the parts between occurrences must be real posts: several non-blank lines each
-        bounds = [-1, *positions]
+        bounds = [-1, *where]
         parts = [
-            sum(1 for ln in lines[a + 1 : b] if ln.strip() and not is_photo_line(ln))
+            sum(1 for k in keys[a + 1 : b] if k and not is_photo_line(k))
             for a, b in zip(bounds, bounds[1:], strict=False)
         ]
         if min(parts) < 2:
             continue
-        score = (n, key)
-        if best is None or score[0] > best[0]:
-            best = score
+        best = (n, key)
     if best is not None:
         return best[1]
     rules = [i for i, ln in enumerate(lines) if _RULE.match(ln)]
@@ -82,7 +83,7 @@ def _split(lines: list[str], footer: str | None) -> list[list[int]]:
     """Indices of the lines of each segment, the footer lines removed."""
     segments: list[list[int]] = [[]]
     for i, ln in enumerate(lines):
-        if footer is not None and _key(ln) == footer:
+        if footer is not None and ln.strip() and _key(ln) == footer:
             segments.append([])
         else:
             segments[-1].append(i)

@@ -1,0 +1,72 @@
+"""Reading layer: files on disk (or standard input) to RawPost objects, whatever their encoding and format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kb.errors import UnreadableFile
+from kb.models import RawPost
+from kb.reading.decode import Decoded, binary_kind, decode_bytes
+from kb.reading.detect import detect_format, iso_date
+from kb.reading.html import html_to_lines, read_html
+from kb.reading.markdown import read_markdown
+from kb.reading.mt import read_mt
+from kb.reading.sources import STDIN, Source, iter_sources
+
+__all__ = [
+    "STDIN",
+    "Decoded",
+    "ReadResult",
+    "Source",
+    "UnreadableFile",
+    "binary_kind",
+    "decode_bytes",
+    "detect_format",
+    "html_to_lines",
+    "iso_date",
+    "iter_sources",
+    "read_file",
+    "read_source",
+    "read_text",
+]
+
+
+@dataclass(slots=True)
+class ReadResult:
+    """The posts of one file, the encoding and format it was read as, and what was repaired (no path)."""
+
+    posts: list[RawPost]
+    encoding: str
+    format: str  # "mt" | "html" | "markdown" | "text"
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_source(source_name: str, data: bytes, encoding: str | None = None) -> ReadResult:
+    """Decode a file's bytes and read its posts; raises UnreadableFile for binary or undecodable data.
+
+    An empty (or blank) file gives no posts and no error: the caller decides whether to report it.
+    """
+    decoded = decode_bytes(data, source_name, encoding)
+    warnings = list(decoded.warnings)
+    if not decoded.text.strip():
+        return ReadResult([], decoded.encoding, "text", warnings)
+    fmt = detect_format(decoded.text, source_name)
+    return ReadResult(read_text(decoded.text, source_name, fmt, warnings), decoded.encoding, fmt, warnings)
+
+
+def read_file(source: Source, encoding: str | None = None) -> ReadResult:
+    """Read one Source from iter_sources; raises UnreadableFile."""
+    return read_source(source.path, source.read_bytes(), encoding)
+
+
+def read_text(text: str, source_name: str, fmt: str, warnings: list[str] | None = None) -> list[RawPost]:
+    """The posts of decoded text in a known format; problems are appended to ``warnings``."""
+    if fmt == "mt":
+        return read_mt(text, source_name, warnings)
+    if fmt == "html":
+        return read_html(text, source_name, warnings)
+    if fmt == "markdown":
+        return read_markdown(text, source_name, warnings)
+    from kb.reading.archive import read_plain  # the plain-text reader depends on kb.structure
+
+    return read_plain(text, source_name)
