@@ -17,6 +17,10 @@ class UnreadableFile(KbError):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[UnreadableFile], tuple[str, str]]:
+        # keep both arguments when the error crosses a process boundary (import --jobs)
+        return (UnreadableFile, (self.path, self.reason))
+
 
 class QueryError(KbError):
     """A search or filter the user typed that kb cannot run."""

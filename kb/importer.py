@@ -10,11 +10,13 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from kb.errors import KbError, UnreadableFile
 from kb.store import PostRecord, Store
 
 STDIN = "-"
+STREAM_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(slots=True)
@@ -61,7 +63,7 @@ class _Analysed:
     format: str
     encoding: str
     warnings: list[str]
-    posts: list[PostRecord]
+    posts: list[PostRecord | str]  # a str is the uid of a post already stored: not analysed again
     chars: int
 
 
@@ -69,15 +71,38 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def analyse_bytes(
-    path: str, data: bytes, encoding: str | None, names: Sequence[tuple[str, str]]
-) -> _Analysed:
-    """Read, structure, segment and tag one file's content (runs in a worker process)."""
-    from kb.pipeline import analyze_post
+def _records(
+    path: str, data: bytes, encoding: str | None, names: Sequence[tuple[str, str]], known: frozenset[str]
+) -> tuple[Any, Iterator[PostRecord | str]]:
+    """Read a file and yield, post by post, its record (or the uid of a post already stored)."""
+    from kb.pipeline import record_for
     from kb.reading import read_source
+    from kb.segment import segment
+    from kb.structure import build_post
 
     result = read_source(path, data, encoding)
-    posts = [analyze_post(raw, names) for raw in result.posts]
+
+    def gen() -> Iterator[PostRecord | str]:
+        for raw in result.posts:
+            post = build_post(raw)
+            if post.uid in known:
+                yield post.uid
+            else:
+                yield record_for(post, [segment(p.text) for p in post.passages], names)
+
+    return result, gen()
+
+
+def analyse_bytes(
+    path: str,
+    data: bytes,
+    encoding: str | None,
+    names: Sequence[tuple[str, str]],
+    known: frozenset[str] = frozenset(),
+) -> _Analysed:
+    """Read, structure, segment and tag one file's content (runs in a worker process)."""
+    result, records = _records(path, data, encoding, names, known)
+    posts = list(records)
     return _Analysed(
         path,
         _sha(data),
@@ -86,14 +111,16 @@ def analyse_bytes(
         result.encoding,
         list(result.warnings),
         posts,
-        sum(len(p.text) for p in posts),
+        sum(len(p.text) for p in posts if not isinstance(p, str)),
     )
 
 
-def _analyse_path(path: str, encoding: str | None, names: Sequence[tuple[str, str]]) -> _Analysed:
+def _analyse_path(
+    path: str, encoding: str | None, names: Sequence[tuple[str, str]], known: frozenset[str]
+) -> _Analysed:
     with open(path, "rb") as fh:
         data = fh.read()
-    return analyse_bytes(path, data, encoding, names)
+    return analyse_bytes(path, data, encoding, names, known)
 
 
 def _init_worker() -> None:
@@ -132,11 +159,11 @@ def import_paths(
         data = stdin_bytes()
         key = f"<stdin>:{_sha(data)[:12]}"
         try:
-            finish(_store(store, analyse_bytes(key, data, encoding, names)))
+            finish(_stream(store, key, data, encoding, names))
         except UnreadableFile as err:
             finish(FileOutcome(key, "skipped", reason=err.reason))
 
-    todo: list[tuple[str, str]] = []  # (key, real path)
+    todo: list[tuple[str, str, frozenset[str]]] = []  # (key, real path, uids it held)
     for src in sources:
         if isinstance(src, UnreadableFile):
             finish(FileOutcome(src.path, "skipped", reason=src.reason))
@@ -151,8 +178,14 @@ def import_paths(
             n = store.post_counts(key)
             finish(FileOutcome(key, "unchanged", unchanged=n))
             continue
+        if len(data) > STREAM_BYTES:  # a big file: analyse and write post by post, memory stays flat
+            try:
+                finish(_stream(store, key, data, encoding, names))
+            except UnreadableFile as err:
+                finish(FileOutcome(key, "skipped", reason=err.reason))
+            continue
         del data
-        todo.append((key, src.path))
+        todo.append((key, src.path, store.known_uids(key)))
 
     for key, result in _analyse_all(todo, encoding, names, jobs):
         if isinstance(result, UnreadableFile):
@@ -165,12 +198,15 @@ def import_paths(
 
 
 def _analyse_all(
-    todo: list[tuple[str, str]], encoding: str | None, names: Sequence[tuple[str, str]], jobs: int
+    todo: list[tuple[str, str, frozenset[str]]],
+    encoding: str | None,
+    names: Sequence[tuple[str, str]],
+    jobs: int,
 ) -> Iterator[tuple[str, _Analysed | UnreadableFile]]:
     """Analyse files in order, in this process or in ``jobs`` workers, yielding as they finish."""
     if jobs <= 1 or len(todo) <= 1:
-        for key, path in todo:
-            yield key, _safe(_analyse_path, path, key, encoding, names)
+        for key, path, known in todo:
+            yield key, _safe(_analyse_path, path, key, encoding, names, known)
         return
     ctx = mp.get_context("forkserver" if os.name == "posix" else "spawn")
     window = jobs * 4  # bounded in-flight work: memory does not grow with the corpus
@@ -178,8 +214,8 @@ def _analyse_all(
         pending: list[tuple[str, Future[_Analysed | UnreadableFile]]] = []
         it = iter(todo)
         try:
-            for key, path in it:
-                pending.append((key, pool.submit(_safe, _analyse_path, path, key, encoding, names)))
+            for key, path, known in it:
+                pending.append((key, pool.submit(_safe, _analyse_path, path, key, encoding, names, known)))
                 if len(pending) >= window:
                     k, fut = pending.pop(0)
                     yield k, fut.result()
@@ -191,10 +227,15 @@ def _analyse_all(
 
 
 def _safe(
-    fn: Callable[..., _Analysed], path: str, key: str, encoding: str | None, names: Sequence[tuple[str, str]]
+    fn: Callable[..., _Analysed],
+    path: str,
+    key: str,
+    encoding: str | None,
+    names: Sequence[tuple[str, str]],
+    known: frozenset[str],
 ) -> _Analysed | UnreadableFile:
     try:
-        result = fn(path, encoding, names)
+        result = fn(path, encoding, names, known)
         result.path = key
         return result
     except UnreadableFile as err:
@@ -207,32 +248,63 @@ def _safe(
         return UnreadableFile(key, f"internal error while reading: {type(err).__name__}: {err}")
 
 
+def _outcome(path: str, fmt: str, encoding: str, warnings: list[str]) -> FileOutcome:
+    return FileOutcome(path, "imported", format=fmt, encoding=encoding, warnings=warnings)
+
+
+def _write(store: Store, out: FileOutcome, file_id: int, ord_: int, item: PostRecord | str) -> str:
+    """Write one post of a file; returns its uid. Counts go to ``out``."""
+    if isinstance(item, str):
+        if store.has_post(item):
+            out.unchanged += 1
+        else:  # removed meanwhile by another process: the next import of this file analyses it again
+            out.warnings.append("a post changed during the import; run kb import again")
+            store.mark_stale(file_id)
+        return item
+    if store.add_post(file_id, ord_, item):
+        out.added += 1
+        out.sections += sum(1 for sec in item.sections if sec[0] is not None)
+        out.passages += len(item.passages)
+        out.facts += len(item.facts)
+        out.photos += item.photos
+    else:
+        out.unchanged += 1
+    return item.uid
+
+
 def _store(store: Store, a: _Analysed) -> FileOutcome:
     if not a.posts:
-        with store.transaction():
-            added, unchanged, removed = store.replace_file(a.path, a.sha, a.size, a.format, a.encoding, [])
+        # nothing to store; a file that used to hold posts keeps them until it is removed explicitly
+        reason = "空のファイル (empty file)" if a.size == 0 else "投稿が見つかりません (no text)"
         return FileOutcome(
-            a.path,
-            "empty",
-            removed=removed,
-            format=a.format,
-            encoding=a.encoding,
-            reason="no posts found",
-            warnings=a.warnings,
+            a.path, "skipped", format=a.format, encoding=a.encoding, reason=reason, warnings=a.warnings
         )
+    out = _outcome(a.path, a.format, a.encoding, a.warnings)
     with store.transaction():
-        added, unchanged, removed = store.replace_file(a.path, a.sha, a.size, a.format, a.encoding, a.posts)
-    return FileOutcome(
-        a.path,
-        "imported",
-        added=added,
-        unchanged=unchanged,
-        removed=removed,
-        sections=sum(sum(1 for s in p.sections if s[0] is not None) for p in a.posts),
-        passages=sum(len(p.passages) for p in a.posts),
-        facts=sum(len(p.facts) for p in a.posts),
-        photos=sum(p.photos for p in a.posts),
-        format=a.format,
-        encoding=a.encoding,
-        warnings=a.warnings,
-    )
+        file_id = store.begin_file(a.path, a.sha, a.size, a.format, a.encoding)
+        keep = {_write(store, out, file_id, i, item) for i, item in enumerate(a.posts)}
+        out.removed = store.finish_file(file_id, keep)
+    return out
+
+
+def _stream(
+    store: Store, key: str, data: bytes, encoding: str | None, names: Sequence[tuple[str, str]]
+) -> FileOutcome:
+    """Import one file in this process, writing each post as soon as it is analysed."""
+    result, records = _records(key, data, encoding, names, store.known_uids(key))
+    if not result.posts:
+        reason = "空のファイル (empty file)" if not data else "投稿が見つかりません (no text)"
+        return FileOutcome(
+            key,
+            "skipped",
+            format=result.format,
+            encoding=result.encoding,
+            reason=reason,
+            warnings=list(result.warnings),
+        )
+    out = _outcome(key, result.format, result.encoding, list(result.warnings))
+    with store.transaction():
+        file_id = store.begin_file(key, _sha(data), len(data), result.format, result.encoding)
+        keep = {_write(store, out, file_id, i, item) for i, item in enumerate(records)}
+        out.removed = store.finish_file(file_id, keep)
+    return out

@@ -361,6 +361,60 @@ class Store:
         ).fetchone()
         return int(row[0])
 
+    def begin_file(self, path: str, sha: str, size: int, fmt: str, encoding: str) -> int:
+        """Record a file about to be (re)imported; returns its id. Must run inside ``transaction``."""
+        row = self.conn.execute("SELECT id FROM files WHERE path = ?", (path,)).fetchone()
+        if row is None:
+            cur = self.conn.execute(
+                "INSERT INTO files (path, sha256, size, format, encoding) VALUES (?, ?, ?, ?, ?)",
+                (path, sha, size, fmt, encoding),
+            )
+            return int(cur.lastrowid or 0)
+        self.conn.execute(
+            "UPDATE files SET sha256 = ?, size = ?, format = ?, encoding = ?, imported_at = datetime('now') "
+            "WHERE id = ?",
+            (sha, size, fmt, encoding, int(row[0])),
+        )
+        return int(row[0])
+
+    def known_uids(self, path: str) -> frozenset[str]:
+        """The uids of the posts a file held at its last import."""
+        return frozenset(
+            str(r[0])
+            for r in self.conn.execute(
+                "SELECT uid FROM posts JOIN files ON files.id = posts.file_id WHERE files.path = ?", (path,)
+            )
+        )
+
+    def mark_stale(self, file_id: int) -> None:
+        """Make the next import of a file analyse it again."""
+        self.conn.execute("UPDATE files SET sha256 = '' WHERE id = ?", (file_id,))
+
+    def has_post(self, uid: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM posts WHERE uid = ?", (uid,)).fetchone() is not None
+
+    def add_post(self, file_id: int, ord_: int, post: PostRecord) -> bool:
+        """Store a post unless a post with the same content exists (then only its order is updated).
+        Returns whether it was added."""
+        existing = self.conn.execute("SELECT id FROM posts WHERE uid = ?", (post.uid,)).fetchone()
+        if existing is not None:
+            self.conn.execute(
+                "UPDATE posts SET ord = ? WHERE id = ? AND file_id = ?", (ord_, existing[0], file_id)
+            )
+            return False
+        self._insert_post(file_id, ord_, post)
+        return True
+
+    def finish_file(self, file_id: int, keep: set[str]) -> int:
+        """Remove the posts a file no longer holds; returns how many."""
+        old = self.conn.execute("SELECT id, uid FROM posts WHERE file_id = ?", (file_id,)).fetchall()
+        removed = 0
+        for post_id, uid in old:
+            if uid not in keep:
+                self._delete_post(int(post_id))
+                removed += 1
+        return removed
+
     def replace_file(
         self, path: str, sha: str, size: int, fmt: str, encoding: str, posts: Sequence[PostRecord]
     ) -> tuple[int, int, int]:
@@ -369,41 +423,10 @@ class Store:
         Returns (added, unchanged, removed) post counts. A post already stored (same content, from
         this file or another) is kept as it is, so importing twice never duplicates anything.
         """
-        row = self.conn.execute("SELECT id FROM files WHERE path = ?", (path,)).fetchone()
-        if row is None:
-            file_id = int(
-                self.conn.execute(
-                    "INSERT INTO files (path, sha256, size, format, encoding) VALUES (?, ?, ?, ?, ?)",
-                    (path, sha, size, fmt, encoding),
-                ).lastrowid
-                or 0
-            )
-        else:
-            file_id = int(row[0])
-            self.conn.execute(
-                "UPDATE files SET sha256 = ?, size = ?, format = ?, encoding = ?, imported_at = datetime('now') "
-                "WHERE id = ?",
-                (sha, size, fmt, encoding, file_id),
-            )
-        new_uids = {p.uid for p in posts}
-        old = self.conn.execute("SELECT id, uid FROM posts WHERE file_id = ?", (file_id,)).fetchall()
-        removed = 0
-        for post_id, uid in old:
-            if uid not in new_uids:
-                self._delete_post(int(post_id))
-                removed += 1
-        added = unchanged = 0
-        for ord_, post in enumerate(posts):
-            existing = self.conn.execute("SELECT id FROM posts WHERE uid = ?", (post.uid,)).fetchone()
-            if existing is not None:
-                self.conn.execute(
-                    "UPDATE posts SET ord = ? WHERE id = ? AND file_id = ?", (ord_, existing[0], file_id)
-                )
-                unchanged += 1
-                continue
-            self._insert_post(file_id, ord_, post)
-            added += 1
-        return added, unchanged, removed
+        file_id = self.begin_file(path, sha, size, fmt, encoding)
+        removed = self.finish_file(file_id, {p.uid for p in posts})
+        added = sum(self.add_post(file_id, i, p) for i, p in enumerate(posts))
+        return added, len(posts) - added, removed
 
     def _insert_post(self, file_id: int, ord_: int, post: PostRecord) -> None:
         c = self.conn
