@@ -1,0 +1,102 @@
+"""The fact extractor: quantities, dates, organisations and places of a post, each with its span."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kb.facts.dates import DateState, find_dates, parse_post_date
+from kb.facts.names import Name, find_names, place_parts
+from kb.facts.numerals import fold
+from kb.facts.quantities import find_quantities
+from kb.facts.tokindex import TokenIndex
+from kb.models import Fact, Post, Token
+
+KINDS = ("quantity", "date", "org", "place")
+_KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
+NAME_KINDS = ("org", "place")
+
+
+def extract_facts(
+    post: Post, tokens: Sequence[Sequence[Token]], names: Sequence[tuple[str, str]] = ()
+) -> list[Fact]:
+    """Every quantity, date, organisation and place mentioned in a post, in text order.
+
+    ``tokens[i]`` is ``segment(post.passages[i].text)``. ``names`` are user entries (surface, kind)
+    with kind "org" or "place": each occurrence is a fact and wins over rule output overlapping it.
+    Offsets index ``post.text`` and ``surface == post.text[start:end]``.
+    """
+    if len(tokens) != len(post.passages):
+        raise ValueError(f"got tokens for {len(tokens)} passages, the post has {len(post.passages)}")
+    state = DateState(post_date=parse_post_date(post.date))
+    known_places = place_parts(t for toks in tokens for t in toks)
+    facts: list[Fact] = []
+    found_names: list[Name] = []
+    for passage, toks in zip(post.passages, tokens, strict=True):
+        text = passage.text
+        base = _passage_offset(post.text, passage.start, text)
+        if base < 0:
+            continue  # the passage is not in the post text: no offsets could point at it
+        folded = fold(text)
+        idx = TokenIndex(toks, len(text))
+        dates = find_dates(text, folded, idx, state)
+        quantities = find_quantities(text, folded, idx, [(d.start, d.end) for d in dates])
+        for fact in (*dates, *quantities):
+            fact.start += base
+            fact.end += base
+            facts.append(fact)
+        for name in find_names(text, folded, idx, known_places):
+            found_names.append(Name(name.kind, name.start + base, name.end + base, name.note))
+    facts.extend(_resolve_names(post.text, found_names, names))
+    for fact in facts:
+        fact.surface = post.text[fact.start : fact.end]
+    facts.sort(key=lambda f: (f.start, -f.end, _KIND_ORDER.get(f.kind, 9)))
+    return facts
+
+
+def _passage_offset(text: str, start: int, passage: str) -> int:
+    """Where a passage sits in the post text: its start, else its nearest occurrence, else -1."""
+    if text.startswith(passage, start):
+        return start
+    return text.find(passage, max(0, start - len(passage)))
+
+
+def _user_spans(text: str, names: Sequence[tuple[str, str]]) -> list[Name]:
+    """Every occurrence of the user's names (longest first, never overlapping), width-insensitive."""
+    folded = fold(text)
+    spans: list[Name] = []
+    taken = bytearray(len(text) + 1)
+    for surface, kind in sorted(names, key=lambda n: len(n[0]), reverse=True):
+        if kind not in NAME_KINDS or not surface:
+            continue
+        needle = fold(surface)
+        pos = folded.find(needle)
+        while pos >= 0:
+            end = pos + len(needle)
+            if not any(taken[pos:end]):
+                taken[pos:end] = b"\x01" * (end - pos)
+                spans.append(Name(kind, pos, end))
+            pos = folded.find(needle, pos + 1)
+    return spans
+
+
+def _resolve_names(text: str, found: list[Name], names: Sequence[tuple[str, str]]) -> list[Fact]:
+    """Organisations and places after precedence: user names, then longer organisations, then places."""
+    user = _user_spans(text, names)
+
+    def overlaps(a: Name, others: list[Name]) -> bool:
+        """Whether a name overlaps any of the others."""
+        return any(a.start < b.end and b.start < a.end for b in others)
+
+    found = [n for n in found if not overlaps(n, user)]
+    orgs: list[Name] = []
+    for org in sorted((n for n in found if n.kind == "org"), key=lambda n: (n.start, -(n.end - n.start))):
+        if not overlaps(org, orgs):
+            orgs.append(org)
+    kept_orgs = orgs + [n for n in user if n.kind == "org"]
+    places: list[Name] = []
+    for place in sorted((n for n in found if n.kind == "place"), key=lambda n: (n.start, -(n.end - n.start))):
+        if not overlaps(place, kept_orgs) and not overlaps(place, places):
+            places.append(place)
+    out = [Fact(n.kind, "", n.start, n.end, note=n.note) for n in (*orgs, *places)]
+    out.extend(Fact(n.kind, "", n.start, n.end) for n in user)
+    return out

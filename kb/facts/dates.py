@@ -1,0 +1,250 @@
+"""Dates: 西暦 and 和暦 years, fiscal years, month-day, day-only and relative words (昨日, 去年)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from kb.facts.numerals import parse_number
+from kb.facts.tokindex import TokenIndex
+from kb.models import Fact
+
+_ERAS = {
+    "明治": (1867, "Meiji"),
+    "大正": (1911, "Taisho"),
+    "昭和": (1925, "Showa"),
+    "平成": (1988, "Heisei"),
+    "令和": (2018, "Reiwa"),
+}
+_ERA_LETTERS = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}
+_N2 = r"[0-9]{1,2}|[〇一二三四五六七八九十]{1,3}"  # a month, day or era year, Arabic or kanji
+_MD = rf"(?:\s?(?P<m>{_N2})\s?月(?:\s?(?P<d>{_N2})\s?日)?)?"  # optional month and day after a year
+
+# Each pattern has a priority (lower wins when two overlap at the same start and length).
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("era", re.compile(rf"(?P<era>明治|大正|昭和|平成|令和)\s?(?P<y>元|{_N2})\s?年(?P<fy>度)?{_MD}")),
+    ("era", re.compile(rf"(?<![A-Za-z])(?P<era>[MTSHR])\.?(?P<y>[0-9]{{1,2}})年(?P<fy>度)?{_MD}")),
+    ("ymd", re.compile(r"(?<![0-9/.])(?P<y>[0-9]{4})[/.](?P<m>[0-9]{1,2})[/.](?P<d>[0-9]{1,2})(?![0-9/.])")),
+    # a four-digit year, unless the words after it make it a length of time (1000年以上, 2000年前)
+    (
+        "year",
+        re.compile(
+            rf"(?<![0-9.,])(?P<y>[0-9]{{4}})\s?年(?P<fy>度)?(?!間|以上|近く|余|前(?!半)|後(?!半)|ぶり){_MD}"
+        ),
+    ),
+    ("md", re.compile(rf"(?<![0-9.,])(?P<m>{_N2})\s?月\s?(?P<d>{_N2})\s?日(?![間目])")),
+    ("md", re.compile(r"(?<![0-9/.])(?P<m>[0-9]{1,2})/(?P<d>[0-9]{1,2})(?=\s?[(（][月火水木金土日])")),
+    (
+        "month",
+        re.compile(
+            r"(?<![0-9.,〇一二三四五六七八九十])(?P<m>[0-9]{1,2}|[一二三四五六七八九十]{1,2})月(?![間曜])"
+        ),
+    ),
+    # a two-digit year only where it reads as one: 88年の夏, 18年4月, ’88年
+    ("yy", re.compile(r"(?<![0-9.,])['’]?(?P<y>[0-9]{2})年(?=の?(?:春|夏|秋|冬|頃|ごろ|当時|[0-9]{1,2}月))")),
+    # the first year of a range of years: 2018〜2020年
+    ("year", re.compile(r"(?<![0-9.,])(?P<y>[0-9]{4})(?=\s?[〜~\-－]\s?[0-9]{4}\s?年)(?P<fy>)")),
+    # a day that ends a range of dates: 4月11日〜13日, 11日から13日
+    ("day", re.compile(r"(?:(?<=日[〜~\-－])|(?<=日から))(?P<d>[0-9]{1,2})日(?![間目分])")),
+    # a day alone is a date when it marks a point in time: 13日まで, 15日に, 3日(水)
+    (
+        "day",
+        re.compile(
+            r"(?<![0-9.,第])(?P<d>[0-9]{1,2})日(?=まで|から|に(?![0-9一二三四五六七八九十])|より|以降|以前|付|頃|ごろ|[(（][月火水木金土日]"
+            r"|の(?:午前|午後|朝|夜|夕方|晩))"
+        ),
+    ),
+]
+_PRIORITY = {name: i for i, (name, _) in enumerate(_PATTERNS)}
+
+# Relative words: (kind, offset); the kind says what the offset counts.
+_RELATIVE = {
+    "一昨日": ("day", -2),
+    "おととい": ("day", -2),
+    "昨日": ("day", -1),
+    "きのう": ("day", -1),
+    "今日": ("day", 0),
+    "きょう": ("day", 0),
+    "本日": ("day", 0),
+    "明日": ("day", 1),
+    "明後日": ("day", 2),
+    "今朝": ("day", 0),
+    "今夜": ("day", 0),
+    "今晩": ("day", 0),
+    "昨夜": ("day", -1),
+    "昨晩": ("day", -1),
+    "一昨年": ("year", -2),
+    "去年": ("year", -1),
+    "昨年": ("year", -1),
+    "今年": ("year", 0),
+    "本年": ("year", 0),
+    "来年": ("year", 1),
+    "再来年": ("year", 2),
+    "昨年度": ("fy", -1),
+    "前年度": ("fy", -1),
+    "今年度": ("fy", 0),
+    "本年度": ("fy", 0),
+    "来年度": ("fy", 1),
+    "先月": ("month", -1),
+    "今月": ("month", 0),
+    "来月": ("month", 1),
+    "先週": ("week", -1),
+    "今週": ("week", 0),
+    "来週": ("week", 1),
+}
+_RELATIVE_RE = re.compile("|".join(sorted(_RELATIVE, key=len, reverse=True)))
+
+
+@dataclass(slots=True)
+class DateState:
+    """What earlier text in the post says about time: the post date and the last month named."""
+
+    post_date: dt.date | None = None
+    last_month: int | None = None
+    last_month_surface: str | None = None
+
+
+def parse_post_date(value: str | None) -> dt.date | None:
+    """A post's ISO date as a date, or None when missing or malformed."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _int(text: str | None) -> int | None:
+    """An integer from Arabic or kanji digits, or None."""
+    if text is None:
+        return None
+    n = parse_number(text)
+    return int(n) if n is not None and n == n.to_integral_value() else None
+
+
+def _two_digit_year(yy: int, state: DateState) -> int:
+    """A two-digit year read as the most recent year not far after the post (or today)."""
+    ref = state.post_date.year if state.post_date else dt.date.today().year
+    year = 2000 + yy
+    return year if year <= ref + 5 else 1900 + yy
+
+
+def _month_day(m: int | None, d: int | None) -> str | None:
+    """MM or MM-DD when month and day are valid, else None."""
+    if m is None or not 1 <= m <= 12:
+        return None
+    if d is None:
+        return f"{m:02d}"
+    if not 1 <= d <= 31:
+        return None
+    return f"{m:02d}-{d:02d}"
+
+
+def _absolute(name: str, g: dict[str, str | None], state: DateState) -> Fact | None:
+    """A Fact (offsets unset) for one pattern match, or None when the numbers are not a date."""
+    note: str | None = None
+    year: int | None = None
+    if name == "era":
+        era_text = g["era"] or ""
+        era = _ERA_LETTERS.get(era_text, era_text)
+        base, roman = _ERAS[era]
+        n = 1 if g["y"] == "元" else _int(g["y"])
+        if n is None or n < 1:
+            return None
+        year = base + n
+        note = f"Japanese era year {roman} {'1 (元年)' if g['y'] == '元' else n}"
+    elif name in ("year", "ymd"):
+        year = _int(g["y"])
+        if year is None or not 1500 <= year <= 2199:
+            return None
+    elif name == "yy":
+        yy = _int(g["y"])
+        if yy is None:
+            return None
+        year = _two_digit_year(yy, state)
+        note = "two-digit year"
+    m, d = _int(g.get("m")), _int(g.get("d"))
+    if g.get("fy"):
+        note = f"{note}; fiscal year" if note else "fiscal year"
+    if g.get("m") is None and name != "day":
+        if year is None:
+            return None
+        return Fact("date", "", 0, 0, value=f"{year:04d}", unit="year", note=note)
+    if name == "day":
+        if d is None or not 1 <= d <= 31:
+            return None
+        if state.last_month is not None:
+            value = f"--{state.last_month:02d}-{d:02d}"
+            note = f"day only in text; month inferred from {state.last_month_surface}"
+        else:
+            value = f"---{d:02d}"
+            note = "day only in text"
+        return Fact("date", "", 0, 0, value=value, unit="date", note=note)
+    md = _month_day(m, d)
+    if md is None:
+        return None
+    value = f"{year:04d}-{md}" if year is not None else f"--{md}"
+    return Fact("date", "", 0, 0, value=value, unit="date", note=note)
+
+
+def _shift_month(day: dt.date, months: int) -> str:
+    """The ISO year-month that lies months after the day's month."""
+    index = day.year * 12 + day.month - 1 + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def _relative_value(word: str, post_date: dt.date | None) -> str | None:
+    """The ISO value of a relative word against the post date (None without a post date)."""
+    if post_date is None:
+        return None
+    kind, offset = _RELATIVE[word]
+    if kind == "day":
+        return (post_date + dt.timedelta(days=offset)).isoformat()
+    if kind == "year":
+        return f"{post_date.year + offset:04d}"
+    if kind == "fy":  # the Japanese fiscal year starts on 1 April
+        fiscal = post_date.year if post_date.month >= 4 else post_date.year - 1
+        return f"{fiscal + offset:04d}"
+    if kind == "month":
+        return _shift_month(post_date, offset)
+    iso = (post_date + dt.timedelta(weeks=offset)).isocalendar()
+    return f"{iso[0]:04d}-W{iso[1]:02d}"
+
+
+def find_dates(text: str, folded: str, idx: TokenIndex, state: DateState) -> list[Fact]:
+    """Dates in one passage, in text order, with passage offsets; updates state (last month named)."""
+    candidates: list[tuple[int, int, int, str, re.Match[str]]] = []
+    for name, pattern in _PATTERNS:
+        for m in pattern.finditer(folded):
+            candidates.append((m.start(), -(m.end() - m.start()), _PRIORITY[name], name, m))
+    for m in _RELATIVE_RE.finditer(folded):
+        if idx.is_long_boundary(m.start()) and idx.is_long_boundary(m.end()):
+            candidates.append((m.start(), -(m.end() - m.start()), len(_PRIORITY), "relative", m))
+    candidates.sort(key=lambda c: (c[0], c[1], c[2]))
+    out: list[Fact] = []
+    taken_end = 0
+    for start, _neg, _prio, name, m in candidates:
+        if start < taken_end:
+            continue
+        end = m.end()
+        if name == "relative":
+            word = m.group()
+            kind = _RELATIVE[word][0]
+            note = "relative to post date" + ("; fiscal year" if kind == "fy" else "")
+            fact = Fact(
+                "date", "", 0, 0, value=_relative_value(word, state.post_date), unit="relative", note=note
+            )
+        else:
+            found = _absolute(name, m.groupdict(), state)
+            if found is None:
+                continue
+            fact = found
+        fact.start, fact.end, fact.surface = start, end, text[start:end]
+        if name != "relative" and m.groupdict().get("m"):
+            month = _int(m.group("m"))
+            if month is not None and 1 <= month <= 12:
+                state.last_month, state.last_month_surface = month, text[start:end]
+        out.append(fact)
+        taken_end = end
+    return out

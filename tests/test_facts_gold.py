@@ -1,0 +1,138 @@
+"""The extractor against the seed gold (tests/fixtures/seed.jsonl), scored as bench/score.py scores it."""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kb.facts import KINDS, extract_facts
+from kb.models import Fact, Line, Post, RawPost, Token
+from kb.reading.archive import read_plain
+from kb.segment import segment
+from kb.structure import build_post
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+THRESHOLDS = {"quantities": 0.95, "dates": 0.90, "organizations": 0.85, "places": 0.85}
+
+
+def _load(name: str, path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@lru_cache(maxsize=1)
+def seed() -> tuple[list[Post], list[list[list[Token]]]]:
+    text = (FIXTURES / "seed-blog.txt").read_text(encoding="utf-8")
+    posts = [build_post(raw) for raw in read_plain(text, "seed-blog.txt")]
+    return posts, [[segment(p.text) for p in post.passages] for post in posts]
+
+
+@lru_cache(maxsize=1)
+def scored() -> dict[str, Any]:
+    bench = _load("kb_facts_bench", ROOT / "bench" / "facts_score.py")
+    res, _report = bench.run(errors=True)
+    return res  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("kind", list(THRESHOLDS))
+def test_seed_scores_reach_the_targets(kind: str) -> None:
+    strict = scored()["kinds"][kind]["strict"]
+    errors = {doc: e[kind]["strict"] for doc, e in scored().get("errors", {}).items() if kind in e}
+    assert strict["precision"] >= THRESHOLDS[kind], errors
+    assert strict["recall"] >= THRESHOLDS[kind], errors
+
+
+def test_mvoting_section_holds_exactly_its_five_figures() -> None:
+    posts, tokens = seed()
+    post, toks = posts[0], tokens[0]
+    (section,) = [s for s in post.sections if s.heading == "◼️mVoting"]
+    facts = [
+        f
+        for f in extract_facts(post, toks)
+        if f.kind == "quantity" and section.start <= f.start < section.end
+    ]
+    got = [(f.surface, f.value, f.unit, f.qualifier) for f in facts]
+    assert got == [
+        ("168万人", 1680000, "人", None),
+        ("5520の投票項目", 5520, "投票項目", None),
+        ("50億円", 5000000000, "円", None),
+        ("22万市民", 220000, "市民", None),
+        ("1400万件", 14000000, "件", "以上"),
+    ]
+
+
+def test_quantity_surfaces_match_the_gold_spans() -> None:
+    bench = _load("kb_facts_bench_spans", ROOT / "bench" / "facts_score.py")
+    scorer = bench.load_scorer()
+    gold = scorer.load_jsonl(str(FIXTURES / "seed.jsonl"))
+    pred = {row["doc"]: row for row in scored()["predictions"]}
+    res = scorer.score(gold, pred, kinds=("quantities",), qsurface=True)
+    strict = res["kinds"]["quantities"]["strict"]
+    assert strict["precision"] >= 0.95 and strict["recall"] >= 0.95
+
+
+def test_passages_are_slices_of_the_post_text() -> None:
+    posts, _tokens = seed()
+    for post in posts:
+        for p in post.passages:
+            assert post.text[p.start : p.end] == p.text
+
+
+def test_facts_index_the_post_text_in_order() -> None:
+    posts, tokens = seed()
+    for post, toks in zip(posts, tokens, strict=True):
+        facts = extract_facts(post, toks)
+        assert facts
+        for f in facts:
+            assert f.kind in KINDS
+            assert post.text[f.start : f.end] == f.surface
+        assert [f.start for f in facts] == sorted(f.start for f in facts)
+
+
+def test_extraction_is_fast() -> None:
+    posts, tokens = seed()
+    for post, toks in zip(posts, tokens, strict=True):  # warm up
+        extract_facts(post, toks)
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        for post, toks in zip(posts, tokens, strict=True):
+            extract_facts(post, toks)
+        best = min(best, time.perf_counter() - t0)
+    assert best < 0.25  # about 20 ms on an idle machine; the bound leaves room for a loaded CI box
+
+
+def test_token_count_must_match_passages() -> None:
+    posts, tokens = seed()
+    with pytest.raises(ValueError):
+        extract_facts(posts[0], tokens[0][:-1])
+
+
+_ALPHABET = (
+    "0123456789０１２３一二三十百千万億年月日人件円%％〜-、。のはで市区役所駅約以上①⑴(（)）ソウル東京第番目 "
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=_ALPHABET, min_size=1, max_size=40))
+def test_any_text_gives_exact_spans(text: str) -> None:
+    post = build_post(RawPost(title="t", lines=[Line(text, 1)], source="h"))
+    facts: list[Fact] = extract_facts(post, [segment(p.text) for p in post.passages])
+    for f in facts:
+        assert 0 <= f.start < f.end <= len(post.text)
+        assert post.text[f.start : f.end] == f.surface
+        if f.kind == "quantity":
+            assert isinstance(f.value, int | float)
