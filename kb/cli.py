@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -40,7 +41,11 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (UTF-8) instead of a table.")]
-LimitOption = Annotated[int | None, typer.Option("--limit", "-n", min=1, help="Show at most N results.")]
+MAX_LIMIT = 10_000_000
+MAX_ID = 2**62
+LimitOption = Annotated[
+    int | None, typer.Option("--limit", "-n", min=1, max=MAX_LIMIT, help="Show at most N results.")
+]
 SinceOption = Annotated[
     str | None, typer.Option("--since", help="Posts dated on or after this day (YYYY-MM-DD).")
 ]
@@ -48,7 +53,9 @@ UntilOption = Annotated[
     str | None, typer.Option("--until", help="Posts dated on or before this day (YYYY-MM-DD).")
 ]
 TopicOption = Annotated[str | None, typer.Option("--topic", "-t", help="Only this topic (section heading).")]
-PostOption = Annotated[int | None, typer.Option("--post", help="Only this post (its ID from kb posts).")]
+PostOption = Annotated[
+    int | None, typer.Option("--post", min=1, max=MAX_ID, help="Only this post (its ID from kb posts).")
+]
 
 
 @app.callback()
@@ -131,10 +138,25 @@ def is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
+def text_arg(value: str | None) -> str | None:
+    """A text argument made safe: bytes that were not UTF-8 (surrogates) and control characters dropped."""
+    if value is None:
+        return None
+    from kb.query import clean
+
+    return clean(value)
+
+
+def check_number(value: float | None, option: str) -> float | None:
+    if value is not None and not math.isfinite(value):
+        fail(f"{option} には有限の数を指定してください ({value})")
+    return value
+
+
 def check_date(value: str | None, option: str) -> str | None:
     if value is None:
         return None
-    text = value.strip()
+    text = (text_arg(value) or "").strip()
     for fmt in ("%Y-%m-%d", "%Y-%m", "%Y"):
         try:
             dt.datetime.strptime(text, fmt)
@@ -159,7 +181,11 @@ def import_(
     jobs: Annotated[
         int | None,
         typer.Option(
-            "--jobs", "-j", min=1, help="Worker processes for segmentation (default: the number of cores)."
+            "--jobs",
+            "-j",
+            min=1,
+            max=64,
+            help="Worker processes for segmentation (default: the number of cores).",
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
@@ -265,7 +291,11 @@ def search(
     from kb.store import Filters
     from kb.textnorm import fold
 
-    text = " ".join(query)
+    unknown = [w for w in query if w.startswith("--")]
+    if unknown:
+        fail(f"不明なオプションです: {text_arg(unknown[0])} (kb search --help)")
+    text = text_arg(" ".join(query)) or ""
+    topic = text_arg(topic)
     filters = Filters(
         check_date(since, "--since"),
         check_date(until, "--until"),
@@ -347,6 +377,8 @@ def show(
     post_id: Annotated[int, typer.Argument(help="Post ID (see kb posts).")], as_json: JsonOption = False
 ) -> None:
     """Print one post with its sections."""
+    if not 1 <= post_id <= MAX_ID:
+        fail(f"投稿 #{post_id} はありません (kb posts で一覧を表示)", EXIT_NONE)
     with handled():
         store = open_store(readonly=True)
         post = store.get_post(post_id)
@@ -386,6 +418,8 @@ def remove(
         ids: list[int] = []
         for t in targets:
             if t.isdigit():
+                if int(t) > MAX_ID:
+                    fail(f"投稿 #{t} はありません (kb posts で一覧を表示)", EXIT_NONE)
                 ids.append(int(t))
             else:
                 found = store.post_ids_for_path(os.path.abspath(t))
@@ -419,6 +453,9 @@ def _fact_filters(
     from kb.store import FactFilters
     from kb.textnorm import fold
 
+    topic, unit, query = text_arg(topic), text_arg(unit), text_arg(query)
+    check_number(min_, "--min")
+    check_number(max_, "--max")
     if kind is not None and kind not in ("quantity", "date", "org", "place"):
         fail(f"--kind は quantity, date, org, place のいずれかです ({kind!r})")
     passage_ids = None
@@ -487,6 +524,7 @@ def _fact_json(r: dict[str, Any]) -> dict[str, Any]:
     keys = (
         "kind",
         "surface",
+        "written",
         "value",
         "value_max",
         "unit",
@@ -582,6 +620,8 @@ def export(
         store = open_store(readonly=True)
         rows: list[ExportRow] = []
         if search_ is not None:
+            search_ = text_arg(search_) or ""
+            topic = text_arg(topic)
             from kb.search import search as run_search
             from kb.store import Filters
             from kb.textnorm import fold

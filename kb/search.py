@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from kb.errors import QueryError
 from kb.pipeline import index_terms
-from kb.query import Query, Term, fts_string, parse
+from kb.query import Query, Term, clean, fts_string, parse
 from kb.segment import segment, short_units
 from kb.store import Filters, Store
 from kb.textnorm import fold, fold_with_map
@@ -77,7 +77,7 @@ def search(
     if limit < 1:
         raise QueryError("--limit は 1 以上にしてください")
     query = parse(text)
-    filters = filters or Filters()
+    filters = _safe_filters(filters or Filters())
     groups = [[plan_term(t, columns) for t in g] for g in query.groups]
     excluded = [fold(t.text).strip() for t in query.excluded if fold(t.text).strip()]
     word_scores: dict[int, float] = {}
@@ -128,6 +128,14 @@ def search(
         )
     hits.sort(key=lambda h: (h.match != "word", -h.score, _neg_date(h.date), h.passage_id))
     return hits[:limit]
+
+
+def _safe_filters(filters: Filters) -> Filters:
+    """Filters with text that SQLite can bind: no surrogates or control characters."""
+    topic = fold(clean(filters.topic)).strip() if filters.topic else None
+    since = clean(filters.since) if filters.since else None
+    until = clean(filters.until) if filters.until else None
+    return Filters(since, until, topic or None, filters.post_id)
 
 
 def _neg_date(date: str | None) -> str:

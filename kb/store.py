@@ -756,6 +756,7 @@ class FactFilters:
 
 def list_facts(store: Store, f: FactFilters, limit: int | None = None) -> list[dict[str, Any]]:
     """Facts in post and text order; organisations and places once per post (first mention, with a count)."""
+    f = _bindable(f)
     where: list[str] = []
     params: list[Any] = []
     if f.kind:
@@ -786,12 +787,19 @@ def list_facts(store: Store, f: FactFilters, limit: int | None = None) -> list[d
         ids = list(f.passage_ids) or [-1]
         where.append(f"fa.passage_id IN ({','.join('?' * len(ids))})")
         params.extend(ids)
+    # organisations and places are listed once per post under their name (a gloss in brackets
+    # dropped: ノウォン(芦原)区役所 → ノウォン区役所), at a mention written that way when there is one
     sql = (
-        "SELECT fa.id, fa.kind, fa.surface, fa.value_num, fa.value_text, fa.value_max, fa.unit, fa.qualifier, "
-        'fa.note, fa.start, fa."end", fa.post_id, po.title, po.date, po.url, files.path AS source, '
+        "SELECT fa.id, fa.kind, "
+        "CASE WHEN fa.kind IN ('org', 'place') THEN coalesce(fa.note, fa.surface) ELSE fa.surface END AS surface, "
+        "fa.surface AS written, fa.value_num, fa.value_text, fa.value_max, fa.unit, fa.qualifier, "
+        "CASE WHEN fa.kind IN ('org', 'place') THEN NULL ELSE fa.note END AS note, "
+        'fa.start, fa."end", fa.post_id, po.title, po.date, po.url, files.path AS source, '
         's.heading AS section, p.line, substr(po.text, p.start + 1, p."end" - p.start) AS sentence, '
-        "p.start AS sentence_start, count(*) OVER (PARTITION BY fa.post_id, fa.kind, fa.surface) AS mentions, "
-        "row_number() OVER (PARTITION BY fa.post_id, fa.kind, fa.surface ORDER BY fa.start) AS nth "
+        "p.start AS sentence_start, "
+        "count(*) OVER (PARTITION BY fa.post_id, fa.kind, coalesce(fa.note, fa.surface)) AS mentions, "
+        "row_number() OVER (PARTITION BY fa.post_id, fa.kind, coalesce(fa.note, fa.surface) "
+        "ORDER BY fa.surface != coalesce(fa.note, fa.surface), fa.start) AS nth "
         "FROM facts fa JOIN posts po ON po.id = fa.post_id JOIN files ON files.id = po.file_id "
         "LEFT JOIN passages p ON p.id = fa.passage_id LEFT JOIN sections s ON s.id = p.section_id"
         + (" WHERE " + " AND ".join(where) if where else "")
@@ -810,6 +818,17 @@ def list_facts(store: Store, f: FactFilters, limit: int | None = None) -> list[d
             d["value_max"] = int(d["value_max"])
         rows.append(d)
     return rows
+
+
+def _bindable(f: FactFilters) -> FactFilters:
+    """Text filters SQLite can bind: characters that cannot be encoded (lone surrogates) dropped."""
+
+    def ok(s: str | None) -> str | None:
+        return None if s is None else s.encode("utf-8", "ignore").decode("utf-8")
+
+    return FactFilters(
+        f.kind, ok(f.unit), f.min, f.max, ok(f.topic), f.post_id, f.passage_ids, ok(f.since), ok(f.until)
+    )
 
 
 def list_topics(store: Store) -> list[dict[str, Any]]:

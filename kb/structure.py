@@ -29,6 +29,10 @@ _DATE_LINE = re.compile(
     r"^\s*(?:(?P<era>令和|平成)(?P<ey>\d{1,2}|元)|(?P<y>(?:19|20)\d{2}))\s*[年/.\-]\s*(?P<m>\d{1,2})\s*[月/.\-]"
     r"\s*(?P<d>\d{1,2})\s*日?(?P<rest>.*)$"
 )
+# What may follow a date on a date-only line: a weekday and a time, nothing that reads as a sentence.
+_DATE_REST = re.compile(
+    r"^\s*(?:[(（]?[月火水木金土日](?:曜日?)?[)）]?)?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*$"
+)
 _ERA_BASE = {"令和": 2018, "平成": 1988}
 
 
@@ -54,7 +58,7 @@ def is_heading(text: str) -> bool:
 def date_from_line(text: str) -> str | None:
     """An ISO date when the line is only a date (and maybe a weekday or time), else None."""
     m = _DATE_LINE.match(unicodedata.normalize("NFKC", text))
-    if not m or len(m.group("rest").strip()) > 16:
+    if not m or not _DATE_REST.match(m.group("rest")):
         return None
     if m.group("era"):
         ey = m.group("ey")
