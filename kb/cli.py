@@ -59,8 +59,16 @@ PostOption = Annotated[
 
 
 @app.callback()
-def _main(db: DbOption = None) -> None:
+def _main(ctx: typer.Context, db: DbOption = None) -> None:
     _state["db"] = db
+    _state["stores"] = []
+    ctx.call_on_close(_close_stores)
+
+
+def _close_stores() -> None:
+    for store in _state.get("stores", []):
+        store.close()
+    _state["stores"] = []
 
 
 def db_path() -> Path:
@@ -108,6 +116,7 @@ def open_store(readonly: bool = False) -> Any:
     if readonly and not path.exists():
         fail(f"データベースがありません: {path}\n  先に取り込んでください: kb import data/")
     store = Store(path, readonly=readonly or _is_readonly(path))
+    _state.setdefault("stores", []).append(store)
     _warn_versions(store)
     return store
 

@@ -83,4 +83,6 @@ def japanese_figure(
     text = _number(value, kanji)
     if value_max is not None and value_max != value:
         text += RANGE_SEP + _number(value_max, kanji)
+    if unit and surface and ("の" + unit) in surface:  # 5520の投票項目: the counted noun keeps its の
+        return text + "の" + unit
     return text + unit

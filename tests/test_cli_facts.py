@@ -1,0 +1,167 @@
+"""`kb facts`, `kb topics`, `kb names`, `kb reindex` and `kb export` end to end on the sample corpus."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from conftest import SEED
+from kb.cli import app
+
+runner = CliRunner()
+MVOTING = [
+    ("168万人", 1680000, "人", None),
+    ("5520の投票項目", 5520, "投票項目", None),
+    ("50億円", 5000000000, "円", None),
+    ("22万市民", 220000, "市民", None),
+    ("1400万件", 14000000, "件", "以上"),
+]
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("facts")
+    shutil.copy(SEED, folder / "seed-blog.txt")
+    path = folder / "kb.db"
+    result = runner.invoke(app, ["--db", str(path), "import", str(folder / "seed-blog.txt")])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def kb(db: Path, *args: str):  # type: ignore[no-untyped-def]
+    result = runner.invoke(app, ["--db", str(db), *args])
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_mvoting_topic_lists_its_five_figures_with_sentences(db: Path) -> None:
+    facts = json.loads(kb(db, "facts", "--topic", "mVoting", "--kind", "quantity", "--json").stdout)
+    assert [(f["surface"], f["value"], f["unit"], f["qualifier"]) for f in facts] == MVOTING
+    assert all(f["section"] == "◼️mVoting" for f in facts)
+    assert facts[0]["sentence"] == "今までで、168万人の市民が投票に参加。"
+    assert facts[0]["figure"] == "168万人"
+    assert facts[4]["sentence"] == "1400万件以上公開されているなど、情報にオープン化が進んでいます。"
+
+
+def test_topic_matching_ignores_width_and_case(db: Path) -> None:
+    a = json.loads(kb(db, "facts", "--topic", "ｍｖｏｔｉｎｇ", "--kind", "quantity", "--json").stdout)
+    assert [f["surface"] for f in a] == [m[0] for m in MVOTING]
+
+
+def test_facts_json_contract(db: Path) -> None:
+    facts = json.loads(kb(db, "facts", "--json", "--limit", "100000").stdout)
+    keys = {
+        "kind",
+        "surface",
+        "value",
+        "value_max",
+        "unit",
+        "qualifier",
+        "post_id",
+        "title",
+        "date",
+        "section",
+        "sentence",
+        "start",
+        "end",
+        "source",
+    }
+    assert facts and all(keys <= set(f) for f in facts)
+    assert {f["kind"] for f in facts} == {"quantity", "date", "org", "place"}
+    ranged = next(f for f in facts if f["surface"] == "20〜30件")
+    assert (ranged["value"], ranged["value_max"], ranged["unit"]) == (20, 30, "件")
+
+
+def test_filters_by_unit_and_value(db: Path) -> None:
+    people = json.loads(kb(db, "facts", "--unit", "人", "--min", "100000", "--json").stdout)
+    assert sorted(f["value"] for f in people) == [550000, 1680000]
+    assert kb(db, "facts", "--kind", "bogus").exit_code == 2
+    assert kb(db, "facts", "--unit", "光年").exit_code == 1
+
+
+def test_query_filter_keeps_facts_of_matching_passages(db: Path) -> None:
+    facts = json.loads(kb(db, "facts", "--query", "ボランティア", "--kind", "quantity", "--json").stdout)
+    assert [f["surface"] for f in facts] == ["1ノウォン", "1ウォン", "19000人", "2万人"]
+    assert all("ボランティア" in f["sentence"] for f in facts)
+
+
+def test_terminal_table_shows_japanese_figures(db: Path) -> None:
+    out = kb(db, "facts", "--topic", "mVoting", "--kind", "quantity").stdout
+    assert "168万人" in out and "1680000" in out
+
+
+def test_topics(db: Path) -> None:
+    topics = json.loads(kb(db, "topics", "--json").stdout)
+    mv = next(t for t in topics if t["heading"] == "◼️mVoting")
+    assert mv["quantity"] == 5
+    assert len(topics) == 28
+
+
+def test_user_names_apply_after_reindex(tmp_path: Path, db: Path) -> None:
+    local = tmp_path / "kb.db"
+    shutil.copy(db, local)
+    assert kb(local, "names", "add", "エクスプレスセンター", "--kind", "org").exit_code == 0
+    assert json.loads(kb(local, "names", "list", "--json").stdout) == [
+        {"surface": "エクスプレスセンター", "kind": "org"}
+    ]
+    before = json.loads(kb(local, "facts", "--kind", "org", "--json").stdout)
+    assert "エクスプレスセンター" not in {f["surface"] for f in before}
+    result = kb(local, "reindex")
+    assert result.exit_code == 0 and str(local) in result.output
+    after = json.loads(kb(local, "facts", "--kind", "org", "--json").stdout)
+    assert "エクスプレスセンター" in {f["surface"] for f in after}
+    # reindexing rebuilds the word index too: search still works and finds the same
+    assert kb(local, "search", "電子政府").exit_code == 0
+    assert kb(local, "names", "remove", "エクスプレスセンター").exit_code == 0
+    assert kb(local, "names", "remove", "エクスプレスセンター").exit_code == 1
+
+
+def test_segmenter_version_change_offers_reindex(tmp_path: Path, db: Path) -> None:
+    import sqlite3
+
+    local = tmp_path / "kb.db"
+    shutil.copy(db, local)
+    with sqlite3.connect(local) as conn:
+        conn.execute("UPDATE meta SET value = '{\"sudachipy\": \"0.6.8\"}' WHERE key = 'segmenter'")
+    result = kb(local, "search", "電子政府")
+    assert "kb reindex" in result.stderr
+    kb(local, "reindex")
+    assert "kb reindex" not in kb(local, "search", "電子政府").stderr
+
+
+def test_export_mvoting_to_xlsx_and_csv(tmp_path: Path, db: Path) -> None:
+    xlsx = tmp_path / "mvoting.xlsx"
+    result = kb(db, "export", "--topic", "mVoting", "--kind", "quantity", "-o", str(xlsx))
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(xlsx).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:4] == ("項目", "数値", "値", "単位")
+    assert [(r[1], r[2], r[3], r[4]) for r in rows[1:]] == MVOTING
+    assert all(isinstance(r[2], int) for r in rows[1:])
+    assert all(r[7] == "韓国視察③ソウル市の電子政府の取り組み" for r in rows[1:])
+    assert ws.freeze_panes == "A2"
+    out = kb(db, "export", "--topic", "mVoting", "--kind", "quantity", "--format", "csv")
+    assert out.exit_code == 0
+    table = list(csv.reader(io.StringIO(out.stdout)))
+    assert [r[2] for r in table[1:]] == ["1680000", "5520", "5000000000", "220000", "14000000"]
+    assert kb(db, "export", "--topic", "mVoting", "-o", str(xlsx)).exit_code == 2  # exists: needs --force
+    assert kb(db, "export", "--topic", "mVoting", "-o", str(xlsx), "--force").exit_code == 0
+
+
+def test_export_search_hits_as_markdown(db: Path) -> None:
+    out = kb(db, "export", "--search", "監視カメラ", "--format", "md")
+    assert out.exit_code == 0
+    assert out.stdout.count("監視カメラ") >= 2 and "|" in out.stdout
+
+
+def test_export_question_sheet(db: Path) -> None:
+    out = kb(db, "export", "--topic", "mVoting", "--kind", "quantity", "--format", "md", "--sheet")
+    assert out.exit_code == 0
+    assert "## ◼️mVoting" in out.stdout and "[^1]" in out.stdout and "168万人" in out.stdout
