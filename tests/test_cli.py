@@ -60,8 +60,9 @@ def test_changed_file_replaces_its_posts(tmp_path: Path, corpus: Path) -> None:
     posts = json.loads(kb("posts", "--json", db=db).stdout)
     assert len(posts) == 5
     shown = json.loads(kb("show", str(posts[-1]["id"]), "--json", db=db).stdout)
-    assert "80名の園児" in shown["text"] or any("80名" in json.loads(
-        kb("show", str(p["id"]), "--json", db=db).stdout)["text"] for p in posts)
+    assert "80名の園児" in shown["text"] or any(
+        "80名" in json.loads(kb("show", str(p["id"]), "--json", db=db).stdout)["text"] for p in posts
+    )
     assert kb("search", "78名", db=db).exit_code == 1
 
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
-from test_export_tabular import HEADERS_EN, HEADERS_JA, MVOTING_SENTENCE, SEED, TITLE_1, sample_rows
 
 from kb.export import write_export
 from kb.export.charset import MAX_CHAR_WARNINGS, Transcoder
 from kb.export.delimited import render_delimited
 from kb.models import ExportRow
+from test_export_tabular import HEADERS_EN, HEADERS_JA, MVOTING_SENTENCE, SEED, TITLE_1, sample_rows
 
 
 def _read_csv(path: Path, encoding: str, delimiter: str = ",") -> list[list[str]]:

@@ -7,11 +7,10 @@ import json
 import math
 from pathlib import Path
 
-from test_export_tabular import MVOTING_SENTENCE, SEED, TITLE_1, sample_rows
-
 from kb.export import write_export
 from kb.export.jsonfmt import JSON_KEYS
 from kb.models import ExportRow
+from test_export_tabular import MVOTING_SENTENCE, SEED, TITLE_1, sample_rows
 
 FIRST = {
     "topic": "◼️mVoting",

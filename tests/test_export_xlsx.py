@@ -7,12 +7,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from test_export_tabular import HEADERS_EN, HEADERS_JA, MVOTING_SENTENCE, SEED, TITLE_1, URL_3, sample_rows
 
 from kb.errors import ExportError
 from kb.export import write_export
 from kb.export.xlsx import sheet_name
 from kb.models import ExportRow
+from test_export_tabular import HEADERS_EN, HEADERS_JA, MVOTING_SENTENCE, SEED, TITLE_1, URL_3, sample_rows
 
 
 def _export(tmp_path: Path, rows: list[ExportRow], name: str = "facts.xlsx", **kwargs: object) -> Path:

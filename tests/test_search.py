@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SEED
 
+from conftest import SEED
 from kb.errors import QueryError
 from kb.reading.archive import read_plain
 from kb.search import Hit, search

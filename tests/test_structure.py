@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import FIXTURES, SEED
 
+from conftest import FIXTURES, SEED
 from kb.reading.archive import read_plain
 from kb.structure import build_post, date_from_line, is_heading, is_photo_line, split_sentences
 
