@@ -16,6 +16,7 @@ from kb.search import Hit
 
 KWIC = 60  # characters of context on each side of the first match in a long passage
 KIND_LABELS = {"quantity": "数量", "date": "日付", "org": "組織", "place": "地名"}
+DATE_UNITS = {"year": "年", "date": "月日", "relative": "相対"}
 
 
 def console(stderr: bool = False) -> Console:
@@ -24,7 +25,7 @@ def console(stderr: bool = False) -> Console:
 
 def display_path(path: str) -> str:
     """A source path as the user would type it: relative to the current directory when inside it."""
-    if path.startswith("<"):
+    if path.startswith("<") or "://" in path:
         return path
     try:
         rel = os.path.relpath(path)
@@ -77,9 +78,13 @@ def print_import(con: Console, report: ImportReport) -> None:
 
 
 def print_hits(con: Console, hits: Sequence[Hit], plain: bool) -> None:
-    """Search results grouped by post: title, date, source; each passage with its heading, matches marked."""
-    last_post = None
+    """Search results grouped by post (posts in the order of their best passage): title, date, source;
+    each passage with its heading, matches marked."""
+    order: dict[int, list[Hit]] = {}
     for h in hits:
+        order.setdefault(h.post_id, []).append(h)
+    last_post = None
+    for h in (h for group in order.values() for h in group):
         if h.post_id != last_post:
             last_post = h.post_id
             head = f"#{h.post_id} {h.title}" + (f"  {h.date}" if h.date else "")
@@ -195,11 +200,12 @@ def print_facts(con: Console, facts: Sequence[dict[str, Any]], plain: bool) -> N
         source = f["title"] + (f" ({f['date']})" if f["date"] else "")
         sentence, spans = _sentence_marks(f)
         snippet, spans = kwic(sentence, spans, 30)
+        unit = DATE_UNITS.get(f["unit"], f["unit"]) if f["kind"] == "date" else f["unit"]
         table.add_row(
             KIND_LABELS.get(f["kind"], f["kind"]),
             fact_figure(f),
             value,
-            f["unit"] or "",
+            unit or "",
             f["qualifier"] or "",
             f["section"] or "",
             source,
