@@ -467,17 +467,25 @@ def _fact_filters(
     check_number(max_, "--max")
     if kind is not None and kind not in ("quantity", "date", "org", "place"):
         fail(f"--kind は quantity, date, org, place のいずれかです ({kind!r})")
+    from kb.errors import QueryError
+    from kb.search import search as run_search
+
     passage_ids = None
     if query is not None:
-        from kb.search import search as run_search
-
-        passage_ids = [h.passage_id for h in run_search(store, query, None, limit=100_000)]
+        passage_ids = [h.passage_id for h in run_search(store, query, None, limit=MAX_LIMIT)]
+    mentions: list[int] = []
+    if topic and topic.strip():
+        try:  # the topic's heading, then the passages that mention it
+            mentions = [h.passage_id for h in run_search(store, f'"{topic}"', None, limit=MAX_LIMIT)]
+        except QueryError:
+            mentions = []
     return FactFilters(
         kind,
         unit,
         min_,
         max_,
         fold(topic).strip() if topic else None,
+        mentions,
         post,
         passage_ids,
         check_date(since, "--since"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 
 from kb.models import Fact, Post, RawPost, Token
@@ -11,26 +12,18 @@ from kb.store import FactRow, PassageRow, PostRecord
 from kb.structure import build_post
 from kb.textnorm import fold
 
+_WORD = re.compile(r"[^\W_]")
 
-def index_terms(tokens: Sequence[Token]) -> tuple[str, str, str]:
-    """The three word-index columns of a passage: short-unit surfaces, their normalized forms, long units.
 
-    Every column is folded (width, case) and space-separated; tokens with no letter or digit
-    (punctuation, symbols) are left out, as the index tokenizer would drop them anyway.
+def index_terms(tokens: Sequence[Token]) -> str:
+    """The word-index column of a passage: the folded normalized forms of its short units, space-separated.
+
+    Units with no letter or digit (punctuation, symbols) are left out, as the index tokenizer would
+    drop them anyway. Normalized forms unify spelling variants (サーバ/サーバー, 取り組み/取組) and
+    the query goes through the same function, so one column serves surface and variant matches
+    (bench/bench_relevance.py measures the alternatives).
     """
-    short: list[str] = []
-    norm: list[str] = []
-    for t in short_units(tokens):
-        s = fold(t.surface).strip()
-        if _indexable(s):
-            short.append(s)
-            norm.append(fold(t.normalized).strip() or s)
-    long = [s for s in (fold(t.surface).strip() for t in tokens) if _indexable(s)]
-    return " ".join(short), " ".join(norm), " ".join(long)
-
-
-def _indexable(s: str) -> bool:
-    return any(ch.isalnum() for ch in s)
+    return fold(" ".join(t.normalized for t in short_units(tokens) if _WORD.search(t.surface)))
 
 
 def analyze_post(raw: RawPost, names: Sequence[tuple[str, str]] = ()) -> PostRecord:
@@ -44,10 +37,10 @@ def record_for(
     post: Post, tokens: Sequence[Sequence[Token]], names: Sequence[tuple[str, str]] = ()
 ) -> PostRecord:
     """The store's record of a structured, segmented post (facts included)."""
-    passages = []
-    for p, toks in zip(post.passages, tokens, strict=True):
-        short, norm, long = index_terms(toks)
-        passages.append(PassageRow(p.section, p.start, p.end, p.line, fold(p.text), short, norm, long))
+    passages = [
+        PassageRow(p.section, p.start, p.end, p.line, index_terms(toks))
+        for p, toks in zip(post.passages, tokens, strict=True)
+    ]
     facts = [_fact_row(f, post) for f in extract(post, tokens, names)]
     return PostRecord(
         uid=post.uid,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from kb.errors import QueryError
 from kb.pipeline import index_terms
@@ -43,91 +44,98 @@ class _TermPlan:
     norms: list[list[str]] = field(default_factory=list)  # unit sequences that mark a word match
 
 
-COLUMNS = ("short", "norm", "long")
-
-
-def plan_term(term: Term, columns: Sequence[str] = COLUMNS) -> _TermPlan:
-    """How one term is looked up: a phrase of short units, of their normalized forms, or of long units."""
+def plan_term(term: Term) -> _TermPlan:
+    """How one term is looked up: a phrase of its normalized short units in the word index, and its
+    folded text for substring search and highlighting."""
     folded = fold(term.text).strip()
     tokens = segment(term.text)
-    short, norm, long = index_terms(tokens)
-    if not short:
+    terms = index_terms(tokens)
+    if not terms:
         return _TermPlan(term, folded, None)
-    values = {"short": short, "norm": norm, "long": long}
-    parts = [f"{col} : {fts_string(values[col])}" for col in columns if values[col]]
     units = [t for t in short_units(tokens) if any(c.isalnum() for c in t.surface)]
     norms = [[fold(t.normalized) for t in units], [fold(t.surface) for t in units]]
-    return _TermPlan(term, folded, "(" + " OR ".join(parts) + ")" if parts else None, norms)
+    return _TermPlan(term, folded, f"terms : {fts_string(terms)}", norms)
 
 
 def search(
-    store: Store,
-    text: str,
-    filters: Filters | None = None,
-    limit: int = 20,
-    *,
-    columns: Sequence[str] = COLUMNS,
-    substrings: bool = True,
+    store: Store, text: str, filters: Filters | None = None, limit: int = 20, *, substrings: bool = True
 ) -> list[Hit]:
     """Find passages matching a query, best first. Raises QueryError for a query kb cannot run.
 
-    ``columns`` and ``substrings`` choose the index layout used (all of it by default); the
-    relevance bench compares layouts with them.
+    Word matches (ranked by BM25, boosted when the title or heading has the term) come first; when
+    they are fewer than ``limit``, substring matches (what Ctrl-F finds but segmentation hides, such
+    as 江東区 in 江東区政) follow, most recent post first. ``substrings=False`` is for measurement.
     """
     if limit < 1:
         raise QueryError("--limit は 1 以上にしてください")
     query = parse(text)
     filters = _safe_filters(filters or Filters())
-    groups = [[plan_term(t, columns) for t in g] for g in query.groups]
-    excluded = [fold(t.text).strip() for t in query.excluded if fold(t.text).strip()]
+    groups = [[plan_term(t) for t in g] for g in query.groups]
+    plans = [p for g in groups for p in g]
+    excluded = [x for x in (fold(t.text).strip() for t in query.excluded) if x]
     word_scores: dict[int, float] = {}
-    if all(p.word_expr for g in groups for p in g):
+    if all(p.word_expr for p in plans):
         expr = " AND ".join("(" + " OR ".join(str(p.word_expr) for p in g) + ")" for g in groups)
-        word_scores = dict(store.match_words(expr, filters, excluded, limit * 3 + 50))
-    substring_groups = [[p.folded for p in g if p.folded] for g in groups] if substrings else []
-    substring_groups = [g for g in substring_groups if g]
-    scan_short = len(word_scores) < limit
-    sub_ids = store.match_substrings(
-        substring_groups,
-        filters,
-        excluded,
-        limit * 3 + 50,
-        exclude_ids=set(word_scores),
-        allow_scan=scan_short,
+        fetch = limit * 3 + 50 + (limit * 20 if excluded else 0)
+        word_scores = dict(store.match_words(expr, filters, fetch))
+    rows = [r for r in store.passage_details(list(word_scores)) if not _has_any(str(r["text"]), excluded)]
+    hits = [_hit(r, plans, word_scores[int(r["id"])], "word") for r in rows]
+    hits.sort(key=lambda h: (-h.score, _neg_date(h.date), h.passage_id))
+    hits = hits[:limit]
+    want = limit - len(hits)
+    sub_groups = [[p.folded for p in g if p.folded] for g in groups]
+    if substrings and want > 0 and all(sub_groups):
+        ids = _substring_ids(store, sub_groups, filters, excluded, set(word_scores), want)
+        hits += [_hit(r, plans, 0.0, "substring") for r in store.passage_details(ids)]
+    return hits
+
+
+def _has_any(text: str, needles: Sequence[str]) -> bool:
+    if not needles:
+        return False
+    folded = fold(text)
+    return any(n in folded for n in needles)
+
+
+def _substring_ids(
+    store: Store, groups: list[list[str]], filters: Filters, excluded: list[str], seen: set[int], want: int
+) -> list[int]:
+    """Passages whose folded text has, for every group, one of its strings; most recent post first."""
+    out: list[int] = []
+    for _post_id, text, passages in store.substring_candidates(groups, filters):
+        for pid, start, end, heading in passages:
+            if pid in seen or (filters.topic and filters.topic not in (heading or "")):
+                continue
+            folded = fold(text[start:end])
+            if all(any(x in folded for x in g) for g in groups) and not any(x in folded for x in excluded):
+                out.append(pid)
+                if len(out) >= want:
+                    return out
+    return out
+
+
+def _hit(row: Any, plans: Sequence[_TermPlan], score: float, match: str) -> Hit:
+    title_f, heading_f = fold(row["title"]), fold(row["heading"] or "")
+    boost = 1.0
+    if any(p.folded and p.folded in title_f for p in plans):
+        boost += TITLE_BOOST
+    if any(p.folded and p.folded in heading_f for p in plans):
+        boost += HEADING_BOOST
+    passage = str(row["text"])
+    return Hit(
+        int(row["id"]),
+        int(row["post_id"]),
+        str(row["title"]),
+        row["date"],
+        row["heading"],
+        passage,
+        highlight(passage, plans),
+        round(score * boost, 4),
+        match,
+        str(row["source"]),
+        row["url"],
+        row["line"],
     )
-    rows = store.passage_details(list(word_scores) + sub_ids)
-    hits: list[Hit] = []
-    terms = [p for g in groups for p in g]
-    for row in rows:
-        pid = int(row["id"])
-        is_word = pid in word_scores
-        title_f, heading_f = fold(row["title"]), fold(row["heading"] or "")
-        base = word_scores.get(pid, 0.0)
-        boost = 1.0
-        if any(p.folded and p.folded in title_f for p in terms):
-            boost += TITLE_BOOST
-        if any(p.folded and p.folded in heading_f for p in terms):
-            boost += HEADING_BOOST
-        score = base * boost if is_word else 0.01 * boost
-        passage = str(row["text"])
-        hits.append(
-            Hit(
-                pid,
-                int(row["post_id"]),
-                str(row["title"]),
-                row["date"],
-                row["heading"],
-                passage,
-                highlight(passage, terms),
-                round(score, 4),
-                "word" if is_word else "substring",
-                str(row["source"]),
-                row["url"],
-                row["line"],
-            )
-        )
-    hits.sort(key=lambda h: (h.match != "word", -h.score, _neg_date(h.date), h.passage_id))
-    return hits[:limit]
 
 
 def _safe_filters(filters: Filters) -> Filters:

@@ -1,8 +1,9 @@
 """The storage layer: the only module that knows SQL. Plain SQLite tables plus two FTS5 indexes.
 
 Tables (readable with any SQLite tool): ``files``, ``posts``, ``sections``, ``passages``, ``facts``,
-``names``, ``meta``; ``passages_fts`` indexes the segmented passages (built-in unicode61 tokenizer
-over space-separated Sudachi units) and ``passages_tri`` the folded passage text (trigram).
+``names``, ``meta``. ``passages_fts`` indexes each passage's Sudachi units (normalized, folded,
+space-separated, read by the built-in unicode61 tokenizer); ``posts_tri`` indexes each post's folded
+text by trigrams for substring search. Both are contentless: the text lives once, in ``posts``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from kb.errors import DatabaseError
 from kb.textnorm import fold
 
 BUSY_TIMEOUT_MS = 60_000
+PAGE_SIZE = 4096
 MIGRATION_SET = "kb"
 
 
@@ -34,16 +36,13 @@ class Filters:
 
 @dataclass(slots=True)
 class PassageRow:
-    """A passage ready to be written: offsets, folded text and its segmented index columns."""
+    """A passage ready to be written: offsets and its word-index terms."""
 
     section: int
     start: int
     end: int
     line: int
-    folded: str
-    short: str  # folded surfaces of short units, space-separated
-    norm: str  # folded normalized forms of short units
-    long: str  # folded surfaces of long units
+    terms: str  # folded normalized forms of the passage's short units, space-separated
 
 
 @dataclass(slots=True)
@@ -109,12 +108,19 @@ def _m001_initial(conn: sqlite3.Connection) -> None:
             categories TEXT NOT NULL DEFAULT '[]',
             text TEXT NOT NULL,
             photos INTEGER NOT NULL DEFAULT 0,
-            title_line INTEGER
+            title_line INTEGER,
+            -- a post's sections, passages and facts are each one run of ids: no post_id index needed
+            sections_from INTEGER NOT NULL DEFAULT 0,
+            sections_n INTEGER NOT NULL DEFAULT 0,
+            passages_from INTEGER NOT NULL DEFAULT 0,
+            passages_n INTEGER NOT NULL DEFAULT 0,
+            facts_from INTEGER NOT NULL DEFAULT 0,
+            facts_n INTEGER NOT NULL DEFAULT 0
         );
         CREATE INDEX posts_file ON posts(file_id);
         CREATE INDEX posts_date ON posts(date);
         CREATE TABLE sections (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            id INTEGER PRIMARY KEY,
             post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
             ord INTEGER NOT NULL,
             heading TEXT,
@@ -122,30 +128,25 @@ def _m001_initial(conn: sqlite3.Connection) -> None:
             start INTEGER NOT NULL,
             "end" INTEGER NOT NULL
         );
-        CREATE INDEX sections_post ON sections(post_id);
         CREATE TABLE passages (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            id INTEGER PRIMARY KEY,
             post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
             section_id INTEGER NOT NULL REFERENCES sections(id) ON DELETE CASCADE,
             start INTEGER NOT NULL,
             "end" INTEGER NOT NULL,
-            line INTEGER,
-            folded TEXT NOT NULL
+            line INTEGER
         );
-        CREATE INDEX passages_post ON passages(post_id);
-        CREATE INDEX passages_section ON passages(section_id);
         CREATE VIRTUAL TABLE passages_fts USING fts5(
-            short, norm, long, content='', tokenize='unicode61 remove_diacritics 0'
+            terms, content='', tokenize='unicode61 remove_diacritics 0'
         );
-        CREATE VIRTUAL TABLE passages_tri USING fts5(
-            folded, content='passages', content_rowid='id', tokenize='trigram', detail='none'
+        CREATE VIRTUAL TABLE posts_tri USING fts5(
+            folded, content='', tokenize='trigram', detail='none'
         );
         CREATE TABLE facts (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            id INTEGER PRIMARY KEY,
             post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
             passage_id INTEGER REFERENCES passages(id) ON DELETE CASCADE,
             kind TEXT NOT NULL,
-            surface TEXT NOT NULL,
             start INTEGER NOT NULL,
             "end" INTEGER NOT NULL,
             value_num REAL,
@@ -155,9 +156,10 @@ def _m001_initial(conn: sqlite3.Connection) -> None:
             qualifier TEXT,
             note TEXT
         );
-        CREATE INDEX facts_post ON facts(post_id);
-        CREATE INDEX facts_kind_unit ON facts(kind, unit);
-        CREATE INDEX facts_passage ON facts(passage_id);
+        -- a fact's surface is its span of the post text: kept once, shown by this view
+        CREATE VIEW facts_text AS
+            SELECT facts.*, substr(posts.text, facts.start + 1, facts."end" - facts.start) AS surface
+            FROM facts JOIN posts ON posts.id = facts.post_id;
         CREATE TABLE names (
             surface TEXT PRIMARY KEY,
             kind TEXT NOT NULL CHECK (kind IN ('org', 'place')),
@@ -243,7 +245,7 @@ class Store:
                 f"{self.path} は新しい版の kb で作られています (schema {unknown[-1]}); kb を更新してください"
             )
         user_tables = {
-            t for t in tables if not t.startswith(("sqlite_", "_sqlite_", "passages_fts", "passages_tri"))
+            t for t in tables if not t.startswith(("sqlite_", "_sqlite_", "passages_fts", "posts_tri"))
         }
         if not applied and user_tables:
             raise DatabaseError(
@@ -255,6 +257,9 @@ class Store:
             return
         if self.readonly:
             raise DatabaseError(f"{self.path} は古い形式です; 書き込みできる状態で kb を一度実行してください")
+        if not tables:
+            # a new file: 16 KiB pages hold a whole post's text without overflow chains (a third smaller)
+            self.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         self._journal()
         try:
             self.conn.execute("BEGIN IMMEDIATE")
@@ -324,6 +329,35 @@ class Store:
         except sqlite3.OperationalError as err:
             self._rollback()
             raise DatabaseError(self._write_message(err)) from None
+
+    def begin(self) -> None:
+        """Open a write transaction (BEGIN IMMEDIATE); pair with ``commit`` or ``rollback``."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            raise DatabaseError(self._write_message(err)) from None
+
+    def commit(self) -> None:
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as err:
+            self._rollback()
+            raise DatabaseError(self._write_message(err)) from None
+
+    def rollback(self) -> None:
+        self._rollback()
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested unit inside a transaction: undone alone if it fails, so one file never half-lands."""
+        self.conn.execute("SAVEPOINT kb_file")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK TO kb_file")
+            self.conn.execute("RELEASE kb_file")
+            raise
+        self.conn.execute("RELEASE kb_file")
 
     def _write_message(self, err: sqlite3.OperationalError) -> str:
         text = str(err)
@@ -450,51 +484,49 @@ class Store:
             ).lastrowid
             or 0
         )
-        section_ids = []
-        for i, (heading, start, end) in enumerate(post.sections):
-            section_ids.append(
-                int(
-                    c.execute(
-                        'INSERT INTO sections (post_id, ord, heading, heading_folded, start, "end") '
-                        "VALUES (?, ?, ?, ?, ?, ?)",
-                        (post_id, i, heading, None if heading is None else fold(heading), start, end),
-                    ).lastrowid
-                    or 0
-                )
-            )
-        passage_ids = []
-        for p in post.passages:
-            pid = int(
-                c.execute(
-                    'INSERT INTO passages (post_id, section_id, start, "end", line, folded) VALUES (?, ?, ?, ?, ?, ?)',
-                    (post_id, section_ids[p.section], p.start, p.end, p.line or None, p.folded),
-                ).lastrowid
-                or 0
-            )
-            passage_ids.append(pid)
+        sec0 = self._take_ids("sections", len(post.sections))
+        pas0 = self._take_ids("passages", len(post.passages))
+        c.execute(
+            "UPDATE posts SET sections_from = ?, sections_n = ?, passages_from = ?, passages_n = ? WHERE id = ?",
+            (sec0, len(post.sections), pas0, len(post.passages), post_id),
+        )
+        section_ids = [sec0 + i for i in range(len(post.sections))]
         c.executemany(
-            "INSERT INTO passages_fts (rowid, short, norm, long) VALUES (?, ?, ?, ?)",
-            [(pid, p.short, p.norm, p.long) for pid, p in zip(passage_ids, post.passages, strict=True)],
+            'INSERT INTO sections (id, post_id, ord, heading, heading_folded, start, "end") VALUES (?, ?, ?, ?, ?, ?, ?)',
+            [
+                (sid, post_id, i, heading, None if heading is None else fold(heading), start, end)
+                for i, (sid, (heading, start, end)) in enumerate(zip(section_ids, post.sections, strict=True))
+            ],
+        )
+        passage_ids = [pas0 + i for i in range(len(post.passages))]
+        c.executemany(
+            'INSERT INTO passages (id, post_id, section_id, start, "end", line) VALUES (?, ?, ?, ?, ?, ?)',
+            [
+                (pid, post_id, section_ids[p.section], p.start, p.end, p.line or None)
+                for pid, p in zip(passage_ids, post.passages, strict=True)
+            ],
         )
         c.executemany(
-            "INSERT INTO passages_tri (rowid, folded) VALUES (?, ?)",
-            [(pid, p.folded) for pid, p in zip(passage_ids, post.passages, strict=True)],
+            "INSERT INTO passages_fts (rowid, terms) VALUES (?, ?)",
+            [(pid, p.terms) for pid, p in zip(passage_ids, post.passages, strict=True)],
         )
+        c.execute("INSERT INTO posts_tri (rowid, folded) VALUES (?, ?)", (post_id, fold(post.text)))
         self._insert_facts(post_id, passage_ids, post.facts)
 
     def _delete_post(self, post_id: int) -> None:
         c = self.conn
-        # passages_tri is external-content: delete its entries with the stored values.
-        c.execute(
-            "INSERT INTO passages_tri (passages_tri, rowid, folded) "
-            "SELECT 'delete', id, folded FROM passages WHERE post_id = ?",
-            (post_id,),
-        )
-        # passages_fts is contentless: its stale rows are dropped from results by the join with
-        # passages (ids are AUTOINCREMENT, never reused) and purged by ``kb reindex``.
-        c.execute("DELETE FROM facts WHERE post_id = ?", (post_id,))
-        c.execute("DELETE FROM passages WHERE post_id = ?", (post_id,))
-        c.execute("DELETE FROM sections WHERE post_id = ?", (post_id,))
+        # Both indexes are contentless: a trigram entry is deleted with the folded text it was built
+        # from (fold is deterministic); word-index rows of deleted passages are dropped from results
+        # by the join with passages (ids derive from AUTOINCREMENT post ids: never reused) and purged
+        # by kb reindex.
+        row = c.execute("SELECT text FROM posts WHERE id = ?", (post_id,)).fetchone()
+        if row is not None:
+            c.execute(
+                "INSERT INTO posts_tri (posts_tri, rowid, folded) VALUES ('delete', ?, ?)",
+                (post_id, fold(row[0])),
+            )
+        for table in ("facts", "passages", "sections"):
+            c.execute(f"DELETE FROM {table} WHERE id BETWEEN ? AND ?", self.child_range(post_id, table))
         c.execute("DELETE FROM posts WHERE id = ?", (post_id,))
 
     def remove_posts(self, post_ids: Iterable[int]) -> int:
@@ -519,6 +551,7 @@ class Store:
         """Empty the derived indexes and facts (for ``kb reindex``); posts, sections, passages stay."""
         c = self.conn
         c.execute("DELETE FROM facts")
+        c.execute("UPDATE posts SET facts_from = 0, facts_n = 0")
         c.execute("INSERT INTO passages_fts (passages_fts) VALUES ('delete-all')")
 
     def add_index(
@@ -531,21 +564,42 @@ class Store:
         """Write the word index and the facts of a stored post again (``kb reindex``)."""
         c = self.conn
         c.executemany(
-            "INSERT INTO passages_fts (rowid, short, norm, long) VALUES (?, ?, ?, ?)",
-            [(pid, p.short, p.norm, p.long) for pid, p in zip(passage_ids, passages, strict=True)],
+            "INSERT INTO passages_fts (rowid, terms) VALUES (?, ?)",
+            [(pid, p.terms) for pid, p in zip(passage_ids, passages, strict=True)],
         )
         self._insert_facts(post_id, passage_ids, facts)
 
+    def _take_ids(self, table: str, n: int) -> int:
+        """Reserve n consecutive ids of a table; ids are never reused, even after deletions (the
+        contentless word index may still hold rows of deleted passages)."""
+        key = f"next_id_{table}"
+        start = int(self.get_meta(key) or 1)
+        self.set_meta(key, str(start + n))
+        return start
+
+    def child_range(self, post_id: int, table: str) -> tuple[int, int]:
+        """The first and last id of a post's rows in sections, passages or facts."""
+        row = self.conn.execute(
+            f"SELECT {table}_from, {table}_n FROM posts WHERE id = ?", (post_id,)
+        ).fetchone()
+        if row is None or not row[1]:
+            return (0, -1)
+        return int(row[0]), int(row[0]) + int(row[1]) - 1
+
     def _insert_facts(self, post_id: int, passage_ids: Sequence[int], facts: Sequence[FactRow]) -> None:
+        base = self._take_ids("facts", len(facts))
+        self.conn.execute(
+            "UPDATE posts SET facts_from = ?, facts_n = ? WHERE id = ?", (base, len(facts), post_id)
+        )
         self.conn.executemany(
-            'INSERT INTO facts (post_id, passage_id, kind, surface, start, "end", value_num, value_text, '
+            'INSERT INTO facts (id, post_id, passage_id, kind, start, "end", value_num, value_text, '
             "value_max, unit, qualifier, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
+                    base + i,
                     post_id,
                     None if f.passage is None else passage_ids[f.passage],
                     f.kind,
-                    f.surface,
                     f.start,
                     f.end,
                     f.value_num,
@@ -555,7 +609,7 @@ class Store:
                     f.qualifier,
                     f.note,
                 )
-                for f in facts
+                for i, f in enumerate(facts)
             ],
         )
 
@@ -624,8 +678,8 @@ class Store:
         post["section_spans"] = [
             dict(r)
             for r in self.conn.execute(
-                'SELECT id, ord, heading, start, "end" FROM sections WHERE post_id = ? ORDER BY ord',
-                (post_id,),
+                'SELECT id, ord, heading, start, "end" FROM sections WHERE id BETWEEN ? AND ? ORDER BY ord',
+                self.child_range(post_id, "sections"),
             )
         ]
         post["passages"] = [
@@ -633,8 +687,8 @@ class Store:
             for r in self.conn.execute(
                 'SELECT passages.id, sections.ord AS section, passages.start, passages."end", passages.line '
                 "FROM passages JOIN sections ON sections.id = passages.section_id "
-                "WHERE passages.post_id = ? ORDER BY passages.id",
-                (post_id,),
+                "WHERE passages.id BETWEEN ? AND ? ORDER BY passages.id",
+                self.child_range(post_id, "passages"),
             )
         ]
         return post
@@ -645,7 +699,7 @@ class Store:
     # ----------------------------------------------------------------------- search
 
     @staticmethod
-    def _filter_sql(filters: Filters, excluded: Sequence[str]) -> tuple[str, list[Any]]:
+    def _filter_sql(filters: Filters) -> tuple[str, list[Any]]:
         where: list[str] = []
         params: list[Any] = []
         if filters.since:
@@ -654,25 +708,20 @@ class Store:
         if filters.until:
             where.append("po.date <= ?")
             params.append(filters.until)
-        if filters.topic:
-            where.append("instr(s.heading_folded, ?) > 0")
-            params.append(filters.topic)
         if filters.post_id is not None:
-            where.append("p.post_id = ?")
+            where.append("po.id = ?")
             params.append(filters.post_id)
-        for ex in excluded:
-            where.append("instr(p.folded, ?) = 0")
-            params.append(ex)
         return ("".join(" AND " + w for w in where), params)
 
-    def match_words(
-        self, expr: str, filters: Filters, excluded: Sequence[str], limit: int
-    ) -> list[tuple[int, float]]:
+    def match_words(self, expr: str, filters: Filters, limit: int) -> list[tuple[int, float]]:
         """Passage ids matching an FTS5 expression (built by kb.search, never raw user text), best first,
         with a positive BM25 score."""
-        where, params = self._filter_sql(filters, excluded)
+        where, params = self._filter_sql(filters)
+        if filters.topic:
+            where += " AND instr(s.heading_folded, ?) > 0"
+            params.append(filters.topic)
         sql = (
-            "SELECT p.id, bm25(passages_fts, 1.0, 0.8, 0.9) AS score FROM passages_fts "
+            "SELECT p.id, bm25(passages_fts) AS score FROM passages_fts "
             "JOIN passages p ON p.id = passages_fts.rowid "
             "JOIN posts po ON po.id = p.post_id JOIN sections s ON s.id = p.section_id "
             f"WHERE passages_fts MATCH ?{where} ORDER BY score LIMIT ?"
@@ -682,45 +731,57 @@ class Store:
         except sqlite3.OperationalError as err:  # pragma: no cover - expressions are built, not typed
             raise DatabaseError(f"検索できませんでした ({err})") from None
 
-    def match_substrings(
-        self,
-        groups: Sequence[Sequence[str]],
-        filters: Filters,
-        excluded: Sequence[str],
-        limit: int,
-        exclude_ids: set[int],
-        allow_scan: bool = True,
-    ) -> list[int]:
-        """Passage ids whose folded text contains, for every group, one of its strings; most recent first.
+    def substring_candidates(
+        self, groups: Sequence[Sequence[str]], filters: Filters
+    ) -> Iterator[tuple[int, str, list[tuple[int, int, int, str | None]]]]:
+        """Posts that may contain, for every group, one of its (folded) strings, most recent first:
+        (post id, post text, [(passage id, start, end, folded heading)]). The caller verifies.
 
-        Strings of three or more characters are narrowed through the trigram index; shorter ones
-        need a scan of the passages, done only when ``allow_scan``.
+        Groups whose strings all have three or more characters are narrowed by the trigram index;
+        otherwise the post texts are scanned (only what Ctrl-F would do: kb search asks for this only
+        when the word index found too little).
         """
-        if not groups:
-            return []
-        indexed = [g for g in groups if all(len(s) >= 3 for s in g)]
-        if not indexed and not allow_scan:
-            return []
-        where, params = self._filter_sql(filters, excluded)
+        where, params = self._filter_sql(filters)
+        indexed = [g for g in groups if all(len(x) >= 3 for x in g)]
         conds: list[str] = []
         cparams: list[Any] = []
-        for g in groups:
-            conds.append("(" + " OR ".join("instr(p.folded, ?) > 0" for _ in g) + ")")
-            cparams.extend(g)
-        tri = ""
-        tparams: list[Any] = []
         if indexed:
-            tri_expr = " AND ".join(
-                "(" + " OR ".join("(" + " AND ".join(_trigrams(s)) + ")" for s in g) + ")" for g in indexed
+            expr = " AND ".join(
+                "(" + " OR ".join("(" + " AND ".join(_trigrams(x)) + ")" for x in g) + ")" for g in indexed
             )
-            tri = " AND p.id IN (SELECT rowid FROM passages_tri WHERE passages_tri MATCH ?)"
-            tparams.append(tri_expr)
+            conds.append("po.id IN (SELECT rowid FROM posts_tri WHERE posts_tri MATCH ?)")
+            cparams.append(expr)
+        for g in groups:
+            if g in indexed:
+                continue
+            alts = []
+            for x in g:
+                if x.isascii() or any(ch.isascii() for ch in x):
+                    alts.append("instr(kb_fold(po.text), ?) > 0")
+                else:
+                    alts.append("instr(po.text, ?) > 0")
+                cparams.append(x)
+            conds.append("(" + " OR ".join(alts) + ")")
+        self._register_fold()
         sql = (
-            "SELECT p.id FROM passages p JOIN posts po ON po.id = p.post_id JOIN sections s ON s.id = p.section_id "
-            f"WHERE {' AND '.join(conds)}{tri}{where} ORDER BY po.date DESC, p.id LIMIT ?"
+            f"SELECT po.id, po.text FROM posts po WHERE {' AND '.join(conds) or '1'}{where} "
+            "ORDER BY po.date DESC, po.id"
         )
-        rows = self.conn.execute(sql, [*cparams, *tparams, *params, limit + len(exclude_ids)])
-        return [int(r[0]) for r in rows if int(r[0]) not in exclude_ids][:limit]
+        for row in self.conn.execute(sql, [*cparams, *params]):
+            passages = [
+                (int(r[0]), int(r[1]), int(r[2]), r[3])
+                for r in self.conn.execute(
+                    'SELECT p.id, p.start, p."end", s.heading_folded FROM passages p '
+                    "JOIN sections s ON s.id = p.section_id WHERE p.id BETWEEN ? AND ? ORDER BY p.id",
+                    self.child_range(int(row[0]), "passages"),
+                )
+            ]
+            yield int(row[0]), str(row[1]), passages
+
+    def _register_fold(self) -> None:
+        self.conn.create_function(
+            "kb_fold", 1, lambda t: fold(t) if isinstance(t, str) else t, deterministic=True
+        )
 
     def passage_details(self, ids: Sequence[int]) -> list[sqlite3.Row]:
         """Passages with their post, section and original text, in the order of ``ids``."""
@@ -747,7 +808,8 @@ class FactFilters:
     unit: str | None = None
     min: float | None = None
     max: float | None = None
-    topic: str | None = None  # folded: a heading that contains it, or a passage that mentions it
+    topic: str | None = None  # folded: a heading that contains it ...
+    topic_passages: Sequence[int] | None = None  # ... or one of these passages (that mention it)
     post_id: int | None = None
     passage_ids: Sequence[int] | None = None  # facts of these passages only (``--query``)
     since: str | None = None
@@ -772,11 +834,18 @@ def list_facts(store: Store, f: FactFilters, limit: int | None = None) -> list[d
         where.append("fa.value_num <= ?")
         params.append(f.max)
     if f.topic:
-        where.append("(instr(s.heading_folded, ?) > 0 OR instr(p.folded, ?) > 0)")
-        params.extend([f.topic, f.topic])
+        mentions = list(f.topic_passages or [])
+        if mentions:
+            where.append(
+                f"(instr(s.heading_folded, ?) > 0 OR fa.passage_id IN ({','.join('?' * len(mentions))}))"
+            )
+            params.extend([f.topic, *mentions])
+        else:
+            where.append("instr(s.heading_folded, ?) > 0")
+            params.append(f.topic)
     if f.post_id is not None:
-        where.append("fa.post_id = ?")
-        params.append(f.post_id)
+        where.append("fa.id BETWEEN ? AND ?")
+        params.extend(store.child_range(f.post_id, "facts"))
     if f.since:
         where.append("po.date >= ?")
         params.append(f.since)
@@ -800,7 +869,7 @@ def list_facts(store: Store, f: FactFilters, limit: int | None = None) -> list[d
         "count(*) OVER (PARTITION BY fa.post_id, fa.kind, coalesce(fa.note, fa.surface)) AS mentions, "
         "row_number() OVER (PARTITION BY fa.post_id, fa.kind, coalesce(fa.note, fa.surface) "
         "ORDER BY fa.surface != coalesce(fa.note, fa.surface), fa.start) AS nth "
-        "FROM facts fa JOIN posts po ON po.id = fa.post_id JOIN files ON files.id = po.file_id "
+        "FROM facts_text fa JOIN posts po ON po.id = fa.post_id JOIN files ON files.id = po.file_id "
         "LEFT JOIN passages p ON p.id = fa.passage_id LEFT JOIN sections s ON s.id = p.section_id"
         + (" WHERE " + " AND ".join(where) if where else "")
     )
@@ -827,28 +896,33 @@ def _bindable(f: FactFilters) -> FactFilters:
         return None if s is None else s.encode("utf-8", "ignore").decode("utf-8")
 
     return FactFilters(
-        f.kind, ok(f.unit), f.min, f.max, ok(f.topic), f.post_id, f.passage_ids, ok(f.since), ok(f.until)
+        f.kind,
+        ok(f.unit),
+        f.min,
+        f.max,
+        ok(f.topic),
+        f.topic_passages,
+        f.post_id,
+        f.passage_ids,
+        ok(f.since),
+        ok(f.until),
     )
 
 
 def list_topics(store: Store) -> list[dict[str, Any]]:
     """Section headings across posts, with their post and the number of facts of each kind."""
     sql = (
-        "SELECT s.heading, s.post_id, po.title, po.date, "
-        "sum(fa.kind = 'quantity') AS quantity, sum(fa.kind = 'date') AS date_facts, "
-        "count(DISTINCT CASE WHEN fa.kind = 'org' THEN fa.surface END) AS org, "
-        "count(DISTINCT CASE WHEN fa.kind = 'place' THEN fa.surface END) AS place "
-        "FROM sections s JOIN posts po ON po.id = s.post_id "
-        "LEFT JOIN passages p ON p.section_id = s.id LEFT JOIN facts fa ON fa.passage_id = p.id "
-        "WHERE s.heading IS NOT NULL GROUP BY s.id ORDER BY s.post_id, s.ord"
+        "WITH agg AS (SELECT p.section_id AS sid, sum(fa.kind = 'quantity') AS quantity, "
+        "sum(fa.kind = 'date') AS date_facts, "
+        "count(DISTINCT CASE WHEN fa.kind = 'org' THEN coalesce(fa.note, fa.surface) END) AS org, "
+        "count(DISTINCT CASE WHEN fa.kind = 'place' THEN coalesce(fa.note, fa.surface) END) AS place "
+        "FROM facts_text fa JOIN passages p ON p.id = fa.passage_id GROUP BY p.section_id) "
+        "SELECT s.heading, s.post_id, po.title, po.date, coalesce(agg.quantity, 0) AS quantity, "
+        "coalesce(agg.date_facts, 0) AS date_facts, coalesce(agg.org, 0) AS org, coalesce(agg.place, 0) AS place "
+        "FROM sections s JOIN posts po ON po.id = s.post_id LEFT JOIN agg ON agg.sid = s.id "
+        "WHERE s.heading IS NOT NULL ORDER BY s.post_id, s.ord"
     )
-    out = []
-    for r in store.conn.execute(sql):
-        d = dict(r)
-        d["date_facts"] = d["date_facts"] or 0
-        d["quantity"] = d["quantity"] or 0
-        out.append(d)
-    return out
+    return [dict(r) for r in store.conn.execute(sql)]
 
 
 def _chunks(items: list[Any], n: int) -> Iterator[list[Any]]:

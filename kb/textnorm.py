@@ -7,6 +7,7 @@ list numbering never turns into figures and every folded character maps back to 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -27,9 +28,24 @@ def _fold_char(ch: str) -> str:
     return ch
 
 
+def _table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for o in list(range(0x250)) + list(range(0xFF01, 0xFF5F)) + [0x3000, 0xFE0E, 0xFE0F, 0x200B, 0x200D]:
+        folded = _fold_char(chr(o))
+        if folded != chr(o):
+            table[o] = folded
+    return table
+
+
+_TABLE = _table()
+_HALFWIDTH_KANA = re.compile(r"[\uff61-\uff9f]")
+
+
 def fold(text: str) -> str:
     """Fold width and case for matching: ``ｍＶｏｔｉｎｇ`` → ``mvoting``, ``ＷｉＦｉ`` → ``wifi``."""
-    return "".join(_fold_char(ch) for ch in text)
+    if _HALFWIDTH_KANA.search(text):
+        return fold_with_map(text)[0]
+    return text.translate(_TABLE)
 
 
 def fold_with_map(text: str) -> tuple[str, list[int]]:
