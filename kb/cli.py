@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 import math
@@ -15,6 +16,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from kb.errors import KbError
+from kb.store_errors import StoreFailure
 
 app = typer.Typer(
     help="kb — 視察報告のナレッジベース: import blog posts, search them, list their figures, export tables.",
@@ -94,8 +96,11 @@ def handled() -> Iterator[None]:
     except KbError as err:
         fail(str(err), err.exit_code)
     except KeyboardInterrupt:
-        typer.echo("\nkb: 中断しました (interrupted); 書きかけの変更は取り消されました", err=True)
+        _state["interrupt_reported"] = True
+        typer.echo("\nkb: 中断しました (interrupted); 書きかけのファイルは取り消されました", err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None
+    except StoreFailure as err:  # a damaged page or index found while reading
+        fail(f"データベースを読めません ({err}); 索引の破損なら kb reindex で作り直せます")
     except BrokenPipeError:
         _silence_stdout()
         raise typer.Exit(EXIT_FOUND) from None
@@ -162,16 +167,22 @@ def check_number(value: float | None, option: str) -> float | None:
     return value
 
 
-def check_date(value: str | None, option: str) -> str | None:
+def check_date(value: str | None, option: str, *, end: bool = False) -> str | None:
+    """An ISO day from YYYY-MM-DD, YYYY-MM or YYYY: the first day of the period, or its last with ``end``
+    (so --until 2018 keeps posts of 2018-12-31)."""
     if value is None:
         return None
-    text = (text_arg(value) or "").strip()
+    text = (text_arg(value) or "").strip().replace("/", "-")
     for fmt in ("%Y-%m-%d", "%Y-%m", "%Y"):
         try:
-            dt.datetime.strptime(text, fmt)
-            return text
+            day = dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+        if end and fmt == "%Y":
+            day = day.replace(month=12, day=31)
+        elif end and fmt == "%Y-%m":
+            day = day.replace(day=calendar.monthrange(day.year, day.month)[1])
+        return day.isoformat()
     fail(f"{option} の日付が読めません: {value!r} (例: 2018-04-13)")
 
 
@@ -307,7 +318,7 @@ def search(
     topic = text_arg(topic)
     filters = Filters(
         check_date(since, "--since"),
-        check_date(until, "--until"),
+        check_date(until, "--until", end=True),
         fold(topic).strip() if topic else None,
         post,
     )
@@ -489,7 +500,7 @@ def _fact_filters(
         post,
         passage_ids,
         check_date(since, "--since"),
-        check_date(until, "--until"),
+        check_date(until, "--until", end=True),
     )
 
 
@@ -645,7 +656,7 @@ def export(
 
             filters = Filters(
                 check_date(since, "--since"),
-                check_date(until, "--until"),
+                check_date(until, "--until", end=True),
                 fold(topic).strip() if topic else None,
                 post,
             )
@@ -788,6 +799,11 @@ def main() -> None:
     """Entry point: no traceback reaches the user unless KB_DEBUG is set."""
     try:
         app(standalone_mode=True)
+    except SystemExit as done:
+        # typer turns a Ctrl-C outside a command's own handling into a silent exit 130
+        if done.code == EXIT_INTERRUPTED and not _state.get("interrupt_reported"):
+            typer.echo("\nkb: 中断しました (interrupted)", err=True)
+        raise
     except KeyboardInterrupt:
         typer.echo("\nkb: 中断しました (interrupted)", err=True)
         sys.exit(EXIT_INTERRUPTED)

@@ -126,6 +126,29 @@ def _analyse_path(
     return analyse_bytes(path, data, encoding, names, known)
 
 
+def _start_quietly(ctx: Any) -> None:
+    """Start the fork server with SIGINT ignored and its stderr on /dev/null: the workers it forks
+    inherit both, so a Ctrl-C reaches only the parent, which stops them in order, and a worker cut
+    off while starting cannot print a traceback over kb's message. Workers report their errors
+    through their results, never on stderr."""
+    if ctx.get_start_method() != "forkserver":
+        return
+    import signal
+    from multiprocessing import forkserver
+
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        forkserver.ensure_running()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+        signal.signal(signal.SIGINT, old)
+
+
 def _init_worker() -> None:
     import signal
 
@@ -244,6 +267,7 @@ def _analyse_all(
             yield key, _safe(_analyse_path, path, key, encoding, names, known)
         return
     ctx = mp.get_context("forkserver" if os.name == "posix" else "spawn")
+    _start_quietly(ctx)
     window = jobs * 4  # bounded in-flight work: memory does not grow with the corpus
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker) as pool:
         pending: list[tuple[str, Future[_Analysed | UnreadableFile]]] = []
@@ -257,7 +281,11 @@ def _analyse_all(
             for k, fut in pending:
                 yield k, fut.result()
         except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+            # stop the workers now (a Ctrl-C is the parent's to report) and wait for them, so no
+            # half-started worker outlives the parent and prints its own traceback
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                proc.terminate()
+            pool.shutdown(wait=True, cancel_futures=True)
             raise
 
 

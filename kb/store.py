@@ -256,6 +256,10 @@ class Store:
             self._journal()
             return
         if self.readonly:
+            if not applied:  # an empty file, or one another kb is creating right now
+                raise DatabaseError(
+                    f"{self.path} にはまだ何も取り込まれていません (先に kb import を実行してください)"
+                )
             raise DatabaseError(f"{self.path} は古い形式です; 書き込みできる状態で kb を一度実行してください")
         if not tables:
             # a new file: 16 KiB pages hold a whole post's text without overflow chains (a third smaller)
@@ -338,6 +342,8 @@ class Store:
             raise DatabaseError(self._write_message(err)) from None
 
     def commit(self) -> None:
+        if not self.conn.in_transaction:
+            return  # SQLite rolled back by itself after an error that has already been raised
         try:
             self.conn.execute("COMMIT")
         except sqlite3.OperationalError as err:
@@ -354,13 +360,20 @@ class Store:
         try:
             yield
         except BaseException:
-            self.conn.execute("ROLLBACK TO kb_file")
-            self.conn.execute("RELEASE kb_file")
+            if self.conn.in_transaction:  # SQLite may already have rolled back (e.g. disk full)
+                self.conn.execute("ROLLBACK TO kb_file")
+                self.conn.execute("RELEASE kb_file")
             raise
-        self.conn.execute("RELEASE kb_file")
+        try:
+            self.conn.execute("RELEASE kb_file")
+        except sqlite3.OperationalError as err:
+            self._rollback()
+            raise DatabaseError(self._write_message(err)) from None
 
-    def _write_message(self, err: sqlite3.OperationalError) -> str:
+    def _write_message(self, err: sqlite3.Error) -> str:
         text = str(err)
+        if "full" in text:
+            return f"{self.path} に書き込めません: ディスクの空きがありません (database or disk is full)"
         if "readonly" in text or "read-only" in text:
             return f"{self.path} に書き込めません (読み取り専用)"
         if "locked" in text or "busy" in text:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kb.facts.dates import DateState, find_dates, parse_post_date
-from kb.facts.names import Name, find_names, place_parts
+from kb.facts.names import KnownPlaces, Name, find_names, unit_letters
 from kb.facts.numerals import fold
 from kb.facts.quantities import find_quantities
 from kb.facts.tokindex import TokenIndex
@@ -28,7 +28,7 @@ def extract_facts(
     if len(tokens) != len(post.passages):
         raise ValueError(f"got tokens for {len(tokens)} passages, the post has {len(post.passages)}")
     state = DateState(post_date=parse_post_date(post.date))
-    known_places = place_parts(t for toks in tokens for t in toks)
+    known_places = KnownPlaces(tokens)
     facts: list[Fact] = []
     found_names: list[Name] = []
     for passage, toks in zip(post.passages, tokens, strict=True):
@@ -37,15 +37,18 @@ def extract_facts(
         if base < 0:
             continue  # the passage is not in the post text: no offsets could point at it
         folded = fold(text)
-        idx = TokenIndex(toks, len(text))
+        longs, letters = unit_letters(toks)
+        idx = TokenIndex(longs, len(text), nonempty=True)
         dates = find_dates(text, folded, idx, state)
         quantities = find_quantities(text, folded, idx, [(d.start, d.end) for d in dates])
         for fact in (*dates, *quantities):
             fact.start += base
             fact.end += base
             facts.append(fact)
-        for name in find_names(text, folded, idx, known_places):
-            found_names.append(Name(name.kind, name.start + base, name.end + base, name.note))
+        for name in find_names(text, folded, idx, known_places, letters):
+            name.start += base
+            name.end += base
+            found_names.append(name)
     facts.extend(_resolve_names(post.text, found_names, names))
     for fact in facts:
         fact.surface = post.text[fact.start : fact.end]
@@ -62,6 +65,8 @@ def _passage_offset(text: str, start: int, passage: str) -> int:
 
 def _user_spans(text: str, names: Sequence[tuple[str, str]]) -> list[Name]:
     """Every occurrence of the user's names (longest first, never overlapping), width-insensitive."""
+    if not names:
+        return []
     folded = fold(text)
     spans: list[Name] = []
     taken = bytearray(len(text) + 1)
@@ -79,24 +84,30 @@ def _user_spans(text: str, names: Sequence[tuple[str, str]]) -> list[Name]:
     return spans
 
 
+def _overlaps(a: Name, others: list[Name]) -> bool:
+    """Whether a name overlaps any of the others."""
+    return any(a.start < b.end and b.start < a.end for b in others)
+
+
+def _disjoint(candidates: list[Name], others: list[Name]) -> list[Name]:
+    """The candidates, in order of start, that overlap neither the others nor a candidate kept before them."""
+    kept: list[Name] = []
+    reach = -1  # the furthest end of the kept names: they are apart and start no later than the candidate
+    for c in sorted(candidates, key=lambda n: (n.start, -(n.end - n.start))):
+        overlapped = c.start < reach if c.end > c.start else _overlaps(c, kept)
+        if not overlapped and not _overlaps(c, others):
+            kept.append(c)
+            reach = max(reach, c.end)
+    return kept
+
+
 def _resolve_names(text: str, found: list[Name], names: Sequence[tuple[str, str]]) -> list[Fact]:
     """Organisations and places after precedence: user names, then longer organisations, then places."""
     user = _user_spans(text, names)
-
-    def overlaps(a: Name, others: list[Name]) -> bool:
-        """Whether a name overlaps any of the others."""
-        return any(a.start < b.end and b.start < a.end for b in others)
-
-    found = [n for n in found if not overlaps(n, user)]
-    orgs: list[Name] = []
-    for org in sorted((n for n in found if n.kind == "org"), key=lambda n: (n.start, -(n.end - n.start))):
-        if not overlaps(org, orgs):
-            orgs.append(org)
-    kept_orgs = orgs + [n for n in user if n.kind == "org"]
-    places: list[Name] = []
-    for place in sorted((n for n in found if n.kind == "place"), key=lambda n: (n.start, -(n.end - n.start))):
-        if not overlaps(place, kept_orgs) and not overlaps(place, places):
-            places.append(place)
+    if user:
+        found = [n for n in found if not _overlaps(n, user)]
+    orgs = _disjoint([n for n in found if n.kind == "org"], [])
+    places = _disjoint([n for n in found if n.kind == "place"], orgs + [n for n in user if n.kind == "org"])
     out = [Fact(n.kind, "", n.start, n.end, note=n.note) for n in (*orgs, *places)]
     out.extend(Fact(n.kind, "", n.start, n.end) for n in user)
     return out

@@ -21,42 +21,54 @@ _ERA_LETTERS = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R":
 _N2 = r"[0-9]{1,2}|[〇一二三四五六七八九十]{1,3}"  # a month, day or era year, Arabic or kanji
 _MD = rf"(?:\s?(?P<m>{_N2})\s?月(?:\s?(?P<d>{_N2})\s?日)?)?"  # optional month and day after a year
 
-# Each pattern has a priority (lower wins when two overlap at the same start and length).
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("era", re.compile(rf"(?P<era>明治|大正|昭和|平成|令和)\s?(?P<y>元|{_N2})\s?年(?P<fy>度)?{_MD}")),
-    ("era", re.compile(rf"(?<![A-Za-z])(?P<era>[MTSHR])\.?(?P<y>[0-9]{{1,2}})年(?P<fy>度)?{_MD}")),
-    ("ymd", re.compile(r"(?<![0-9/.])(?P<y>[0-9]{4})[/.](?P<m>[0-9]{1,2})[/.](?P<d>[0-9]{1,2})(?![0-9/.])")),
+# Each pattern has a priority (lower wins when two overlap at the same start and length) and the
+# characters one of which it needs: a passage without any of them is not searched with it.
+_PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
+    ("era", "年", re.compile(rf"(?P<era>明治|大正|昭和|平成|令和)\s?(?P<y>元|{_N2})\s?年(?P<fy>度)?{_MD}")),
+    ("era", "年", re.compile(rf"(?<![A-Za-z])(?P<era>[MTSHR])\.?(?P<y>[0-9]{{1,2}})年(?P<fy>度)?{_MD}")),
+    (
+        "ymd",
+        "/.",
+        re.compile(r"(?<![0-9/.])(?P<y>[0-9]{4})[/.](?P<m>[0-9]{1,2})[/.](?P<d>[0-9]{1,2})(?![0-9/.])"),
+    ),
     # a four-digit year, unless the words after it make it a length of time (1000年以上, 2000年前)
     (
         "year",
+        "年",
         re.compile(
             rf"(?<![0-9.,])(?P<y>[0-9]{{4}})\s?年(?P<fy>度)?(?!間|以上|近く|余|前(?!半)|後(?!半)|ぶり){_MD}"
         ),
     ),
-    ("md", re.compile(rf"(?<![0-9.,])(?P<m>{_N2})\s?月\s?(?P<d>{_N2})\s?日(?![間目])")),
-    ("md", re.compile(r"(?<![0-9/.])(?P<m>[0-9]{1,2})/(?P<d>[0-9]{1,2})(?=\s?[(（][月火水木金土日])")),
+    ("md", "月", re.compile(rf"(?<![0-9.,])(?P<m>{_N2})\s?月\s?(?P<d>{_N2})\s?日(?![間目])")),
+    ("md", "/", re.compile(r"(?<![0-9/.])(?P<m>[0-9]{1,2})/(?P<d>[0-9]{1,2})(?=\s?[(（][月火水木金土日])")),
     (
         "month",
+        "月",
         re.compile(
             r"(?<![0-9.,〇一二三四五六七八九十])(?P<m>[0-9]{1,2}|[一二三四五六七八九十]{1,2})月(?![間曜])"
         ),
     ),
     # a two-digit year only where it reads as one: 88年の夏, 18年4月, ’88年
-    ("yy", re.compile(r"(?<![0-9.,])['’]?(?P<y>[0-9]{2})年(?=の?(?:春|夏|秋|冬|頃|ごろ|当時|[0-9]{1,2}月))")),
+    (
+        "yy",
+        "年",
+        re.compile(r"(?<![0-9.,])['’]?(?P<y>[0-9]{2})年(?=の?(?:春|夏|秋|冬|頃|ごろ|当時|[0-9]{1,2}月))"),
+    ),
     # the first year of a range of years: 2018〜2020年
-    ("year", re.compile(r"(?<![0-9.,])(?P<y>[0-9]{4})(?=\s?[〜~\-－]\s?[0-9]{4}\s?年)(?P<fy>)")),
+    ("year", "年", re.compile(r"(?<![0-9.,])(?P<y>[0-9]{4})(?=\s?[〜~\-－]\s?[0-9]{4}\s?年)(?P<fy>)")),
     # a day that ends a range of dates: 4月11日〜13日, 11日から13日
-    ("day", re.compile(r"(?:(?<=日[〜~\-－])|(?<=日から))(?P<d>[0-9]{1,2})日(?![間目分])")),
+    ("day", "日", re.compile(r"(?:(?<=日[〜~\-－])|(?<=日から))(?P<d>[0-9]{1,2})日(?![間目分])")),
     # a day alone is a date when it marks a point in time: 13日まで, 15日に, 3日(水)
     (
         "day",
+        "日",
         re.compile(
             r"(?<![0-9.,第])(?P<d>[0-9]{1,2})日(?=まで|から|に(?![0-9一二三四五六七八九十])|より|以降|以前|付|頃|ごろ|[(（][月火水木金土日]"
             r"|の(?:午前|午後|朝|夜|夕方|晩))"
         ),
     ),
 ]
-_PRIORITY = {name: i for i, (name, _) in enumerate(_PATTERNS)}
+_PRIORITY = {name: i for i, (name, _, _) in enumerate(_PATTERNS)}
 
 # Relative words: (kind, offset); the kind says what the offset counts.
 _RELATIVE = {
@@ -94,6 +106,12 @@ _RELATIVE = {
     "来週": ("week", 1),
 }
 _RELATIVE_RE = re.compile("|".join(sorted(_RELATIVE, key=len, reverse=True)))
+# What any date needs: a character some pattern needs, or one that every relative word written in
+# kanji holds (the others are spelled in kana).
+_HINT_CHARS = "".join(sorted({ch for _, hint, _ in _PATTERNS for ch in hint}))
+_DATE_HINT = re.compile(f"[{re.escape(_HINT_CHARS)}週朝夜晩]|おととい|きのう|きょう")
+# What every pattern above needs: an era name, or a digit right before 年, 月, 日, / or . (a space between).
+_NUMBERED_HINT = re.compile(r"明治|大正|昭和|平成|令和|[0-9〇一二三四五六七八九十]\s?[年月日/.]")
 
 
 @dataclass(slots=True)
@@ -214,13 +232,21 @@ def _relative_value(word: str, post_date: dt.date | None) -> str | None:
 
 def find_dates(text: str, folded: str, idx: TokenIndex, state: DateState) -> list[Fact]:
     """Dates in one passage, in text order, with passage offsets; updates state (last month named)."""
+    if not _DATE_HINT.search(folded):
+        return []
     candidates: list[tuple[int, int, int, str, re.Match[str]]] = []
-    for name, pattern in _PATTERNS:
-        for m in pattern.finditer(folded):
-            candidates.append((m.start(), -(m.end() - m.start()), _PRIORITY[name], name, m))
+    if _NUMBERED_HINT.search(folded):
+        seen = {ch for ch in _HINT_CHARS if ch in folded}
+        for name, hint, pattern in _PATTERNS:
+            if seen.isdisjoint(hint):
+                continue
+            for m in pattern.finditer(folded):
+                candidates.append((m.start(), -(m.end() - m.start()), _PRIORITY[name], name, m))
     for m in _RELATIVE_RE.finditer(folded):
         if idx.is_long_boundary(m.start()) and idx.is_long_boundary(m.end()):
             candidates.append((m.start(), -(m.end() - m.start()), len(_PRIORITY), "relative", m))
+    if not candidates:
+        return []
     candidates.sort(key=lambda c: (c[0], c[1], c[2]))
     out: list[Fact] = []
     taken_end = 0

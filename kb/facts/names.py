@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from kb.facts.tokindex import TokenIndex, is_numeral
+from kb.facts.tokindex import (
+    ADJ,
+    ADVERBIAL,
+    COMMON,
+    COUNTRY,
+    NAME_NOUN,
+    NOUN,
+    NOUN_SUFFIX,
+    NUMERAL,
+    PERSON,
+    PLACE,
+    POS_FLAGS,
+    PREFIX,
+    PROPER,
+    SUFFIX,
+    TokenIndex,
+)
 from kb.models import Token
 
 # ---------------------------------------------------------------------------------------------- places
@@ -122,16 +138,12 @@ class _Run:
 
     items: list[Token] = field(default_factory=list)
     quoted: bool = False
-
-
-def _pos(tok: Token, i: int) -> str:
-    """Part of speech field i of a token, or '' when Sudachi gives fewer fields."""
-    return tok.pos[i] if len(tok.pos) > i else ""
+    org_key: bool = True  # whether a token may start or end an organisation's name (a legal form, a suffix)
 
 
 def _is_place_token(tok: Token) -> bool:
     """Whether Sudachi tags a token as a place name (名詞,固有名詞,地名)."""
-    return _pos(tok, 1) == "固有名詞" and _pos(tok, 2) == "地名"
+    return bool(POS_FLAGS[tok.pos] & PLACE)
 
 
 def _is_latin(text: str) -> bool:
@@ -144,89 +156,173 @@ def _is_katakana(text: str) -> bool:
     return bool(text) and all("\u30a0" <= ch <= "\u30ff" for ch in text)
 
 
-def _name_like(tok: Token) -> bool:
+def _is_kanji(text: str) -> bool:
+    """Whether every character of a text is a kanji."""
+    return all("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+def _name_like(flags: int, surface: str) -> bool:
     """Whether a token can be part of a name: a noun, a nominal suffix or a prefix, made of word characters."""
-    surface = tok.surface
     if not _NAME_CHARS.match(surface) and not _GLOSSED_TOKEN.match(surface):
         return False
-    p0, p1 = _pos(tok, 0), _pos(tok, 1)
-    if p0 == "名詞":
-        return p1 in ("普通名詞", "固有名詞", "数詞")
-    if p0 == "接尾辞":
-        return p1 == "名詞的"
-    if p0 == "接頭辞":
+    if flags & NOUN:
+        return bool(flags & NAME_NOUN)
+    if flags & SUFFIX:
+        return bool(flags & NOUN_SUFFIX)
+    if flags & PREFIX:
         return surface not in ("お", "ご", "御")
     return False
 
 
-def _runs(text: str, longs: list[Token]) -> list[_Run]:
-    """Split a passage's long units into runs of name-like tokens (glosses and 中黒 kept inside)."""
-    runs: list[_Run] = []
-    cur = _Run()
-    i = 0
-    n = len(longs)
+# ----------------------------------------------------------------------------------------------- runs
 
-    def close() -> None:
-        """End the current run."""
-        nonlocal cur
-        if cur.items:
-            first, last = cur.items[0], cur.items[-1]
-            cur.quoted = (
-                text[first.start - 1 : first.start] in '「『"“' and text[last.end : last.end + 1] in '」』"”'
+# Runs are found on a string with one letter per long unit: N a name-like token, A a 形状詞 in kanji
+# that may join two of them, ( and ) a gloss's brackets, ・ a 中黒 or &, x anything else. Every rule
+# below starts from a key token. K is a name-like key by its surface (区 or 市, a legal form, a word
+# ending in an organisation's suffix): it needs a neighbour to make a name. P is a name-like key on
+# its own: a place, or a word with short units that is a proper noun, starts with a place or ends in
+# a suffix; Q is a P that is a key by its surface too. B is an A that is a key of either kind.
+# Stretches of tokens without x that hold no P, Q or B, and no K with a neighbour, hold no name and
+# are never looked at; an organisation needs a key by its surface (K, Q or B).
+_KEY_SURFACES = frozenset({"区", "市", "郡", "町", "村", "州"}) | _LEGAL_PREFIXES
+_KEY_ENDINGS = tuple(_SUFFIX_CLASS)
+_STRETCH = re.compile(r"[^x]*(?:[PQB]|[^x]K|K[^x])[^x]*")
+_ORG_KEY = re.compile("[KQB]")
+_MAX_SURFACES = 200_000  # surfaces remembered before the tables start afresh
+
+
+def _letter(pos: tuple[str, ...], surface: str, parted: bool) -> str:
+    """The letter of a long unit with this part of speech and surface (parted: it has short units)."""
+    flags = POS_FLAGS[pos]
+    by_surface = surface in _KEY_SURFACES or surface.endswith(_KEY_ENDINGS)
+    alone = bool(flags & PLACE) or (parted and (by_surface or bool(flags & PROPER)))
+    if _name_like(flags, surface):
+        return ("Q" if by_surface else "P") if alone else "K" if by_surface else "N"
+    if flags & ADJ and _is_kanji(surface):
+        return "B" if alone or by_surface else "A"
+    if surface in ("(", "（"):
+        return "("
+    if surface in (")", "）"):
+        return ")"
+    if surface in ("・", "&", "＆"):
+        return "・"
+    return "x"
+
+
+# surface -> part of speech -> letter, for long units without (_LETTERS) and with short units
+_LETTERS: dict[str, dict[tuple[str, ...], str]] = {}
+_PARTED_LETTERS: dict[str, dict[tuple[str, ...], str]] = {}
+
+
+def _learn(table: dict[str, dict[tuple[str, ...], str]], tok: Token, parted: bool) -> str:
+    """Work out the letter of a token's surface and part of speech and remember it in table."""
+    if len(table) >= _MAX_SURFACES:
+        table.clear()
+    letter = table.setdefault(tok.surface, {})[tok.pos] = _letter(tok.pos, tok.surface, parted)
+    return letter
+
+
+def _parted_letter(tok: Token) -> str:
+    """The letter of a long unit with short units: one that starts with a place is a key on its own."""
+    try:
+        letter = _PARTED_LETTERS[tok.surface][tok.pos]
+    except KeyError:
+        letter = _learn(_PARTED_LETTERS, tok, parted=True)
+    if letter in "NA":
+        first = next((p for p in tok.parts if p.end > p.start), None)
+        if first is not None and POS_FLAGS[first.pos] & PLACE:
+            return "P" if letter == "N" else "B"
+    return letter
+
+
+def unit_letters(tokens: Sequence[Token]) -> tuple[list[Token], str]:
+    """A passage's non-empty long units and their letters, one each (empty tokens carry no text)."""
+    table = _LETTERS
+    while True:
+        try:
+            letters = "".join(
+                [
+                    (table[t.surface][t.pos] if not t.parts else _parted_letter(t)) if t.end > t.start else ""
+                    for t in tokens
+                ]
             )
-            cur.quoted = cur.quoted and first.start > 0 and last.end < len(text)
-            runs.append(cur)
-        cur = _Run()
+            break
+        except KeyError:  # a unit not seen before
+            for t in tokens:
+                if not t.parts and t.pos not in table.get(t.surface, ()):
+                    _learn(table, t, parted=False)
+    if len(letters) == len(tokens) and isinstance(tokens, list):
+        return tokens, letters
+    return [t for t in tokens if t.end > t.start], letters
 
+
+def _runs(text: str, longs: list[Token], letters: str) -> list[_Run]:
+    """The runs of name-like tokens of a passage that may hold a name, in order."""
+    runs: list[_Run] = []
+    for m in _STRETCH.finditer(letters):
+        _runs_in(text, longs, letters, m.start(), m.end(), runs)
+    return runs
+
+
+def _close(text: str, items: list[Token], org_key: bool, runs: list[_Run]) -> None:
+    """Add a run of tokens to runs, noting whether the text quotes it."""
+    first, last = items[0], items[-1]
+    quoted = text[first.start - 1 : first.start] in '「『"“' and text[last.end : last.end + 1] in '」』"”'
+    runs.append(_Run(items, quoted and first.start > 0 and last.end < len(text), org_key))
+
+
+def _runs_in(text: str, longs: list[Token], letters: str, i: int, n: int, runs: list[_Run]) -> None:
+    """Split longs[i:n], a stretch without x, into runs of name-like tokens (glosses and 中黒 kept inside)."""
+    items: list[Token] = []
+    begin = i  # where the current run starts in longs
     while i < n:
         tok = longs[i]
-        adj_like = (
-            _pos(tok, 0) == "形状詞"
-            and i + 1 < n
-            and longs[i + 1].start == tok.end
-            and _name_like(longs[i + 1])
-            and bool(cur.items)
-            and all("\u4e00" <= c <= "\u9fff" for c in tok.surface)
-        )
-        if _name_like(tok) or adj_like:
-            if cur.items and not _joined(text, cur.items[-1], tok):
-                close()
-            cur.items.append(tok)
+        c = letters[i]
+        if c in "NKPQ" or (
+            c in "AB" and items and i + 1 < n and letters[i + 1] in "NKPQ" and longs[i + 1].start == tok.end
+        ):
+            if items and not _joined(text, items[-1], tok):
+                _close(text, items, bool(_ORG_KEY.search(letters, begin, i)), runs)
+                items = []
+            if not items:
+                begin = i
+            items.append(tok)
             i += 1
             continue
         # a gloss: ノウォン(芦原)区役所, 仁川(インチョン)空港 -- the run goes on across the brackets
-        if tok.surface in ("(", "（") and cur.items and cur.items[-1].end == tok.start:
+        if c == "(" and items and items[-1].end == tok.start:
             j = i + 1
-            while j < n and j - i <= 4 and longs[j].surface not in (")", "）"):
+            while j < n and j - i <= 4 and letters[j] != ")":
                 j += 1
             if (
-                j < n
+                j + 1 < n
                 and j > i + 1
-                and longs[j].surface in (")", "）")
-                and j + 1 < n
+                and letters[j] == ")"
                 and longs[j + 1].start == longs[j].end
-                and _name_like(longs[j + 1])
-                and all(_name_like(t) for t in longs[i + 1 : j])
+                and letters[j + 1] in "NKPQ"
+                and not letters[i + 1 : j].strip("NKPQ")
             ):
-                cur.items.append(longs[j + 1])
+                items.append(longs[j + 1])
                 i = j + 2
                 continue
         # a 中黒 or & between two nouns: オリンピック・パラリンピック
         if (
-            tok.surface in ("・", "&", "＆")
-            and cur.items
-            and cur.items[-1].end == tok.start
+            c == "・"
+            and items
+            and items[-1].end == tok.start
             and i + 1 < n
             and longs[i + 1].start == tok.end
-            and _name_like(longs[i + 1])
+            and letters[i + 1] in "NKPQ"
         ):
-            cur.items.append(longs[i + 1])
+            items.append(longs[i + 1])
             i += 2
             continue
-        close()
+        if items:
+            _close(text, items, bool(_ORG_KEY.search(letters, begin, i)), runs)
+            items = []
         i += 1
-    close()
-    return runs
+    if items:
+        _close(text, items, bool(_ORG_KEY.search(letters, begin, n)), runs)
 
 
 def _joined(text: str, a: Token, b: Token) -> bool:
@@ -259,7 +355,7 @@ def _is_event(items: list[Token], j: int, end: int) -> bool:
 
 def _brand(tok: Token, items: list[Token], j: int, end: int) -> bool:
     """Whether a town's name starts a katakana proper name: 富山ライトレール, 札幌ドーム, 「ちばレポ」."""
-    if end != tok.end or _pos(tok, 3) == "国" or j >= len(items) or items[j].start != end:
+    if end != tok.end or POS_FLAGS[tok.pos] & COUNTRY or j >= len(items) or items[j].start != end:
         return False
     return _is_katakana(items[j].surface) and all(_is_katakana(t.surface) for t in items[j:])
 
@@ -273,7 +369,12 @@ def _extend_place(items: list[Token], j: int, end: int) -> tuple[int, int]:
             j, end = j + 1, nxt.end
         elif len(nxt.surface) >= 2 and nxt.surface[0] in _ADMIN and nxt.surface[1] in _ADMIN_TAIL:
             return j, nxt.start + 1  # the rest of 市民, 区政 is no part of the place
-        elif is_numeral(nxt) and nxt.surface.isdigit() and j + 1 < n and items[j + 1].surface == "区":
+        elif (
+            POS_FLAGS[nxt.pos] & NUMERAL
+            and nxt.surface.isdigit()
+            and j + 1 < n
+            and items[j + 1].surface == "区"
+        ):
             j, end = j + 2, items[j + 1].end  # 東京23区
         elif nxt.surface in _ADMIN_WORDS:
             j, end = j + 1, nxt.end  # 広西自治区
@@ -296,7 +397,8 @@ def _places_in_run(run: _Run) -> list[Name]:
     n = len(items)
     while i < n:
         tok = items[i]
-        if _is_place_token(tok):
+        flags = POS_FLAGS[tok.pos]
+        if flags & PLACE:
             start = tok.start
             if i == 1 and items[0].surface in ("東", "西", "南", "北") and items[0].end == tok.start:
                 start = items[0].start  # 東小金井
@@ -313,21 +415,21 @@ def _places_in_run(run: _Run) -> list[Name]:
         if (
             nxt is not None
             and nxt.surface in ("区", "市", "郡", "町", "村", "州")
-            and (_is_katakana(tok.surface) or _pos(tok, 1) == "固有名詞")
-            and _pos(tok, 2) != "人名"
+            and (_is_katakana(tok.surface) or flags & PROPER)
+            and not flags & PERSON
         ):
             out.append(Name("place", tok.start, nxt.end))  # ノウォン区
             i += 2
             continue
-        parts = [p for p in tok.parts if p.end > p.start]
-        if parts and _pos(tok, 1) == "固有名詞" and parts[-1].surface in _STATIONS:
+        parts = [p for p in tok.parts if p.end > p.start] if tok.parts else tok.parts
+        if parts and flags & PROPER and parts[-1].surface in _STATIONS:
             start = tok.start
             # a one-kanji fragment that Sudachi split off the name: 金|沢駅 for 金沢駅
             if (
                 i > 0
                 and len(items[i - 1].surface) == 1
                 and items[i - 1].end == tok.start
-                and _pos(items[i - 1], 1) == "普通名詞"
+                and POS_FLAGS[items[i - 1].pos] & COMMON
                 and "\u4e00" <= items[i - 1].surface <= "\u9fff"
             ):
                 start = items[i - 1].start
@@ -356,7 +458,7 @@ def _suffix_of(tok: Token) -> str | None:
 def _modifier_units(items: list[Token], k: int, suffix_start: int) -> Iterable[tuple[Token, bool]]:
     """The short units before an organisation suffix, each with whether its long unit is a proper noun."""
     for tok in items[: k + 1]:
-        proper_long = _pos(tok, 1) == "固有名詞"
+        proper_long = bool(POS_FLAGS[tok.pos] & PROPER)
         if tok.start >= suffix_start:
             break
         if tok.end <= suffix_start and (not tok.parts or proper_long and tok is not items[k]):
@@ -375,16 +477,11 @@ def _org_ok(items: list[Token], start_i: int, k: int, suffix: str, places: list[
     last_proper = False
     for unit, proper_long in _modifier_units(items[start_i:], k - start_i, suffix_start):
         in_place = any(p.start <= unit.start and unit.end <= p.end for p in places)
-        if (
-            _pos(unit, 1) == "固有名詞"
-            or proper_long
-            or in_place
-            or _is_latin(unit.surface)
-            or _gloss_free(unit.surface)
-        ):
+        flags = POS_FLAGS[unit.pos]
+        if flags & PROPER or proper_long or in_place or _is_latin(unit.surface) or _gloss_free(unit.surface):
             proper += 1
             last_proper = True
-        elif is_numeral(unit) or _pos(unit, 0) in ("接尾辞", "接頭辞") or unit.surface in _WEAK:
+        elif flags & (NUMERAL | SUFFIX | PREFIX) or unit.surface in _WEAK:
             last_proper = False
         else:
             generic += 1
@@ -404,8 +501,7 @@ def _orgs_in_run(run: _Run, places: list[Name], passage_start: bool) -> list[Nam
     first = 0
     # leading words that never begin a name: 今回, 昨日 (time nouns), numerals, Q/A markers
     while first < len(items) and (
-        _pos(items[first], 2) == "副詞可能"
-        or is_numeral(items[first])
+        POS_FLAGS[items[first].pos] & (ADVERBIAL | NUMERAL)
         or (
             passage_start
             and first == 0
@@ -445,14 +541,39 @@ def place_parts(tokens: Iterable[Token]) -> set[str]:
     return out
 
 
-def find_names(text: str, folded: str, idx: TokenIndex, known_places: set[str]) -> list[Name]:
-    """Organisations and places in one passage (passage offsets, possibly overlapping each other)."""
-    runs = _runs(text, idx.longs)
+class KnownPlaces:
+    """The place_parts of a post's tokens, collected when first asked about."""
+
+    __slots__ = ("_tokens", "_surfaces")
+
+    def __init__(self, tokens: Iterable[Iterable[Token]]) -> None:
+        """Places of the given tokens (one token list per passage)."""
+        self._tokens = tokens
+        self._surfaces: set[str] | None = None
+
+    def __contains__(self, surface: object) -> bool:
+        """Whether Sudachi tags the surface as a place name somewhere in the post."""
+        if self._surfaces is None:
+            self._surfaces = place_parts(t for toks in self._tokens for t in toks)
+        return surface in self._surfaces
+
+
+def find_names(
+    text: str, folded: str, idx: TokenIndex, known_places: Container[str], letters: str | None = None
+) -> list[Name]:
+    """Organisations and places in one passage (passage offsets, possibly overlapping each other).
+
+    ``letters`` are the unit_letters of ``idx.longs`` when the caller has them already.
+    """
+    if letters is None:
+        letters = unit_letters(idx.longs)[1]
+    runs = _runs(text, idx.longs, letters)
     places: list[Name] = []
     orgs: list[Name] = []
     for run in runs:
         run_places = _places_in_run(run)
-        orgs.extend(_orgs_in_run(run, run_places, run.items[0].start == 0))
+        if run.org_key:
+            orgs.extend(_orgs_in_run(run, run_places, run.items[0].start == 0))
         whole = (run.items[0].start, run.items[-1].end)
         if run.quoted and any((p.start, p.end) != whole for p in run_places):
             continue  # a place inside a quoted name: 「ちばレポ」, 「江東区子育てプラン」
@@ -460,20 +581,23 @@ def find_names(text: str, folded: str, idx: TokenIndex, known_places: set[str]) 
     for m in _FAMOUS_RE.finditer(folded):
         if idx.is_short_boundary(m.start()) and idx.is_short_boundary(m.end()):
             orgs.append(Name("org", m.start(), m.end()))
-    for m in _BRACKETED_LATIN.finditer(folded):
-        orgs.append(Name("org", m.start("name"), m.end("name")))
-    for org in list(orgs):  # an acronym in brackets after an organisation: 世界電子政府協議会(WeGo)
-        alias = _ALIAS.match(folded, org.end)
-        if alias:
-            orgs.append(Name("org", org.end + 1, org.end + 1 + len(alias.group(1))))
-    places.extend(_routes(text, idx, places, known_places))
+    if "(" in folded:  # every pattern below needs a bracket
+        for m in _BRACKETED_LATIN.finditer(folded):
+            orgs.append(Name("org", m.start("name"), m.end("name")))
+        for org in list(orgs):  # an acronym in brackets after an organisation: 世界電子政府協議会(WeGo)
+            alias = _ALIAS.match(folded, org.end)
+            if alias:
+                orgs.append(Name("org", org.end + 1, org.end + 1 + len(alias.group(1))))
+    if places and "から" in text:
+        places.extend(_routes(text, idx, places, known_places))
     out = orgs + [p for p in places if text[p.start : p.end] not in _PLACE_STOP]
-    for name in out:
-        name.note = _gloss_free(text[name.start : name.end])
+    if "(" in text or "（" in text:  # without brackets no name has a gloss to drop
+        for name in out:
+            name.note = _gloss_free(text[name.start : name.end])
     return out
 
 
-def _routes(text: str, idx: TokenIndex, places: list[Name], known: set[str]) -> list[Name]:
+def _routes(text: str, idx: TokenIndex, places: list[Name], known: Container[str]) -> list[Name]:
     """Places named as the other end of a route: 東小金井から国立まで, ソウルからウォンジュ、."""
     out: list[Name] = []
     for p in places:
@@ -487,7 +611,8 @@ def _routes(text: str, idx: TokenIndex, places: list[Name], known: set[str]) -> 
             continue
         if any(q.start <= tok.start < q.end for q in places):
             continue
-        if _pos(tok, 0) != "名詞" or _pos(tok, 2) == "副詞可能" or tok.surface in _ROUTE_STOP:
+        flags = POS_FLAGS[tok.pos]
+        if not flags & NOUN or flags & ADVERBIAL or tok.surface in _ROUTE_STOP:
             continue
         if (_is_katakana(tok.surface) and len(tok.surface) >= 3) or tok.surface in known:
             out.append(Name("place", tok.start, tok.end))

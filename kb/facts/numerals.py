@@ -13,30 +13,36 @@ _FOLD.update({0xFF21 + i: 0x41 + i for i in range(26)})
 _FOLD.update({0xFF41 + i: 0x61 + i for i in range(26)})
 _FOLD.update({ord(a): ord(b) for a, b in zip("％，．～－：／＄＃＋（）", "%,.~-:/$#+()", strict=True)})
 _FOLD[0x3000] = 0x20  # ideographic space
+_FOLDABLE = re.compile("[" + re.escape("".join(map(chr, sorted(_FOLD)))) + "]")  # any character to fold
 
 KANJI_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0}
 _SMALL = {"十": 10, "百": 100, "千": 1000}
 _LARGE = {"万": 10**4, "億": 10**8, "兆": 10**12}
+_ZERO = Decimal(0)
+KANJI_NUMERALS = frozenset(KANJI_DIGITS) | frozenset(_SMALL) | frozenset(_LARGE)  # digits and multipliers
 
 ARABIC = r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
 _KANJI_CHARS = "〇一二三四五六七八九十百千"
 # A numeral: Arabic digits or kanji numerals, then any mix of both with 万/億/兆 (never leading).
 NUMBER = re.compile(rf"(?:{ARABIC}|[{_KANJI_CHARS}])(?:{ARABIC}|[{_KANJI_CHARS}万億兆])*")
+NUMBER_START = re.compile(f"[0-9{_KANJI_CHARS}]")  # the characters a numeral may start with
 _TOKEN = re.compile(rf"{ARABIC}|[{_KANJI_CHARS}万億兆]")
 
 
 def fold(text: str) -> str:
     """Fold full-width digits, Latin letters and signs to ASCII without changing any offset."""
-    return text.translate(_FOLD)
+    return text.translate(_FOLD) if _FOLDABLE.search(text) else text
 
 
 def is_kanji_numeral(ch: str) -> bool:
     """Whether a character is a kanji digit or multiplier (一, 十, 万, ...)."""
-    return ch in KANJI_DIGITS or ch in _SMALL or ch in _LARGE
+    return ch in KANJI_NUMERALS
 
 
 def parse_number(text: str) -> Decimal | None:
     """The value of a numeral such as ``1,234``, ``1.5万``, ``二十五``, ``404億99百万``; None if malformed."""
+    if text.isdigit() and text.isascii():  # plain digits: the sum below, with nothing but them
+        return _ZERO + Decimal(text)
     total = Decimal(0)  # sum of the groups closed by 万/億/兆
     section = Decimal(0)  # sum below the current 万 group (closed by 十/百/千)
     current: Decimal | None = None  # the pending digits

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kb.facts.numerals import NUMBER, as_value, is_kanji_numeral, parse_number
+from kb.facts.numerals import KANJI_NUMERALS, NUMBER, NUMBER_START, as_value, parse_number
 from kb.facts.tokindex import TokenIndex, is_counter, is_numeral
 from kb.models import Fact, Token
 
@@ -85,6 +85,12 @@ _CANON = {
 _NO_PREFIX = re.compile(r"(?:No|NO|no|Ｎｏ)\.?\s?$")
 _BU = re.compile(r"([0-9])分")  # the 分 of 3割5分
 _THIRD_GROUP = re.compile(r"[-‐–−][0-9]")  # 03-1234-5678, 4-11-28: no range
+_KANJI_NUMERAL = re.compile(f"[{''.join(KANJI_NUMERALS)}]")
+_DIGIT = re.compile("[0-9]")  # the only digits a numeral matched by NUMBER holds
+_ONE = Decimal(1)
+_MULTIPLIERS = (("兆", Decimal(10) ** 12), ("億", Decimal(10) ** 8), ("万", Decimal(10) ** 4))
+_SIGNS = ("マイナス", "▲", "−", "－", "-")
+_SIGN_ENDS = "".join(sign[-1] for sign in _SIGNS)  # the character right before a signed number
 
 
 @dataclass(slots=True)
@@ -134,9 +140,11 @@ def _kanji_ok(k: int, idx: TokenIndex) -> bool:
 
 def _number_span(folded: str, idx: TokenIndex, s: int, e: int) -> int:
     """The end of the usable numeral in [s, e): kanji that Sudachi reads as a word cut it short."""
-    for k in range(s, e):
-        if is_kanji_numeral(folded[k]) and not _kanji_ok(k, idx):
-            return k
+    m = _KANJI_NUMERAL.search(folded, s, e)
+    while m:
+        if not _kanji_ok(m.start(), idx):
+            return m.start()
+        m = _KANJI_NUMERAL.search(folded, m.end(), e)
     while e > s and folded[e - 1] in ",.":
         e -= 1
     return e
@@ -247,7 +255,9 @@ def _qualifier_before(folded: str, idx: TokenIndex, s: int) -> str | None:
 
 def _sign(folded: str, s: int) -> tuple[int, int]:
     """(-1, start of the sign) for a minus written before a number (▲3.2%, マイナス5℃, −5), else (1, s)."""
-    for sign in ("マイナス", "▲", "−", "－", "-"):
+    if folded[s - 1 : s] not in _SIGN_ENDS:
+        return 1, s
+    for sign in _SIGNS:
         a = s - len(sign)
         if a >= 0 and folded.startswith(sign, a):
             before = folded[a - 1 : a]
@@ -267,10 +277,10 @@ def _qualifier_after(folded: str, end: int) -> str | None:
 
 def _trailing_multiplier(numeral: str) -> Decimal:
     """The 万/億/兆 a numeral ends with, as a number (1 when none)."""
-    for ch, mult in (("兆", Decimal(10) ** 12), ("億", Decimal(10) ** 8), ("万", Decimal(10) ** 4)):
+    for ch, mult in _MULTIPLIERS:
         if numeral.endswith(ch):
             return mult
-    return Decimal(1)
+    return _ONE
 
 
 def _year_like(numeral: str) -> bool:
@@ -280,11 +290,13 @@ def _year_like(numeral: str) -> bool:
 
 def _has_kanji(folded: str, s: int, e: int) -> bool:
     """Whether the numeral at [s, e) is written in kanji only."""
-    return not any(ch.isdigit() for ch in folded[s:e])
+    return not _DIGIT.search(folded, s, e)
 
 
 def find_quantities(text: str, folded: str, idx: TokenIndex, taken: list[tuple[int, int]]) -> list[Fact]:
     """Quantities in one passage, in text order, with passage offsets; spans in taken are skipped."""
+    if not NUMBER_START.search(folded):
+        return []
     blocked = bytearray(len(text) + 1)
     for a, b in taken:
         blocked[a:b] = b"\x01" * (b - a)
@@ -389,7 +401,7 @@ def _range_or_unit(
     text: str, folded: str, idx: TokenIndex, s: int, e: int, kanji: bool
 ) -> tuple[_Unit | None, Decimal | None, Decimal]:
     """(unit, range's upper bound, its multiplier) after a number: 20〜30件, 20から30件, 20件〜30件."""
-    one = Decimal(1)
+    one = _ONE
     sep = _RANGE_SEP.match(folded, e)
     if sep:
         second = NUMBER.match(folded, sep.end())
