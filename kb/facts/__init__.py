@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
-from kb.facts.dates import DateState, find_dates, parse_post_date
+from kb.facts.dates import DATE_HINT, DateState, find_dates, parse_post_date
 from kb.facts.names import KnownPlaces, Name, find_names, unit_letters
-from kb.facts.numerals import fold
+from kb.facts.numerals import NUMBER_START, fold
 from kb.facts.quantities import find_quantities
 from kb.facts.tokindex import TokenIndex
 from kb.models import Fact, Post, Token
@@ -14,6 +15,8 @@ from kb.models import Fact, Post, Token
 KINDS = ("quantity", "date", "org", "place")
 _KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
 NAME_KINDS = ("org", "place")
+# Passages with none of what a date or a numeral needs are not searched for either.
+_FIGURE_HINT = re.compile(f"{DATE_HINT.pattern}|{NUMBER_START.pattern}")
 
 
 def extract_facts(
@@ -31,20 +34,24 @@ def extract_facts(
     known_places = KnownPlaces(tokens)
     facts: list[Fact] = []
     found_names: list[Name] = []
+    post_text = post.text
     for passage, toks in zip(post.passages, tokens, strict=True):
         text = passage.text
-        base = _passage_offset(post.text, passage.start, text)
+        base = passage.start
+        if not post_text.startswith(text, base):
+            base = _passage_offset(post_text, base, text)
         if base < 0:
             continue  # the passage is not in the post text: no offsets could point at it
         folded = fold(text)
         longs, letters = unit_letters(toks)
         idx = TokenIndex(longs, len(text), nonempty=True)
-        dates = find_dates(text, folded, idx, state)
-        quantities = find_quantities(text, folded, idx, [(d.start, d.end) for d in dates])
-        for fact in (*dates, *quantities):
-            fact.start += base
-            fact.end += base
-            facts.append(fact)
+        if _FIGURE_HINT.search(folded):
+            dates = find_dates(text, folded, idx, state)
+            quantities = find_quantities(text, folded, idx, [(d.start, d.end) for d in dates])
+            for fact in (*dates, *quantities):
+                fact.start += base
+                fact.end += base
+                facts.append(fact)
         for name in find_names(text, folded, idx, known_places, letters):
             name.start += base
             name.end += base

@@ -109,7 +109,7 @@ _RELATIVE_RE = re.compile("|".join(sorted(_RELATIVE, key=len, reverse=True)))
 # What any date needs: a character some pattern needs, or one that every relative word written in
 # kanji holds (the others are spelled in kana).
 _HINT_CHARS = "".join(sorted({ch for _, hint, _ in _PATTERNS for ch in hint}))
-_DATE_HINT = re.compile(f"[{re.escape(_HINT_CHARS)}週朝夜晩]|おととい|きのう|きょう")
+DATE_HINT = re.compile(f"[{re.escape(_HINT_CHARS)}週朝夜晩]|おととい|きのう|きょう")
 # What every pattern above needs: an era name, or a digit right before 年, 月, 日, / or . (a space between).
 _NUMBERED_HINT = re.compile(r"明治|大正|昭和|平成|令和|[0-9〇一二三四五六七八九十]\s?[年月日/.]")
 
@@ -232,7 +232,7 @@ def _relative_value(word: str, post_date: dt.date | None) -> str | None:
 
 def find_dates(text: str, folded: str, idx: TokenIndex, state: DateState) -> list[Fact]:
     """Dates in one passage, in text order, with passage offsets; updates state (last month named)."""
-    if not _DATE_HINT.search(folded):
+    if not DATE_HINT.search(folded):
         return []
     candidates: list[tuple[int, int, int, str, re.Match[str]]] = []
     if _NUMBERED_HINT.search(folded):

@@ -180,14 +180,15 @@ def _name_like(flags: int, surface: str) -> bool:
 # that may join two of them, ( and ) a gloss's brackets, ・ a 中黒 or &, x anything else. Every rule
 # below starts from a key token. K is a name-like key by its surface (区 or 市, a legal form, a word
 # ending in an organisation's suffix): it needs a neighbour to make a name. P is a name-like key on
-# its own: a place, or a word with short units that is a proper noun, starts with a place or ends in
-# a suffix; Q is a P that is a key by its surface too. B is an A that is a key of either kind.
+# its own: a place, or a word with short units that is a proper noun, starts with a place or is a key
+# by its surface; Q is a P that is a key by its surface too. B is an A that is a key of either kind.
 # Stretches of tokens without x that hold no P, Q or B, and no K with a neighbour, hold no name and
 # are never looked at; an organisation needs a key by its surface (K, Q or B).
 _KEY_SURFACES = frozenset({"区", "市", "郡", "町", "村", "州"}) | _LEGAL_PREFIXES
 _KEY_ENDINGS = tuple(_SUFFIX_CLASS)
 _STRETCH = re.compile(r"[^x]*(?:[PQB]|[^x]K|K[^x])[^x]*")
 _ORG_KEY = re.compile("[KQB]")
+_ANY_KEY = re.compile("[KPQB]").search
 _MAX_SURFACES = 200_000  # surfaces remembered before the tables start afresh
 
 
@@ -229,20 +230,20 @@ def _parted_letter(tok: Token) -> str:
     except KeyError:
         letter = _learn(_PARTED_LETTERS, tok, parted=True)
     if letter in "NA":
-        first = next((p for p in tok.parts if p.end > p.start), None)
-        if first is not None and POS_FLAGS[first.pos] & PLACE:
-            return "P" if letter == "N" else "B"
+        for p in tok.parts:
+            if p.end > p.start:  # the first short unit with text
+                return ("P" if letter == "N" else "B") if POS_FLAGS[p.pos] & PLACE else letter
     return letter
 
 
 def unit_letters(tokens: Sequence[Token]) -> tuple[list[Token], str]:
     """A passage's non-empty long units and their letters, one each (empty tokens carry no text)."""
-    table = _LETTERS
+    table, parted = _LETTERS, _parted_letter
     while True:
         try:
             letters = "".join(
                 [
-                    (table[t.surface][t.pos] if not t.parts else _parted_letter(t)) if t.end > t.start else ""
+                    (table[t.surface][t.pos] if not t.parts else parted(t)) if t.end > t.start else ""
                     for t in tokens
                 ]
             )
@@ -259,6 +260,8 @@ def unit_letters(tokens: Sequence[Token]) -> tuple[list[Token], str]:
 def _runs(text: str, longs: list[Token], letters: str) -> list[_Run]:
     """The runs of name-like tokens of a passage that may hold a name, in order."""
     runs: list[_Run] = []
+    if not _ANY_KEY(letters):
+        return runs  # no key at all: the common case
     for m in _STRETCH.finditer(letters):
         _runs_in(text, longs, letters, m.start(), m.end(), runs)
     return runs
@@ -392,9 +395,11 @@ def _extend_place(items: list[Token], j: int, end: int) -> tuple[int, int]:
 def _places_in_run(run: _Run) -> list[Name]:
     """Places in one run of nouns: place names with their suffixes, stations, 韓国人 -> 韓国."""
     items = run.items
+    n = len(items)
+    if n == 1 and not items[0].parts and POS_FLAGS[items[0].pos] & PLACE:
+        return [Name("place", items[0].start, items[0].end)]  # a place on its own: the loop's first case
     out: list[Name] = []
     i = 0
-    n = len(items)
     while i < n:
         tok = items[i]
         flags = POS_FLAGS[tok.pos]
@@ -534,10 +539,12 @@ def _orgs_in_run(run: _Run, places: list[Name], passage_start: bool) -> list[Nam
 def place_parts(tokens: Iterable[Token]) -> set[str]:
     """Surfaces Sudachi tags as place names anywhere in a post, including inside words (国立 in 国立駅)."""
     out: set[str] = set()
+    flags = POS_FLAGS
     for tok in tokens:
-        for p in tok.parts or [tok]:
-            if _is_place_token(p):
-                out.add(p.surface)
+        if tok.parts:
+            out.update(p.surface for p in tok.parts if flags[p.pos] & PLACE)
+        elif flags[tok.pos] & PLACE:
+            out.add(tok.surface)
     return out
 
 
@@ -567,10 +574,9 @@ def find_names(
     """
     if letters is None:
         letters = unit_letters(idx.longs)[1]
-    runs = _runs(text, idx.longs, letters)
     places: list[Name] = []
     orgs: list[Name] = []
-    for run in runs:
+    for run in _runs(text, idx.longs, letters):
         run_places = _places_in_run(run)
         if run.org_key:
             orgs.extend(_orgs_in_run(run, run_places, run.items[0].start == 0))
@@ -590,7 +596,9 @@ def find_names(
                 orgs.append(Name("org", org.end + 1, org.end + 1 + len(alias.group(1))))
     if places and "から" in text:
         places.extend(_routes(text, idx, places, known_places))
-    out = orgs + [p for p in places if text[p.start : p.end] not in _PLACE_STOP]
+    if not places and not orgs:
+        return orgs
+    out = orgs + [p for p in places if text[p.start : p.end] not in _PLACE_STOP] if places else orgs
     if "(" in text or "（" in text:  # without brackets no name has a gloss to drop
         for name in out:
             name.note = _gloss_free(text[name.start : name.end])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from operator import le, lt
+from operator import attrgetter
 
 from kb.models import Token
 
@@ -74,18 +74,30 @@ def is_numeral(tok: Token) -> bool:
     return bool(POS_FLAGS[tok.pos] & NUMERAL)
 
 
+_START = attrgetter("start")
+
+
+def _in_order(tokens: list[Token], length: int) -> bool:
+    """Whether tokens are non-empty, in order, apart and inside a passage of the given length."""
+    end = 0
+    for t in tokens:
+        if not end <= t.start < t.end:
+            return False
+        end = t.end
+    return end <= length
+
+
 class _Offsets:
     """Which token starts at or covers a character offset: by bisection when the tokens are in order."""
 
-    __slots__ = ("_starts", "_ends", "_at", "_cover")
+    __slots__ = ("_tokens", "_at", "_cover")
 
     def __init__(self, tokens: list[Token], length: int) -> None:
         """Index the tokens of a passage of the given length."""
-        self._starts = [t.start for t in tokens]
-        self._ends = [t.end for t in tokens]
+        self._tokens = tokens
         self._at: dict[int, int] | None = None
         self._cover: list[int] | None = None
-        if not self._in_order(length):  # offset-by-offset tables, the last token winning
+        if not _in_order(tokens, length):  # offset-by-offset tables, the last token winning
             self._at = {t.start: i for i, t in enumerate(tokens)}
             cover = [-1] * (length + 1)
             for i, t in enumerate(tokens):
@@ -94,31 +106,19 @@ class _Offsets:
                     cover[t.start : end] = [i] * (end - t.start)
             self._cover = cover
 
-    def _in_order(self, length: int) -> bool:
-        """Whether the tokens are non-empty, in order, apart and inside the passage."""
-        starts, ends = self._starts, self._ends
-        if not starts:
-            return True
-        return (
-            starts[0] >= 0
-            and ends[-1] <= length
-            and all(map(lt, starts, ends))
-            and all(map(le, ends, starts[1:]))
-        )
-
     def starting_at(self, pos: int) -> int:
         """Index of the token starting at pos, or -1."""
         if self._at is not None:
             return self._at.get(pos, -1)
-        i = bisect_left(self._starts, pos)
-        return i if i < len(self._starts) and self._starts[i] == pos else -1
+        i = bisect_left(self._tokens, pos, key=_START)
+        return i if i < len(self._tokens) and self._tokens[i].start == pos else -1
 
     def covering(self, pos: int) -> int:
         """Index of the token covering the character at pos, or -1."""
         cover = self._cover
         if cover is None:
-            i = bisect_right(self._starts, pos) - 1
-            return i if i >= 0 and pos < self._ends[i] else -1
+            i = bisect_right(self._tokens, pos, key=_START) - 1
+            return i if i >= 0 and pos < self._tokens[i].end else -1
         return cover[pos] if 0 <= pos < len(cover) else -1
 
 

@@ -1,0 +1,414 @@
+"""Import throughput, memory and database size of `kb import` on a generated corpus.
+
+    /work/venv/bin/python bench/gen_corpus.py bench/out/c10k --posts 10000
+    /work/venv/bin/python bench/bench_import.py bench/out/c10k [--runs 3] [--jobs 1,2] [--keep-db DIR]
+        [--breakdown N] [--no-tokenizer]
+
+Prints, in one run:
+
+* the corpus: files, UTF-8 bytes, chars; the kb commit measured and the load average;
+* tokenizer-only throughput: ``kb.segment.segment`` (SudachiPy, mode C with mode A parts) over the text
+  of every file, in one child process (reading the files is not timed): wall and CPU seconds, chars/s,
+  peak memory;
+* ``kb --db X import DIR --quiet --jobs J`` end to end for each J, each run into a fresh database in a
+  temporary folder, each in its own child process: wall time, CPU time of the process tree, chars/s
+  (from the same char count), the ratio to tokenizer-only by wall time and by CPU time (the CPU ratio
+  holds up when other work shares the machine; with --jobs 2 it measures total work, not speed-up),
+  the ratio to --jobs 1, peak RSS of the largest process of the run (``os.wait4`` ru_maxrss of that one
+  child, per run, and the sampled VmHWM of its workers, with which process it was), the peak of the
+  summed RSS and of the summed PSS of the whole process tree (PSS counts shared dictionary pages once);
+* with ``--breakdown N``: the CPU time of a one-process import split into stages (read, structure,
+  segment, index terms, facts, store and overhead), measured in-process over the first N files;
+* the database: size (db + -wal + -shm) against the corpus UTF-8 size, row counts, and the largest
+  tables and indexes (SQLite ``dbstat``, FTS5 shadow tables grouped).
+
+With ``--runs K`` every figure is the median of K runs, with the min–max range. The targets of the
+Performance issue are printed next to the figures; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from _measure import corpus_files, corpus_size, kb_command, kb_revision, mb, run_measured, spread, table
+
+TARGET_JOBS1 = 0.8  # import chars/s ≥ 0.8 × tokenizer-only with one job
+TARGET_JOBS2 = 1.5  # and ≥ 1.5 × that with two jobs
+TARGET_RSS_MB = 400
+TARGET_DB_RATIO = 2.5
+
+
+def tokenize_only(root: Path) -> dict[str, float]:
+    """Runs in a child process: segment every file's text with kb.segment.segment; time the calls only."""
+    from kb.segment import segment
+
+    files = corpus_files(root)
+    segment("電子政府の取り組み")  # load the dictionary (not timed)
+    chars = tokens = 0
+    seconds = cpu = 0.0
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        started, started_cpu = time.perf_counter(), time.process_time()
+        toks = segment(text)
+        seconds += time.perf_counter() - started
+        cpu += time.process_time() - started_cpu
+        chars += len(text)
+        tokens += len(toks)
+    return {"seconds": seconds, "cpu": cpu, "chars": chars, "tokens": tokens}
+
+
+def breakdown(files: list[Path], tokenizer_rate: float | None) -> None:
+    """Where one process spends its import time, stage by stage, over the given files (in this process).
+
+    Times kb's stages one after the other (read, structure, segment, ``record_for`` with the time spent
+    in ``kb.pipeline.extract``, the facts, measured inside it), then the real ``import_paths`` over the same files into a fresh database: what
+    it costs beyond the stages is the store (SQLite, FTS5) and the importer's own overhead. Prints a note
+    instead of figures when kb's internals have changed shape.
+    """
+    try:
+        import kb.pipeline as pipeline
+        from kb.importer import import_paths
+        from kb.reading import read_source
+        from kb.segment import segment
+        from kb.store import Store
+        from kb.structure import build_post
+    except ImportError as err:
+        print(f"breakdown unavailable: {err}")
+        return
+    read = structure = seg = record = 0.0
+    facts = [0.0]
+    chars = 0
+    clock = time.process_time  # CPU time of this process: holds up when other work shares the machine
+    extract = pipeline.extract
+
+    def timed_extract(*args: Any, **kwargs: Any) -> Any:  # the facts part of record_for
+        started = clock()
+        try:
+            return extract(*args, **kwargs)
+        finally:
+            facts[0] += clock() - started
+
+    segment("電子政府")  # dictionary loaded outside the timings
+    try:
+        pipeline.extract = timed_extract  # type: ignore[assignment]
+        try:
+            for f in files:
+                data = f.read_bytes()
+                chars += len(data.decode("utf-8"))
+                t0 = clock()
+                result = read_source(str(f), data, None)
+                t1 = clock()
+                posts = [build_post(raw) for raw in result.posts]
+                t2 = clock()
+                tokens = [[segment(p.text) for p in post.passages] for post in posts]
+                t3 = clock()
+                for post, toks in zip(posts, tokens, strict=True):
+                    pipeline.record_for(post, toks, ())
+                t4 = clock()
+                read += t1 - t0
+                structure += t2 - t1
+                seg += t3 - t2
+                record += t4 - t3
+        finally:
+            pipeline.extract = extract  # type: ignore[assignment]
+        with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+            store = Store(Path(tmp) / "kb.db")
+            t6 = clock()
+            import_paths(store, [str(f) for f in files], jobs=1)
+            whole = clock() - t6
+            store.close()
+    except (TypeError, AttributeError, ValueError) as err:
+        print(f"breakdown unavailable (kb internals changed): {type(err).__name__}: {err}")
+        return
+    stages = {
+        "read (decode, detect, split)": read,
+        "structure (build_post)": structure,
+        "segment": seg,
+        "index terms and rows (record_for − facts)": max(0.0, record - facts[0]),
+        "facts (extract, inside record_for)": facts[0],
+        "store and importer overhead (rest of import_paths)": max(
+            0.0, whole - (read + structure + seg + record)
+        ),
+    }
+    rows = [
+        [
+            name,
+            f"{secs:.2f}",
+            f"{100 * secs / whole:.0f} %",
+            f"{chars / secs:,.0f}" if secs else "—",
+            f"{secs / seg:.2f}",
+        ]
+        for name, secs in stages.items()
+    ]
+    rows.append(
+        [
+            "import_paths, jobs=1 (measured)",
+            f"{whole:.2f}",
+            "100 %",
+            f"{chars / whole:,.0f}",
+            f"{whole / seg:.2f}",
+        ]
+    )
+    print(
+        f"\nbreakdown of a one-process import over {len(files):,} files ({chars:,} chars), in-process, CPU time:"
+    )
+    print(table(["stage", "CPU s", "share", "chars per CPU s", "× segment time"], rows))
+    if tokenizer_rate:
+        print(
+            f"--jobs 1 ratio to tokenizer-only (CPU) if every stage but segment cost nothing: "
+            f"{(chars / seg) / tokenizer_rate:.2f}; as measured here: {(chars / whole) / tokenizer_rate:.2f}"
+        )
+
+
+def db_stats(db: Path) -> tuple[int, dict[str, int], list[tuple[str, int]]]:
+    """Total size on disk, row counts, and the tables and indexes by bytes (FTS5 shadow tables grouped)."""
+    size = sum(p.stat().st_size for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm")) if p.exists())
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        tables = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        counts = {
+            t: int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
+            for t in ("files", "posts", "sections", "passages", "facts")
+            if t in tables
+        }
+        virtual = [
+            str(r[0])
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'"
+            )
+        ]
+        try:
+            rows = conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall()
+        except sqlite3.OperationalError:
+            rows = []
+    finally:
+        conn.close()
+    groups: dict[str, int] = {}
+    for name, pages in rows:
+        key = str(name)
+        for v in virtual:
+            if key == v or key.startswith(v + "_"):
+                key = f"{v} (FTS5)"
+        if key.startswith("sqlite_autoindex_"):
+            key = key.removeprefix("sqlite_autoindex_").rsplit("_", 1)[0] + " (unique index)"
+        groups[key] = groups.get(key, 0) + int(pages)
+    return size, counts, sorted(groups.items(), key=lambda kv: -kv[1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("corpus", type=Path, help="a folder written by bench/gen_corpus.py")
+    ap.add_argument("--runs", type=int, default=1, help="repeat every measurement K times (median, min–max)")
+    ap.add_argument(
+        "--jobs", default="1,2", help="comma-separated --jobs values to import with (default 1,2)"
+    )
+    ap.add_argument(
+        "--keep-db",
+        type=Path,
+        default=None,
+        help="keep the database of the last run of each --jobs value in this folder",
+    )
+    ap.add_argument("--no-tokenizer", action="store_true", help="skip the tokenizer-only baseline")
+    ap.add_argument(
+        "--breakdown",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also time the import stages in-process over the first N files (read, structure, segment, "
+        "index terms, facts, store)",
+    )
+    ap.add_argument("--tokenize-only", action="store_true", help=argparse.SUPPRESS)  # the child process
+    args = ap.parse_args(argv)
+
+    if args.tokenize_only:
+        print(json.dumps(tokenize_only(args.corpus)))
+        return 0
+
+    jobs = [int(j) for j in args.jobs.split(",") if j.strip()]
+    kb = kb_command()
+    files = corpus_files(args.corpus)
+    size = corpus_size(files)
+    print(
+        f"corpus {args.corpus}: {size.files:,} files, {size.bytes:,} UTF-8 bytes ({mb(size.bytes)}), "
+        f"{size.chars:,} chars; runs={args.runs}; kb={kb} ({kb_revision()}); python={sys.version.split()[0]}; "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
+
+    tok_rates: list[float] = []
+    tok_rss: list[float] = []
+    tok_secs: list[float] = []
+    tok_cpu: list[float] = []
+    if not args.no_tokenizer:
+        for _ in range(args.runs):
+            r = run_measured([sys.executable, __file__, "--tokenize-only", str(args.corpus)])
+            if r.returncode != 0:
+                print(f"tokenizer-only run failed (exit {r.returncode}):\n{r.stderr[-2000:]}")
+                return 2
+            data = json.loads(r.stdout)
+            tok_rates.append(data["chars"] / data["seconds"])
+            tok_secs.append(data["seconds"])
+            tok_cpu.append(data["cpu"])
+            tok_rss.append(r.maxrss_mb)
+    tok = statistics.median(tok_rates) if tok_rates else None
+
+    rows: list[list[object]] = []
+    if tok is not None:
+        rows.append(
+            [
+                "tokenizer only (kb.segment.segment)",
+                spread(tok_secs, "{:.1f}"),
+                spread(tok_cpu, "{:.1f}"),
+                spread(tok_rates, "{:,.0f}"),
+                "1.00",
+                "1.00",
+                "—",
+                spread(tok_rss, "{:.0f}"),
+                "—",
+                "—",
+            ]
+        )
+    ratios: dict[int, float] = {}
+    rate_med: dict[int, float] = {}
+    rss: dict[int, float] = {}
+    rss_tree: dict[int, float] = {}
+    dbinfo: dict[int, tuple[int, dict[str, int], list[tuple[str, int]]]] = {}
+    for j in jobs:
+        times: list[float] = []
+        maxrss: list[float] = []
+        pss: list[float] = []
+        tree_rss: list[float] = []
+        largest: list[str] = []
+        cpu: list[float] = []
+        for k in range(args.runs):
+            with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+                db = Path(tmp) / "kb.db"
+                r = run_measured(
+                    [kb, "--db", str(db), "import", str(args.corpus), "--quiet", "--jobs", str(j)]
+                )
+                if r.returncode != 0:
+                    print(f"kb import --jobs {j} failed (exit {r.returncode}):\n{r.stderr[-3000:]}")
+                    return 2
+                times.append(r.seconds)
+                maxrss.append(r.maxrss_mb)
+                largest.append(r.largest)
+                cpu.append(r.cpu_seconds)
+                pss.append(r.tree_pss_mb)
+                tree_rss.append(r.tree_rss_mb)
+                dbinfo[j] = db_stats(db)
+                if args.keep_db is not None and k == args.runs - 1:
+                    args.keep_db.mkdir(parents=True, exist_ok=True)
+                    dest = args.keep_db / f"jobs{j}.db"
+                    conn = sqlite3.connect(db)
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    conn.close()
+                    dest.write_bytes(db.read_bytes())
+        rates = [size.chars / t for t in times]
+        rate_med[j] = statistics.median(rates)
+        ratios[j] = statistics.median(rates) / tok if tok else float("nan")
+        rss[j] = max(maxrss)
+        rss_tree[j] = max(tree_rss)
+        rows.append(
+            [
+                f"kb import --jobs {j}",
+                spread(times, "{:.1f}"),
+                spread(cpu, "{:.1f}"),
+                spread(rates, "{:,.0f}"),
+                f"{ratios[j]:.2f}" if tok else "—",
+                f"{statistics.median(tok_cpu) / statistics.median(cpu):.2f}" if tok_cpu else "—",
+                "—",
+                spread(maxrss, "{:.0f}") + f" ({'/'.join(sorted(set(largest)))})",
+                spread(tree_rss, "{:.0f}"),
+                spread(pss, "{:.0f}"),
+            ]
+        )
+    if 1 in rate_med:
+        for row in rows[1 if tok else 0 :]:
+            j = int(str(row[0]).rsplit(" ", 1)[1])
+            row[6] = f"{rate_med[j] / rate_med[1]:.2f}"
+    if rows:
+        print()
+        print(
+            table(
+                [
+                    "run",
+                    "wall s",
+                    "CPU s (tree)",
+                    "chars/s",
+                    "× tokenizer",
+                    "× tokenizer (CPU)",
+                    "× jobs 1",
+                    "peak RSS MB (largest proc)",
+                    "peak RSS MB (tree sum)",
+                    "peak PSS MB (tree)",
+                ],
+                rows,
+            )
+        )
+
+    if args.breakdown:
+        breakdown(files[: args.breakdown], size.chars / statistics.median(tok_cpu) if tok_cpu else None)
+    print()
+    if not jobs:
+        return 0
+    j_last = jobs[-1]
+    db_size, counts, parts = dbinfo[j_last]
+    print(
+        f"database (import --jobs {j_last}): {db_size:,} bytes ({mb(db_size)}) = "
+        f"{db_size / size.bytes:.2f} × corpus UTF-8 size; rows: "
+        + ", ".join(f"{k} {v:,}" for k, v in counts.items())
+    )
+    if parts:
+        grouped = parts
+        print(
+            table(
+                ["table / index", "bytes", "share", "× corpus"],
+                [
+                    [
+                        n,
+                        f"{s:,}",
+                        f"{100 * s / max(1, sum(x for _, x in grouped)):.0f} %",
+                        f"{s / size.bytes:.2f}",
+                    ]
+                    for n, s in grouped[:10]
+                ],
+            )
+        )
+
+    print()
+    print(f"load average at the end: {os.getloadavg()[0]:.2f} (other work on the machine skews the figures)")
+    print("targets:")
+    if tok is not None and 1 in ratios:
+        print(
+            f"  import --jobs 1 ≥ {TARGET_JOBS1} × tokenizer-only: {ratios[1]:.2f} "
+            f"{'met' if ratios[1] >= TARGET_JOBS1 else 'MISSED'}"
+        )
+    if 1 in rate_med and 2 in rate_med:
+        gain = rate_med[2] / rate_med[1]
+        print(
+            f"  import --jobs 2 ≥ {TARGET_JOBS2} × --jobs 1: {gain:.2f} "
+            f"{'met' if gain >= TARGET_JOBS2 else 'MISSED'}"
+        )
+    for j, v in rss.items():
+        print(
+            f"  peak RSS --jobs {j} ≤ {TARGET_RSS_MB} MB: largest process {v:.0f} MB "
+            f"{'met' if v <= TARGET_RSS_MB else 'MISSED'}, whole tree {rss_tree[j]:.0f} MB "
+            f"{'met' if rss_tree[j] <= TARGET_RSS_MB else 'MISSED'} (size independence: compare corpora)"
+        )
+    ratio = db_size / size.bytes
+    print(
+        f"  database ≤ {TARGET_DB_RATIO} × corpus: {ratio:.2f} {'met' if ratio <= TARGET_DB_RATIO else 'MISSED'}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,226 @@
+"""Search latency and start-up time of kb on a database built from a generated corpus.
+
+    /work/venv/bin/python bench/gen_corpus.py bench/out/c10k --posts 10000
+    /work/venv/bin/python bench/bench_search.py bench/out/c10k [--db bench/out/c10k.db] [--reps 20] [--runs 5]
+
+The database defaults to CORPUS.db next to the corpus folder; when it is missing it is built first
+with ``kb --db DB import CORPUS --quiet --jobs 2`` (timed, printed). Prints:
+
+* warm in-process latency of ``kb.search.search(store, q, limit=20)`` for a fixed query list: the
+  store is opened read-only once, every query runs once to warm up (dictionary, page cache), then
+  ``--reps`` times; per query p50/p95/max and hit count, and p50/p95 over all calls;
+* whole-process ``kb --db DB search Q`` wall time (median of ``--runs``, output read through a pipe)
+  next to ``grep -r Q CORPUS`` on the same files (output through a pipe too: GNU grep stops at the first
+  match when its output is /dev/null). A query of several words is run as ``grep -r -F -e W1 -e W2``
+  (any of the words: at least as much work as kb's query, never less);
+* start-up: ``kb --help`` (median of 10), ``kb --db DB posts --limit 20`` and the full ``kb --db DB posts``
+  (median of ``--runs``), next to ``python -c pass``; and the slowest imports of ``kb --help``
+  (``python -X importtime``), cumulative.
+
+The targets of the Performance issue are printed next to the figures; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from _measure import corpus_files, kb_command, kb_revision, percentile, run_measured, spread, table
+
+QUERIES = [
+    "電子政府",
+    "投票",
+    "ソウル市",
+    "監視カメラ",
+    "mVoting",
+    "WiFi",
+    "組織委員会",
+    "ノウォ",
+    "江東区",
+    "電子 政府",
+    "政府 OR 投票",
+    "10786AP",
+    "区",
+    "市民",
+    "市",
+    "IoT",
+]
+TARGET_P95_MS = 20.0
+TARGET_HELP_S = 0.3
+
+
+def grep_argv(query: str, corpus: Path) -> list[str]:
+    words = [w for w in query.replace('"', " ").split() if w != "OR"]
+    if len(words) == 1:
+        return ["grep", "-r", words[0], str(corpus)]
+    return ["grep", "-r", "-F", *[a for w in words for a in ("-e", w)], str(corpus)]
+
+
+def piped(argv: list[str]) -> tuple[float, int, int]:
+    """Wall time, exit code and output lines of a command whose output is read through a pipe."""
+    started = time.perf_counter()
+    proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    seconds = time.perf_counter() - started
+    return seconds, proc.returncode, proc.stdout.count(b"\n")
+
+
+def median_piped(argv: list[str], runs: int) -> tuple[list[float], int, int]:
+    times = []
+    rc = lines = 0
+    for _ in range(runs):
+        t, rc, lines = piped(argv)
+        times.append(t)
+    return times, rc, lines
+
+
+def warm_latency(db: Path, reps: int) -> tuple[list[list[object]], list[float]]:
+    from kb.errors import KbError
+    from kb.search import search
+    from kb.store import Store
+
+    store = Store(db, readonly=True)
+    rows: list[list[object]] = []
+    every: list[float] = []
+    try:
+        for q in QUERIES:  # warm-up: dictionary, statements, page cache
+            try:
+                search(store, q, limit=20)
+            except KbError:
+                pass
+        for q in QUERIES:
+            times: list[float] = []
+            hits: object = 0
+            for _ in range(reps):
+                started = time.perf_counter()
+                try:
+                    found = search(store, q, limit=20)
+                    hits = f"{len(found)} ({sum(h.match == 'word' for h in found)} word)"
+                except KbError as err:
+                    hits = f"error: {err}"
+                times.append((time.perf_counter() - started) * 1000)
+            every.extend(times)
+            rows.append(
+                [q, hits, f"{percentile(times, 50):.2f}", f"{percentile(times, 95):.2f}", f"{max(times):.2f}"]
+            )
+    finally:
+        store.close()
+    return rows, every
+
+
+def import_times(argv: list[str], top: int = 8) -> list[tuple[str, float]]:
+    """The slowest imports (cumulative, ms) of a Python command run with -X importtime."""
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", *argv],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+    found: list[tuple[str, float]] = []
+    for line in proc.stderr.splitlines():
+        if not line.startswith("import time:") or "cumulative" in line:
+            continue
+        parts = line.split("|")
+        if len(parts) != 3:
+            continue
+        name = parts[2].rstrip()
+        depth = (len(name) - len(name.lstrip()) - 1) // 2  # one space, then two per nesting level
+        if depth <= 1:  # top-level imports and their direct children
+            found.append(("  " * depth + name.strip(), int(parts[1].strip()) / 1000))
+    found.sort(key=lambda kv: -kv[1])
+    return found[:top]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument(
+        "corpus", type=Path, help="a folder written by bench/gen_corpus.py (the files grep reads)"
+    )
+    ap.add_argument("--db", type=Path, default=None, help="database (default: CORPUS.db; built when missing)")
+    ap.add_argument("--reps", type=int, default=20, help="warm in-process repetitions per query")
+    ap.add_argument("--runs", type=int, default=5, help="whole-process runs per command (median)")
+    ap.add_argument("--jobs", type=int, default=2, help="--jobs of the import that builds a missing database")
+    args = ap.parse_args(argv)
+
+    kb = kb_command()
+    corpus = args.corpus.resolve()
+    files = corpus_files(corpus)
+    db = (args.db or corpus.with_name(corpus.name + ".db")).resolve()
+    if not db.exists():
+        print(f"building {db} from {corpus} ({len(files):,} files) …", flush=True)
+        r = run_measured([kb, "--db", str(db), "import", str(corpus), "--quiet", "--jobs", str(args.jobs)])
+        if r.returncode != 0:
+            print(f"kb import failed (exit {r.returncode}):\n{r.stderr[-3000:]}")
+            return 2
+        print(f"  built in {r.seconds:.1f} s")
+    print(
+        f"database {db}: {db.stat().st_size:,} bytes; corpus {corpus}: {len(files):,} files; "
+        f"LANG={os.environ.get('LANG', '')} LC_ALL={os.environ.get('LC_ALL', '')}; kb {kb_revision()}; "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
+
+    print(f"\nwarm in-process kb.search.search(limit=20), {args.reps} reps per query after one warm-up (ms):")
+    rows, every = warm_latency(db, args.reps)
+    print(table(["query", "hits", "p50 ms", "p95 ms", "max ms"], rows))
+    p95 = percentile(every, 95)
+    print(f"all queries: p50 {percentile(every, 50):.2f} ms, p95 {p95:.2f} ms, max {max(every):.2f} ms")
+
+    print(f"\nwhole process, median of {args.runs} runs (s):")
+    wrows: list[list[object]] = []
+    kb_total = grep_total = 0.0
+    for q in QUERIES:
+        kb_times, kb_rc, _ = median_piped([kb, "--db", str(db), "search", *q.split()], args.runs)
+        g_times, _, g_lines = median_piped(grep_argv(q, corpus), args.runs)
+        kb_med, g_med = statistics.median(kb_times), statistics.median(g_times)
+        kb_total += kb_med
+        grep_total += g_med
+        wrows.append(
+            [
+                q,
+                spread(kb_times, "{:.3f}"),
+                f"exit {kb_rc}",
+                spread(g_times, "{:.3f}"),
+                g_lines,
+                f"{g_med / kb_med:.2f}",
+            ]
+        )
+    print(table(["query", "kb search s", "kb exit", "grep -r s", "grep lines", "grep / kb"], wrows))
+    print(f"sum of medians: kb search {kb_total:.2f} s, grep -r {grep_total:.2f} s")
+
+    print("\nstart-up (s):")
+    srows: list[list[object]] = []
+    py = [statistics.median([piped([sys.executable, "-c", "pass"])[0] for _ in range(10)])]
+    srows.append(["python -c pass", spread(py, "{:.3f}"), "median of 10"])
+    helps = [piped([kb, "--help"])[0] for _ in range(10)]
+    srows.append(["kb --help", spread(helps, "{:.3f}"), "median of 10"])
+    few, _, _ = median_piped([kb, "--db", str(db), "posts", "--limit", "20"], args.runs)
+    srows.append(["kb posts --limit 20", spread(few, "{:.3f}"), f"median of {args.runs}"])
+    full, _, lines = median_piped([kb, "--db", str(db), "posts"], args.runs)
+    srows.append(["kb posts (all)", spread(full, "{:.3f}"), f"median of {args.runs}, {lines:,} lines"])
+    print(table(["command", "wall s", "note"], srows))
+    print("slowest imports of kb --help (cumulative ms, python -X importtime):")
+    for name, ms in import_times(["-m", "kb", "--help"]):
+        print(f"  {ms:8.1f}  {name}")
+
+    help_med = statistics.median(helps)
+    print("\ntargets:")
+    print(
+        f"  warm search p95 ≤ {TARGET_P95_MS:.0f} ms: {p95:.2f} ms {'met' if p95 <= TARGET_P95_MS else 'MISSED'}"
+    )
+    print(
+        f"  whole-process kb search faster than grep -r: kb {kb_total:.2f} s vs grep {grep_total:.2f} s "
+        f"(sum of medians) {'met' if kb_total < grep_total else 'MISSED'}"
+    )
+    print(
+        f"  kb --help ≤ {TARGET_HELP_S} s: {help_med:.3f} s {'met' if help_med <= TARGET_HELP_S else 'MISSED'}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
