@@ -149,3 +149,25 @@ def test_over_long_lines_are_capped_without_losing_text() -> None:
 )
 def test_date_lines(line: str, iso: str | None) -> None:
     assert date_from_line(line) == iso
+
+
+def test_a_repeated_heading_mark_is_not_taken_for_a_footer() -> None:
+    text = "\n".join(
+        [
+            "福岡市の視察",
+            "",
+            "☆☆☆",
+            "福岡市役所で説明を受けました。",
+            "待機児童は約100人です。",
+            "",
+            "☆☆☆",
+            "天神の再開発について伺いました。",
+            "事業費は約50億円です。",
+            "",
+            "☆☆☆",
+            "以上です。",
+        ]
+    )
+    posts = read_plain(text, "one.txt")
+    assert [p.title for p in posts] == ["福岡市の視察"]
+    assert [s.heading for s in build_post(posts[0]).sections if s.heading] == ["☆☆☆"] * 3

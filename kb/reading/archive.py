@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from kb.models import Line, RawPost
-from kb.structure import is_photo_line
+from kb.structure import is_heading, is_photo_line
 
 # Lines made only of a rule such as ---- or ==== or ＿＿＿ separate posts in many hand-made archives.
 _RULE = re.compile(r"^\s*([-=_＿―─━*＊~〜])\1{4,}\s*$")
@@ -59,7 +59,13 @@ def _find_footer(lines: list[str]) -> str | None:
     best: tuple[int, str] | None = None
     for key, where in positions.items():
         n = len(where)
-        if n < 2 or len(key) > 80 or (best is not None and n <= best[0]) or is_photo_line(key):
+        if (
+            n < 2
+            or len(key) > 80
+            or (best is not None and n <= best[0])
+            or is_photo_line(key)
+            or is_heading(key)
+        ):
             continue
         # each occurrence must be preceded by a blank line (footers stand apart from the text)
         if not all(i == 0 or not keys[i - 1] for i in where):
