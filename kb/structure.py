@@ -6,6 +6,7 @@ import hashlib
 import re
 import unicodedata
 
+from kb.eras import match_day
 from kb.models import Line, Passage, Post, RawPost, Section
 
 # Photo placeholders left in the text by blog editors and phone uploads: IMG_9012, FullSizeRender, image.
@@ -26,14 +27,13 @@ _OPEN = "「『（(【〈《“"
 _CLOSE = "」』）)】〉》”"
 MAX_PASSAGE = 400
 _DATE_LINE = re.compile(
-    r"^\s*(?:(?P<era>令和|平成)(?P<ey>\d{1,2}|元)|(?P<y>(?:19|20)\d{2}))\s*[年/.\-]\s*(?P<m>\d{1,2})\s*[月/.\-]"
+    r"^\s*(?:(?P<era>令和|平成|昭和)(?P<ey>\d{1,2}|元)|(?P<y>(?:19|20)\d{2}))\s*[年/.\-]\s*(?P<m>\d{1,2})\s*[月/.\-]"
     r"\s*(?P<d>\d{1,2})\s*日?(?P<rest>.*)$"
 )
 # What may follow a date on a date-only line: a weekday and a time, nothing that reads as a sentence.
 _DATE_REST = re.compile(
     r"^\s*(?:[(（]?[月火水木金土日](?:曜日?)?[)）]?)?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*$"
 )
-_ERA_BASE = {"令和": 2018, "平成": 1988}
 
 
 def is_photo_line(text: str) -> bool:
@@ -60,15 +60,7 @@ def date_from_line(text: str) -> str | None:
     m = _DATE_LINE.match(unicodedata.normalize("NFKC", text))
     if not m or not _DATE_REST.match(m.group("rest")):
         return None
-    if m.group("era"):
-        ey = m.group("ey")
-        year = _ERA_BASE[m.group("era")] + (1 if ey == "元" else int(ey))
-    else:
-        year = int(m.group("y"))
-    month, day = int(m.group("m")), int(m.group("d"))
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
+    return match_day(m)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

@@ -7,6 +7,8 @@ import os
 import re
 import unicodedata
 
+from kb.eras import match_day
+
 MT_KEYS = (
     "AUTHOR",
     "TITLE",
@@ -38,7 +40,6 @@ _DATE = re.compile(
     r"(?P<m>\d{1,2})\s*[月/.\-]\s*(?P<d>\d{1,2})(?!\d)"
 )
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v\xa0]+")
-_ERA_BASE = {"令和": 2018, "平成": 1988, "昭和": 1925}
 
 
 def detect_format(text: str, path: str) -> str:
@@ -86,17 +87,7 @@ def iso_date(value: object) -> str | None:
     if not isinstance(value, str):
         return None
     m = _DATE.search(unicodedata.normalize("NFKC", value))
-    if m is None:
-        return None
-    if m.group("era"):
-        ey = m.group("ey")
-        year = _ERA_BASE[m.group("era")] + (1 if ey == "元" else int(ey))
-    else:
-        year = int(m.group("y"))
-    try:
-        return dt.date(year, int(m.group("m")), int(m.group("d"))).isoformat()
-    except ValueError:
-        return None
+    return None if m is None else match_day(m)
 
 
 def clean_title(text: str) -> str:
