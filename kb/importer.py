@@ -48,7 +48,6 @@ class ImportReport:
     db: str
     files: list[FileOutcome] = field(default_factory=list)
     seconds: float = 0.0
-    chars: int = 0
 
     def total(self, attr: str) -> int:
         return sum(int(getattr(f, attr)) for f in self.files)
@@ -67,7 +66,6 @@ class _Analysed:
     encoding: str
     warnings: list[str]
     posts: list[PostRecord | str]  # a str is the uid of a post already stored: not analysed again
-    chars: int
 
 
 def _sha(data: bytes) -> str:
@@ -114,7 +112,6 @@ def analyse_bytes(
         result.encoding,
         list(result.warnings),
         posts,
-        sum(len(p.text) for p in posts if not isinstance(p, str)),
     )
 
 
@@ -219,7 +216,6 @@ def import_paths(
             if isinstance(result, UnreadableFile):
                 finish(FileOutcome(key, "skipped", reason=result.reason))
             else:
-                report.chars += result.chars
                 finish(batch.write(partial(_store, store, result)))
     finally:
         batch.close()  # whole files only: a file being written when interrupted is undone

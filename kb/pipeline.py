@@ -6,10 +6,9 @@ import bisect
 import re
 from collections.abc import Sequence
 
-from kb.models import Fact, Post, RawPost, Token
-from kb.segment import segment, short_units
+from kb.models import Fact, Post, Token
+from kb.segment import short_units
 from kb.store import FactRow, PassageRow, PostRecord
-from kb.structure import build_post
 from kb.textnorm import fold
 
 _WORD = re.compile(r"[^\W_]")
@@ -24,13 +23,6 @@ def index_terms(tokens: Sequence[Token]) -> str:
     (bench/bench_relevance.py measures the alternatives).
     """
     return fold(" ".join(t.normalized for t in short_units(tokens) if _WORD.search(t.surface)))
-
-
-def analyze_post(raw: RawPost, names: Sequence[tuple[str, str]] = ()) -> PostRecord:
-    """Structure a read post, segment each passage once, and extract its facts."""
-    post = build_post(raw)
-    tokens = [segment(p.text) for p in post.passages]
-    return record_for(post, tokens, names)
 
 
 def record_for(

@@ -170,7 +170,6 @@ def _m001_initial(conn: sqlite3.Connection) -> None:
 
 
 MIGRATIONS: list[tuple[str, Any]] = [("m001_initial", _m001_initial)]
-KB_TABLES = {"files", "posts", "sections", "passages", "facts", "names", "meta"}
 
 
 # --------------------------------------------------------------------------- connection
@@ -272,7 +271,11 @@ class Store:
             # re-read under the write lock: another process may have migrated meanwhile
             self.conn.execute(
                 "CREATE TABLE IF NOT EXISTS _sqlite_migrations "
-                "(migration_set TEXT, name TEXT, applied_at TEXT, PRIMARY KEY (migration_set, name))"
+                "(id INTEGER PRIMARY KEY, migration_set TEXT, name TEXT, applied_at TEXT)"
+            )
+            self.conn.execute(
+                "CREATE UNIQUE INDEX IF NOT EXISTS idx__sqlite_migrations_migration_set_name "
+                "ON _sqlite_migrations (migration_set, name)"
             )
             done = {
                 r[0]
@@ -463,19 +466,6 @@ class Store:
                 self._delete_post(int(post_id))
                 removed += 1
         return removed
-
-    def replace_file(
-        self, path: str, sha: str, size: int, fmt: str, encoding: str, posts: Sequence[PostRecord]
-    ) -> tuple[int, int, int]:
-        """Store a file's posts, replacing what the file held before. Must run inside ``transaction``.
-
-        Returns (added, unchanged, removed) post counts. A post already stored (same content, from
-        this file or another) is kept as it is, so importing twice never duplicates anything.
-        """
-        file_id = self.begin_file(path, sha, size, fmt, encoding)
-        removed = self.finish_file(file_id, {p.uid for p in posts})
-        added = sum(self.add_post(file_id, i, p) for i, p in enumerate(posts))
-        return added, len(posts) - added, removed
 
     def _insert_post(self, file_id: int, ord_: int, post: PostRecord) -> None:
         c = self.conn
@@ -860,12 +850,10 @@ def list_facts(store: Store, f: FactFilters, limit: int | None = None) -> list[d
     if f.post_id is not None:
         where.append("fa.id BETWEEN ? AND ?")
         params.extend(store.child_range(f.post_id, "facts"))
-    if f.since:
-        where.append("po.date >= ?")
-        params.append(f.since)
-    if f.until:
-        where.append("po.date <= ?")
-        params.append(f.until)
+    dates, dparams = Store._filter_sql(Filters(f.since, f.until))
+    if dates:
+        where.append(dates.removeprefix(" AND "))
+        params.extend(dparams)
     if f.passage_ids is not None:
         ids = list(f.passage_ids) or [-1]
         where.append(f"fa.passage_id IN ({','.join('?' * len(ids))})")

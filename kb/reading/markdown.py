@@ -63,7 +63,7 @@ def read_markdown(text: str, source: str, warnings: list[str] | None = None) -> 
         if pick is not None:
             title, title_lineno = blocks[pick][0].text.strip(), blocks[pick][0].lineno
             del blocks[pick]
-    body = _trim([ln for ln, _ in blocks])
+    body = trim_lines([ln for ln, _ in blocks])
     if not title and not body:
         return []
     return [
@@ -171,7 +171,8 @@ def _markup(text: str) -> str:
     return html.unescape(text)
 
 
-def _trim(lines: list[Line]) -> list[Line]:
+def trim_lines(lines: list[Line]) -> list[Line]:
+    """Lines without the blank ones at either end (a photo line is not blank)."""
     start = next((k for k, ln in enumerate(lines) if ln.text.strip() or ln.photo), len(lines))
     end = len(lines)
     while end > start and not (lines[end - 1].text.strip() or lines[end - 1].photo):

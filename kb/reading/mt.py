@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from kb.models import Line, RawPost
 from kb.reading.detect import MT_KEY_LINE, clean_title, iso_date
 from kb.reading.html import html_to_lines
-from kb.reading.markdown import markdown_lines
+from kb.reading.markdown import markdown_lines, trim_lines
 
 ENTRY_END = "--------"
 SECTION_END = "-----"
@@ -109,7 +109,7 @@ def _post(entry: _Entry, lines: list[str], source: str, warnings: list[str] | No
         if first is not None:
             title, title_lineno = body[first].text.strip(), body[first].lineno
             del body[first]
-    body = _trim(body)
+    body = trim_lines(body)
     if not title and not body:
         return None
     date = None
@@ -166,11 +166,3 @@ def _categories(entry: _Entry) -> list[str]:
             if name and name not in out:
                 out.append(name)
     return out
-
-
-def _trim(lines: list[Line]) -> list[Line]:
-    start = next((k for k, ln in enumerate(lines) if ln.text.strip() or ln.photo), len(lines))
-    end = len(lines)
-    while end > start and not (lines[end - 1].text.strip() or lines[end - 1].photo):
-        end -= 1
-    return lines[start:end]
