@@ -349,9 +349,14 @@ def search(
             typer.echo(f"kb: 見つかりませんでした: {describe(parse(text))}", err=True)
             raise typer.Exit(EXIT_NONE)
         if not as_json:
-            from kb.render import console, print_hits
+            if is_terminal():
+                from kb.render import console, print_hits
 
-            print_hits(console(), hits, plain=not is_terminal())
+                print_hits(console(), hits)
+            else:
+                from kb.render_plain import write_hits
+
+                write_hits(sys.stdout, hits)
 
 
 # --------------------------------------------------------------------------- posts
@@ -387,9 +392,14 @@ def posts(limit: LimitOption = None, as_json: JsonOption = False) -> None:
     if not rows:
         typer.echo("kb: 投稿がありません。kb import で取り込んでください", err=True)
         raise typer.Exit(EXIT_NONE)
-    from kb.render import console, print_posts
+    if is_terminal():
+        from kb.render import console, print_posts
 
-    print_posts(console(), rows)
+        print_posts(console(), rows)
+    else:
+        from kb.render_plain import write_posts
+
+        write_posts(sys.stdout, rows)
 
 
 @app.command()

@@ -3,26 +3,11 @@
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Sequence
 
 from kb.models import Fact, Post, Token
-from kb.segment import short_units
 from kb.store import FactRow, PassageRow, PostRecord
-from kb.textnorm import fold
-
-_WORD = re.compile(r"[^\W_]")
-
-
-def index_terms(tokens: Sequence[Token]) -> str:
-    """The word-index column of a passage: the folded normalized forms of its short units, space-separated.
-
-    Units with no letter or digit (punctuation, symbols) are left out, as the index tokenizer would
-    drop them anyway. Normalized forms unify spelling variants (サーバ/サーバー, 取り組み/取組) and
-    the query goes through the same function, so one column serves surface and variant matches
-    (bench/bench_relevance.py measures the alternatives).
-    """
-    return fold(" ".join(t.normalized for t in short_units(tokens) if _WORD.search(t.surface)))
+from kb.terms import index_terms
 
 
 def record_for(

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from kb.importer import ImportReport
 from kb.numfmt import japanese_figure
-from kb.search import Hit
+from kb.render_plain import (
+    POST_COLUMNS,
+    display_path,
+    group_by_post,
+    hit_head,
+    hit_where,
+    kwic,
+    plain_marks,
+    post_cells,
+)
 
-KWIC = 60  # characters of context on each side of the first match in a long passage
+if TYPE_CHECKING:
+    from kb.importer import ImportReport
+    from kb.search import Hit
+
 KIND_LABELS = {"quantity": "数量", "date": "日付", "org": "組織", "place": "地名"}
 DATE_UNITS = {"year": "年", "date": "月日", "relative": "相対"}
 
@@ -23,34 +33,11 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
-def display_path(path: str) -> str:
-    """A source path as the user would type it: relative to the current directory when inside it."""
-    if path.startswith("<") or "://" in path:
-        return path
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if rel.startswith("..") else rel
-
-
 def _marked(text: str, spans: Sequence[tuple[int, int]], style: str = "bold yellow") -> Text:
     out = Text(text)
     for a, b in spans:
         out.stylize(style, a, b)
     return out
-
-
-def kwic(text: str, spans: Sequence[tuple[int, int]], width: int = KWIC) -> tuple[str, list[tuple[int, int]]]:
-    """A key-word-in-context window of a long passage around its first match, spans shifted to it."""
-    if len(text) <= width * 2 + 20 or not spans:
-        return text, list(spans)
-    a = max(0, spans[0][0] - width)
-    b = min(len(text), spans[0][1] + width)
-    prefix = "…" if a > 0 else ""
-    suffix = "…" if b < len(text) else ""
-    shifted = [(s - a + len(prefix), e - a + len(prefix)) for s, e in spans if s >= a and e <= b]
-    return prefix + text[a:b] + suffix, shifted
 
 
 def print_import(con: Console, report: ImportReport) -> None:
@@ -77,64 +64,28 @@ def print_import(con: Console, report: ImportReport) -> None:
         con.print(Text(f"スキップ: {display_path(f.path)}: {f.reason}", style="red"))
 
 
-def print_hits(con: Console, hits: Sequence[Hit], plain: bool) -> None:
+def print_hits(con: Console, hits: Sequence[Hit]) -> None:
     """Search results grouped by post (posts in the order of their best passage): title, date, source;
-    each passage with its heading, matches marked."""
-    order: dict[int, list[Hit]] = {}
-    for h in hits:
-        order.setdefault(h.post_id, []).append(h)
+    each passage with its heading, matches marked. Into a pipe, kb.render_plain prints them instead."""
     last_post = None
-    for h in (h for group in order.values() for h in group):
+    for h in group_by_post(hits):
         if h.post_id != last_post:
             last_post = h.post_id
-            head = f"#{h.post_id} {h.title}" + (f"  {h.date}" if h.date else "")
-            src = display_path(h.url or h.source)
-            if plain:
-                con.print(f"\n{head}  ({src})", markup=False)
-            else:
-                con.print()
-                con.print(Text(head, style="bold cyan") + Text(f"  {src}", style="dim"))
+            head, src = hit_head(h)
+            con.print()
+            con.print(Text(head, style="bold cyan") + Text(f"  {src}", style="dim"))
+        where, kind = hit_where(h)
         snippet, spans = kwic(h.text, h.highlights)
-        where = (h.section or "(本文)") + (f"  L{h.line}" if h.line else "")
-        kind = "" if h.match == "word" else "  [部分一致]"
-        if plain:
-            marked = _plain_marks(snippet, spans)
-            con.print(f"  {where}{kind}\n    {marked}", markup=False)
-        else:
-            con.print(Text(f"  {where}", style="green") + Text(kind, style="magenta"))
-            con.print(Text("    ") + _marked(snippet, spans))
-
-
-def _plain_marks(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    out = []
-    last = 0
-    for a, b in spans:
-        out.append(text[last:a] + "【" + text[a:b] + "】")
-        last = b
-    out.append(text[last:])
-    return "".join(out)
+        con.print(Text(f"  {where}", style="green") + Text(kind, style="magenta"))
+        con.print(Text("    ") + _marked(snippet, spans))
 
 
 def print_posts(con: Console, posts: Sequence[dict[str, Any]]) -> None:
     table = Table(show_header=True, header_style="bold")
-    for col, just in (
-        ("ID", "right"),
-        ("日付", "left"),
-        ("タイトル", "left"),
-        ("見出し", "right"),
-        ("写真", "right"),
-        ("ファイル", "left"),
-    ):
-        table.add_column(col, justify=just)  # type: ignore[arg-type]
+    for col in POST_COLUMNS:
+        table.add_column(col, justify="right" if col in ("ID", "見出し", "写真") else "left")
     for p in posts:
-        table.add_row(
-            str(p["id"]),
-            p["date"] or "",
-            p["title"],
-            str(len(p["sections"])),
-            str(p["photos"]),
-            display_path(p["url"] or p["source"]),
-        )
+        table.add_row(*post_cells(p))
     con.print(table)
 
 
@@ -178,7 +129,7 @@ def print_facts(con: Console, facts: Sequence[dict[str, Any]], plain: bool) -> N
                         f["section"] or "",
                         f["title"],
                         f["date"] or "",
-                        _plain_marks(*_sentence_marks(f)),
+                        plain_marks(*_sentence_marks(f)),
                     ]
                 ),
                 markup=False,

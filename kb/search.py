@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kb.errors import QueryError
-from kb.pipeline import index_terms
 from kb.query import Query, Term, clean, fts_string, parse
 from kb.segment import segment, short_units
 from kb.store import Filters, Store
+from kb.terms import index_terms
 from kb.textnorm import fold, fold_with_map
 
 TITLE_BOOST = 0.5

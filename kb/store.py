@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kb import integrity
 from kb.errors import DatabaseError
 from kb.textnorm import fold
 
@@ -175,6 +176,10 @@ MIGRATIONS: list[tuple[str, Any]] = [("m001_initial", _m001_initial)]
 # --------------------------------------------------------------------------- connection
 
 
+# passages ranked per word query at most (see Store.match_words)
+RANK_WINDOW = 5000
+
+
 class Store:
     """A kb database. Opening checks that the file is a kb database this version understands."""
 
@@ -233,10 +238,14 @@ class Store:
                         (MIGRATION_SET,),
                     )
                 ]
-            # a damaged file is refused before anything reads or writes it (this costs time that grows
-            # with the file: about 0.18 s at 10k posts; see bench/bench_search.py)
-            if self.conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                raise DatabaseError(f"{self.path} は壊れています (integrity check failed)")
+            # a damaged file is refused before anything reads or writes it; the check reads every
+            # page (about 0.18 s at 10k posts), so it runs again only when the file has changed
+            sig = integrity.signature(self.path)
+            if not integrity.is_verified(self.path, sig):
+                if self.conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                    raise DatabaseError(f"{self.path} は壊れています (integrity check failed)")
+                if applied:  # only a kb database this version has opened is remembered
+                    integrity.mark_verified(self.path, sig)
         except sqlite3.DatabaseError as err:
             raise DatabaseError(f"{self.path} は kb のデータベースではないか、壊れています ({err})") from None
         known = [name for name, _ in MIGRATIONS]
@@ -718,21 +727,37 @@ class Store:
             params.append(filters.post_id)
         return ("".join(" AND " + w for w in where), params)
 
-    def match_words(self, expr: str, filters: Filters, limit: int) -> list[tuple[int, float]]:
+    def match_words(
+        self, expr: str, filters: Filters, limit: int, window: int = RANK_WINDOW
+    ) -> list[tuple[int, float]]:
         """Passage ids matching an FTS5 expression (built by kb.search, never raw user text), best first,
-        with a positive BM25 score."""
+        with a positive BM25 score.
+
+        Ranking is bounded: BM25 costs about a microsecond per matching passage, so when more than
+        ``window`` passages match (a word such as 市 in a 10k-post database matches 50k), only the
+        ``window`` most recently imported of them are ranked. Filters (dates, topic, post) apply
+        before the bound, so narrowing a query always reaches every passage it matches.
+        """
         where, params = self._filter_sql(filters)
         if filters.topic:
             where += " AND instr(s.heading_folded, ?) > 0"
             params.append(filters.topic)
-        sql = (
-            "SELECT p.id, bm25(passages_fts) AS score FROM passages_fts "
-            "JOIN passages p ON p.id = passages_fts.rowid "
-            "JOIN posts po ON po.id = p.post_id JOIN sections s ON s.id = p.section_id "
-            f"WHERE passages_fts MATCH ?{where} ORDER BY score LIMIT ?"
-        )
+        source = "passages_fts"
+        if where:  # joins only when a filter needs them: they cost as much as the ranking
+            source += (
+                " JOIN passages p ON p.id = passages_fts.rowid "
+                "JOIN posts po ON po.id = p.post_id JOIN sections s ON s.id = p.section_id"
+            )
+        match = f"FROM {source} WHERE passages_fts MATCH ?{where}"
         try:
-            return [(int(r[0]), -float(r[1])) for r in self.conn.execute(sql, [expr, *params, limit])]
+            floor = self.conn.execute(
+                f"SELECT passages_fts.rowid {match} ORDER BY passages_fts.rowid DESC LIMIT 1 OFFSET ?",
+                [expr, *params, window - 1],
+            ).fetchone()
+            bound = " AND passages_fts.rowid >= ?" if floor else ""
+            sql = f"SELECT passages_fts.rowid, bm25(passages_fts) AS score {match}{bound} ORDER BY score LIMIT ?"
+            args = [expr, *params, *([floor[0]] if floor else []), limit]
+            return [(int(r[0]), -float(r[1])) for r in self.conn.execute(sql, args)]
         except sqlite3.OperationalError as err:  # pragma: no cover - expressions are built, not typed
             raise DatabaseError(f"検索できませんでした ({err})") from None
 

@@ -17,10 +17,11 @@ SEED = FIXTURES / "seed-blog.txt"
 
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test touches the real user folder: KB_DB and the config home point into tmp_path."""
+    """No test touches the real user folder: KB_DB and the config and cache homes point into tmp_path."""
     monkeypatch.setenv("KB_DB", str(tmp_path / "kb.db"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home" / ".cache"))
 
 
 @pytest.fixture(scope="session")

@@ -124,6 +124,21 @@ def test_piped_search_is_plain_text_with_marks(tmp_path: Path, corpus: Path) -> 
     assert "\x1b[" not in out
 
 
+def test_piped_posts_are_tab_separated(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "a.db"
+    kb("import", str(corpus), db=db)
+    lines = kb("posts", db=db).stdout.splitlines()
+    assert lines[0].split("\t") == ["ID", "日付", "タイトル", "見出し", "写真", "ファイル"]
+    rows = [line.split("\t") for line in lines[1:]]
+    assert len(rows) == 5 and all(len(r) == 6 for r in rows)
+    as_json = json.loads(kb("posts", "--json", db=db).stdout)
+    assert [[int(r[0]), r[1] or None, r[2], int(r[3]), int(r[4])] for r in rows] == [
+        [p["id"], p["date"], p["title"], len(p["sections"]), p["photos"]] for p in as_json
+    ]
+    seoul = next(r for r in rows if r[2] == "韓国視察③ソウル市の電子政府の取り組み")
+    assert int(seoul[3]) == 17 and seoul[5].endswith("seed-blog.txt")
+
+
 def test_show_and_remove(tmp_path: Path, corpus: Path) -> None:
     db = tmp_path / "a.db"
     kb("import", str(corpus), db=db)

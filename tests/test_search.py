@@ -182,3 +182,19 @@ def test_hostile_queries_answer_or_explain(seed_store: Store, query: str) -> Non
     else:
         assert isinstance(hits, list)
     assert seed_store.counts() == before
+
+
+def test_ranking_is_bounded_to_the_newest_matches_and_filters_apply_first(seed_store: Store) -> None:
+    expr = "terms : ソウル"
+    every = seed_store.match_words(expr, Filters(), 10_000)
+    assert len(every) > 6
+    newest = sorted(pid for pid, _ in every)[-4:]
+    bounded = seed_store.match_words(expr, Filters(), 10_000, window=4)
+    assert sorted(pid for pid, _ in bounded) == newest
+    # scores of the bounded set are ranked best first, like the unbounded ones
+    assert [s for _, s in bounded] == sorted((s for _, s in bounded), reverse=True)
+    # a filter narrows before the bound: every match of the oldest matching post is reachable
+    oldest_post = min(int(r["post_id"]) for r in seed_store.passage_details([pid for pid, _ in every]))
+    in_post = {pid for pid, _ in every if int(seed_store.passage_details([pid])[0]["post_id"]) == oldest_post}
+    filtered = seed_store.match_words(expr, Filters(post_id=oldest_post), 10_000, window=len(in_post))
+    assert {pid for pid, _ in filtered} == in_post

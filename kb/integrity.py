@@ -1,0 +1,61 @@
+"""Remembering that a database file passed SQLite's integrity check, so that every command does not
+pay for the check again (``PRAGMA quick_check`` reads every page: about 0.18 s at 10k posts).
+
+A stamp records the identity of the database file and of its write-ahead log: device, inode, size,
+modification time (and the change time of the database file itself). Any write to either file, by kb or by another program, changes them,
+and the next open checks the file again; a damaged file is refused as before. Stamps live in the
+user's cache folder (``$XDG_CACHE_HOME/kb/verified``), one small file per database path, so nothing
+is written beside the database and a read-only database folder works the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "kb" / "verified"
+
+
+def _stat_sig(path: str, *, ctime: bool) -> str:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return "-"
+    sig = f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
+    return f"{sig}:{st.st_ctime_ns}" if ctime else sig
+
+
+def signature(db_path: str) -> str:
+    """The identity of a database file and its write-ahead log, as they are now. The log's change
+    time is left out: SQLite changes it (fchown) each time a connection opens the log, even to read."""
+    return f"{_stat_sig(db_path, ctime=True)}|{_stat_sig(db_path + '-wal', ctime=False)}"
+
+
+def _stamp_path(db_path: str) -> Path:
+    key = hashlib.sha256(os.path.realpath(db_path).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return _cache_dir() / key
+
+
+def is_verified(db_path: str, sig: str) -> bool:
+    """True when ``sig`` is the signature recorded when this file last passed the check."""
+    try:
+        return _stamp_path(db_path).read_text(encoding="ascii") == sig
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def mark_verified(db_path: str, sig: str) -> None:
+    """Record that the file with signature ``sig`` (taken before the check) passed it. Best effort:
+    a cache folder that cannot be written only means the next open checks again."""
+    target = _stamp_path(db_path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        tmp.write_text(sig, encoding="ascii")
+        os.replace(tmp, target)
+    except OSError:
+        pass
