@@ -248,7 +248,7 @@ def import_(
         emit_json(
             {
                 "db": report.db,
-                "files": len(report.files),
+                "files": report.file_count,
                 "added": report.total("added"),
                 "unchanged": report.total("unchanged"),
                 "removed": report.total("removed"),
@@ -273,7 +273,7 @@ def import_(
             for f in report.skipped:
                 typer.echo(f"kb: スキップ: {f.path}: {f.reason}", err=True)
         typer.echo(f"kb: {len(report.skipped)} 件のファイルをスキップしました", err=True)
-        raise typer.Exit(EXIT_NONE if any(f.status != "skipped" for f in report.files) else EXIT_ERROR)
+        raise typer.Exit(EXIT_NONE if report.file_count > len(report.skipped) else EXIT_ERROR)
 
 
 def _progress(show: bool) -> tuple[Callable[[str, int, int], None] | None, Callable[[], None]]:

@@ -41,16 +41,30 @@ class FileOutcome:
     warnings: list[str] = field(default_factory=list)
 
 
+_COUNTED = ("added", "unchanged", "removed", "sections", "passages", "facts", "photos")
+
+
 @dataclass(slots=True)
 class ImportReport:
-    """The summary of a `kb import` run."""
+    """The summary of a `kb import` run: counters over every file, and the outcomes worth naming
+    (files skipped or empty, files with warnings). Plain imported files leave only their counts,
+    so the report does not grow with the corpus."""
 
     db: str
-    files: list[FileOutcome] = field(default_factory=list)
+    files: list[FileOutcome] = field(default_factory=list)  # the notable outcomes only
+    file_count: int = 0
+    totals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_COUNTED, 0))
     seconds: float = 0.0
 
+    def add(self, outcome: FileOutcome) -> None:
+        self.file_count += 1
+        for attr in _COUNTED:
+            self.totals[attr] += int(getattr(outcome, attr))
+        if outcome.status in ("skipped", "empty") or outcome.warnings:
+            self.files.append(outcome)
+
     def total(self, attr: str) -> int:
-        return sum(int(getattr(f, attr)) for f in self.files)
+        return self.totals[attr]
 
     @property
     def skipped(self) -> list[FileOutcome]:
@@ -174,7 +188,7 @@ def import_paths(
     def finish(outcome: FileOutcome) -> None:
         nonlocal done
         done += 1
-        report.files.append(outcome)
+        report.add(outcome)
         if progress:
             progress(outcome.path, done, total)
 

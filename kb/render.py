@@ -46,7 +46,7 @@ def print_import(con: Console, report: ImportReport) -> None:
     for col in ("ファイル", "投稿 (新規)", "変更なし", "削除", "見出し", "文", "事実", "スキップ", "秒"):
         table.add_column(col, justify="right")
     table.add_row(
-        str(len(report.files)),
+        str(report.file_count),
         str(report.total("added")),
         str(report.total("unchanged")),
         str(report.total("removed")),
