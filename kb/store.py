@@ -370,23 +370,6 @@ class Store:
     def rollback(self) -> None:
         self._rollback()
 
-    @contextmanager
-    def savepoint(self) -> Iterator[None]:
-        """A nested unit inside a transaction: undone alone if it fails, so one file never half-lands."""
-        self.conn.execute("SAVEPOINT kb_file")
-        try:
-            yield
-        except BaseException:
-            if self.conn.in_transaction:  # SQLite may already have rolled back (e.g. disk full)
-                self.conn.execute("ROLLBACK TO kb_file")
-                self.conn.execute("RELEASE kb_file")
-            raise
-        try:
-            self.conn.execute("RELEASE kb_file")
-        except sqlite3.OperationalError as err:
-            self._rollback()
-            raise DatabaseError(self._write_message(err)) from None
-
     def _write_message(self, err: sqlite3.Error) -> str:
         text = str(err)
         if "full" in text:

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import SEED
+from kb.errors import DatabaseError
 from kb.importer import import_paths
 from kb.store import Store
 
@@ -31,3 +34,40 @@ def test_report_counts_every_file_and_names_only_the_notable_ones(tmp_path: Path
     assert notable == {"empty.txt": "skipped", "broken.txt": "skipped"}
     # the five imported posts left their counts, not their outcomes
     assert len(report.files) == 2
+
+
+def test_a_file_failing_midway_is_undone_and_the_batch_before_it_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kb.importer as importer
+
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    chunks = SEED.read_text(encoding="utf-8").split("政治家 ブログランキングへ")[:4]
+    for i, chunk in enumerate(chunks):
+        (folder / f"post{i}.txt").write_text(chunk, encoding="utf-8")
+    real_write = importer._write
+    calls = {"n": 0}
+
+    def failing_write(store, out, file_id, ord_, item):  # type: ignore[no-untyped-def]
+        uid = real_write(store, out, file_id, ord_, item)  # the post lands, then the disk "fills"
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise DatabaseError("ディスクの空きがありません (database or disk is full)")
+        return uid
+
+    monkeypatch.setattr(importer, "_write", failing_write)
+    db = tmp_path / "kb.db"
+    with Store(db) as store, pytest.raises(DatabaseError):
+        import_paths(store, [str(folder)], jobs=1)
+    with Store(db, readonly=True) as store:
+        files = [Path(p["source"]).name for p in store.list_posts()]
+        counts = store.counts()
+    # the two files written before the failure are whole and committed; the third left nothing
+    assert files == ["post0.txt", "post1.txt"]
+    assert counts["files"] == 2 and counts["posts"] == 2
+    monkeypatch.setattr(importer, "_write", real_write)
+    with Store(db) as store:
+        report = import_paths(store, [str(folder)], jobs=1)
+        assert store.counts()["posts"] == 4
+    assert report.total("unchanged") == 2 and report.total("added") == 2
