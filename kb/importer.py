@@ -6,9 +6,12 @@ from __future__ import annotations
 import hashlib
 import multiprocessing as mp
 import os
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -160,10 +163,22 @@ def _start_quietly(ctx: Any) -> None:
         signal.signal(signal.SIGINT, old)
 
 
-def _init_worker() -> None:
+def _init_worker(alive: Any) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    threading.Thread(target=_exit_with_parent, args=(alive,), name="kb-parent", daemon=True).start()
+
+
+def _exit_with_parent(alive: Any) -> None:
+    """End this worker when the importing process is gone. Killed (kill, SIGTERM, SIGKILL), the parent
+    cannot stop its pool, and a worker waiting for work would wait forever, holding the dictionary's
+    memory: the read end of a pipe whose only write end the parent holds reports EOF instead."""
+    try:
+        alive.recv()
+    except (EOFError, OSError):
+        pass
+    os._exit(1)
 
 
 def import_paths(
@@ -224,17 +239,74 @@ def import_paths(
         del data
         todo.append((key, src.path, store.known_uids(key)))
 
-    batch = _Batch(store)
-    try:
-        for key, result in _analyse_all(todo, encoding, names, jobs):
-            if isinstance(result, UnreadableFile):
-                finish(FileOutcome(key, "skipped", reason=result.reason))
-            else:
-                finish(batch.write(partial(_store, store, result)))
-    finally:
-        batch.close()  # whole files only: a file being written when interrupted is undone
+    _write_all(store, _analyse_all(todo, encoding, names, jobs), finish)
     report.seconds = time.perf_counter() - started
     return report
+
+
+WRITE_QUEUE = 8  # analysed files waiting for the writer at most: memory stays bounded
+
+
+def _write_all(
+    store: Store,
+    results: Iterator[tuple[str, _Analysed | UnreadableFile]],
+    finish: Callable[[FileOutcome], None],
+) -> None:
+    """Store analysed files in a writer thread while this thread analyses (or collects from the
+    workers) the next ones. SQLite releases the GIL while it writes, and its share of an import
+    (B-trees, and the FTS5 tokenizers of both indexes) is about a fifth: it now overlaps with the
+    analysis instead of adding to it. One thread writes; whole files only, as before."""
+    pending: queue.Queue[tuple[str, _Analysed | UnreadableFile] | None] = queue.Queue(WRITE_QUEUE)
+    stop = threading.Event()
+    failure: list[BaseException] = []
+
+    def writer() -> None:
+        batch = _Batch(store)
+        try:
+            while not stop.is_set():
+                item = pending.get()
+                if item is None or stop.is_set():
+                    break
+                key, result = item
+                if isinstance(result, UnreadableFile):
+                    finish(FileOutcome(key, "skipped", reason=result.reason))
+                else:
+                    finish(batch.write(partial(_store, store, result)))
+        except BaseException as err:  # handed to the importing thread, which raises it
+            failure.append(err)
+        finally:
+            try:
+                batch.close()  # whole files only: a file being written when it failed was undone
+            except BaseException as err:
+                failure.append(err)
+
+    thread = threading.Thread(target=writer, name="kb-writer", daemon=True)
+    thread.start()
+
+    def hand(item: tuple[str, _Analysed | UnreadableFile] | None) -> bool:
+        while thread.is_alive():
+            try:
+                pending.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    try:
+        for item in results:
+            if failure or not hand(item):
+                break
+    except BaseException:
+        stop.set()  # Ctrl-C: the writer finishes the file in hand, commits and stops
+        raise
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()  # stops the workers when the writer failed
+        hand(None)
+        thread.join()
+    if failure:
+        raise failure[0]
 
 
 class _Batch:
@@ -302,7 +374,14 @@ def _analyse_all(
     ctx = mp.get_context("forkserver" if os.name == "posix" else "spawn")
     _start_quietly(ctx)
     window = jobs * 4  # bounded in-flight work: memory does not grow with the corpus
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker) as pool:
+    alive_r, alive_w = ctx.Pipe(duplex=False)
+    with (
+        closing(alive_w),
+        closing(alive_r),
+        ProcessPoolExecutor(
+            max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(alive_r,)
+        ) as pool,
+    ):
         pending: list[tuple[str, Future[_Analysed | UnreadableFile]]] = []
         it = iter(todo)
         try:

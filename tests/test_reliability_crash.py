@@ -403,3 +403,35 @@ def test_disk_full_midway_keeps_whole_files(refs: dict[int, Reference], tmp_path
     assert_whole(db, refs, "after disk full")
     names = {p.name for p in corpus.iterdir()}
     assert _by_name(file_posts(db)) == {k: v for k, v in refs[1].files.items() if k in names}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_killing_the_importer_alone_leaves_no_worker_behind(tmp_path: Path, sig: int) -> None:
+    """`kill PID` reaches only kb's own process, not its process group. Its pool's fork server and
+    workers must end with it rather than wait forever, each holding the Sudachi dictionary's memory."""
+    corpus, home = tmp_path / "corpus", tmp_path / "home"
+    write_corpus(corpus, N_FILES)
+    db = tmp_path / "kb.db"
+    proc = start_kb(db, "import", "-j", "2", str(corpus), home=home)
+    try:
+        deadline = time.monotonic() + 20
+        while proc.poll() is None and not _forkserver_child(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.005)
+        if proc.poll() is not None:
+            pytest.skip("the import ended before its worker pool started")
+        time.sleep(0.3)  # workers forked and analysing
+        proc.send_signal(sig)  # the importer only, as `kill PID` does
+        proc.communicate(timeout=30)
+        deadline = time.monotonic() + 10
+        alive = True
+        while alive and time.monotonic() < deadline:
+            try:
+                os.killpg(proc.pid, 0)
+            except ProcessLookupError:
+                alive = False
+            time.sleep(0.05)
+        assert not alive, "pool processes outlived the killed importer"
+    finally:
+        kill_group(proc)
+    assert integrity(db) == "ok"
