@@ -462,6 +462,7 @@ def remove(
             fail(f"投稿 #{missing[0]} はありません (kb posts で一覧を表示)", EXIT_NONE)
         with store.transaction():
             n = store.remove_posts(sorted(set(ids)))
+        store.release_free_pages()
     typer.echo(f"{n} 件の投稿を削除しました (database: {store.path})", err=True)
 
 

@@ -240,6 +240,7 @@ def import_paths(
         todo.append((key, src.path, store.known_uids(key)))
 
     _write_all(store, _analyse_all(todo, encoding, names, jobs), finish)
+    store.release_free_pages()
     report.seconds = time.perf_counter() - started
     return report
 

@@ -52,4 +52,5 @@ def reindex_all(store: Store) -> int:
             store.add_index(post_id, ids, record.passages, record.facts)
             n += 1
         store.set_meta("segmenter", json.dumps(versions(), sort_keys=True))
+    store.release_free_pages()
     return n

@@ -277,6 +277,8 @@ class Store:
             # corpus); larger pages measured bigger (8 KiB +9 %, 16 KiB +6 %).
             self.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
             self.conn.execute("PRAGMA encoding = 'UTF-16le'")
+            # pages freed when FTS5 merges its segments go back to the file system (release_free_pages)
+            self.conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
         self._journal()
         try:
             self.conn.execute("BEGIN IMMEDIATE")
@@ -369,6 +371,18 @@ class Store:
 
     def rollback(self) -> None:
         self._rollback()
+
+    def release_free_pages(self) -> None:
+        """Give the pages left free by deletes and index merges back to the file system (a 1k-post
+        import leaves about 6 % of the file free). Databases created before kb used incremental
+        auto-vacuum keep their free pages for reuse; a busy database is left for the next time."""
+        if self.readonly or self.conn.in_transaction:
+            return
+        try:
+            # executescript steps the pragma to the end (execute frees one page per step taken)
+            self.conn.executescript("PRAGMA incremental_vacuum;")
+        except sqlite3.OperationalError:
+            pass
 
     def _write_message(self, err: sqlite3.Error) -> str:
         text = str(err)

@@ -3,6 +3,7 @@ does not hold 100k outcome objects."""
 
 from __future__ import annotations
 
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,43 @@ def test_a_file_failing_midway_is_undone_and_the_batch_before_it_kept(
         report = import_paths(store, [str(folder)], jobs=1)
         assert store.counts()["posts"] == 4
     assert report.total("unchanged") == 2 and report.total("added") == 2
+
+
+def test_free_pages_go_back_to_the_file_system_after_import_and_remove(tmp_path: Path) -> None:
+    import sqlite3
+
+    from typer.testing import CliRunner
+
+    from kb.cli import app
+
+    db = tmp_path / "kb.db"
+    with Store(db) as store:
+        import_paths(store, [str(SEED)], jobs=1)
+    with closing(sqlite3.connect(db)) as con:
+        assert con.execute("PRAGMA auto_vacuum").fetchone()[0] == 2  # incremental
+        assert con.execute("PRAGMA freelist_count").fetchone()[0] == 0
+    result = CliRunner().invoke(app, ["--db", str(db), "remove", "1", "2", "3"])
+    assert result.exit_code == 0, result.output
+    with closing(sqlite3.connect(db)) as con:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        assert con.execute("PRAGMA freelist_count").fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM posts").fetchone()[0] == 2
+
+
+def test_release_free_pages_empties_the_free_list(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "kb.db"
+    with Store(db) as store:
+        import_paths(store, [str(SEED)], jobs=1)
+        with store.transaction():  # rows of plain tables: their pages become free
+            store.conn.execute("DELETE FROM facts")
+            store.conn.execute("DELETE FROM passages")
+        free = store.conn.execute("PRAGMA freelist_count").fetchone()[0]
+        assert free >= 4
+        pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+        store.release_free_pages()
+        assert store.conn.execute("PRAGMA freelist_count").fetchone()[0] == 0
+        assert store.conn.execute("PRAGMA page_count").fetchone()[0] <= pages - free
+    with closing(sqlite3.connect(db)) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
