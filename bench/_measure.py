@@ -31,6 +31,9 @@ def kb_revision() -> str:
     import kb
 
     root = Path(kb.__file__).resolve().parent.parent
+    installed = not (root / "pyproject.toml").exists()
+    if installed:  # a regular (non-editable) install: report the checkout these scripts belong to
+        root = Path(__file__).resolve().parent.parent
     try:
         head = subprocess.run(
             ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
@@ -46,7 +49,13 @@ def kb_revision() -> str:
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
-    return head + ("+dirty" if dirty else "")
+    rev = head + ("+dirty" if dirty else "")
+    if installed:
+        return (
+            f"{rev} (installed copy in {Path(kb.__file__).resolve().parent.parent}; reinstall after changes)"
+        )
+    bytecode = "off: every run compiles kb" if sys.dont_write_bytecode else "on"
+    return f"{rev} (editable source tree; bytecode cache {bytecode})"
 
 
 def corpus_files(root: Path) -> list[Path]:

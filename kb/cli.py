@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import json
 import math
@@ -181,6 +180,8 @@ def check_date(value: str | None, option: str, *, end: bool = False) -> str | No
         if end and fmt == "%Y":
             day = day.replace(month=12, day=31)
         elif end and fmt == "%Y-%m":
+            import calendar  # only here: it imports locale (5 ms at every start otherwise)
+
             day = day.replace(day=calendar.monthrange(day.year, day.month)[1])
         return day.isoformat()
     fail(f"{option} の日付が読めません: {value!r} (例: 2018-04-13)")
