@@ -1,11 +1,12 @@
 """Remembering that a database file passed SQLite's integrity check, so that every command does not
 pay for the check again (``PRAGMA quick_check`` reads every page: about 0.18 s at 10k posts).
 
-A stamp records the identity of the database file and of its write-ahead log: device, inode, size,
-modification time (and the change time of the database file itself). Any write to either file, by kb or by another program, changes them,
-and the next open checks the file again; a damaged file is refused as before. Stamps live in the
-user's cache folder (``$XDG_CACHE_HOME/kb/verified``), one small file per database path, so nothing
-is written beside the database and a read-only database folder works the same.
+A stamp records the identity of the database file and of its write-ahead log: device, inode, size
+and modification time of both, and the change time of the database file (which no program can set
+back). Any write to either file, by kb or by another program, changes them, and the next open checks
+the file again: a damaged file is refused as before. Stamps live in the user's cache folder
+(``$XDG_CACHE_HOME/kb/verified``), one small file per database path, so nothing is written beside
+the database and a read-only database folder works the same.
 """
 
 from __future__ import annotations
