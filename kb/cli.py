@@ -393,14 +393,15 @@ def posts(limit: LimitOption = None, as_json: JsonOption = False) -> None:
     if not rows:
         typer.echo("kb: 投稿がありません。kb import で取り込んでください", err=True)
         raise typer.Exit(EXIT_NONE)
-    if is_terminal():
-        from kb.render import console, print_posts
+    with handled():  # a closed pipe (kb posts | head) ends quietly
+        if is_terminal():
+            from kb.render import console, print_posts
 
-        print_posts(console(), rows)
-    else:
-        from kb.render_plain import write_posts
+            print_posts(console(), rows)
+        else:
+            from kb.render_plain import write_posts
 
-        write_posts(sys.stdout, rows)
+            write_posts(sys.stdout, rows)
 
 
 @app.command()
@@ -555,7 +556,8 @@ def facts(
         fail("該当する事実はありません", EXIT_NONE)
     from kb.render import console, print_facts
 
-    print_facts(console(), rows, plain=not is_terminal())
+    with handled():  # a closed pipe (kb facts | head) ends quietly
+        print_facts(console(), rows, plain=not is_terminal())
 
 
 def _fact_json(r: dict[str, Any]) -> dict[str, Any]:
@@ -602,7 +604,8 @@ def topics(as_json: JsonOption = False) -> None:
         fail("見出しのある投稿がありません", EXIT_NONE)
     from kb.render import console, print_topics
 
-    print_topics(console(), rows)
+    with handled():
+        print_topics(console(), rows)
 
 
 # --------------------------------------------------------------------------- export

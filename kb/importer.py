@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -293,19 +293,31 @@ def _write_all(
                 continue
         return False
 
+    raised: BaseException | None = None
     try:
         for item in results:
             if failure or not hand(item):
                 break
-    except BaseException:
-        stop.set()  # Ctrl-C: the writer finishes the file in hand, commits and stops
-        raise
-    finally:
-        close = getattr(results, "close", None)
-        if close is not None:
-            close()  # stops the workers when the writer failed
-        hand(None)
-        thread.join()
+    except BaseException as err:
+        raised = err
+    close = getattr(results, "close", None)
+    while True:  # never leave while the writer still uses the connection, even on another Ctrl-C
+        try:
+            if raised is not None:
+                stop.set()  # Ctrl-C: the writer finishes the file in hand, commits and stops
+                with suppress(queue.Full):
+                    pending.put_nowait(None)  # wakes a writer waiting for work
+            if close is not None:
+                close()  # stops the workers (after a Ctrl-C, or when the writer failed)
+                close = None
+            if raised is None:
+                hand(None)
+            thread.join()
+            break
+        except BaseException as err:
+            raised = raised or err
+    if raised is not None:
+        raise raised
     if failure:
         raise failure[0]
 
@@ -455,7 +467,7 @@ def _store(store: Store, a: _Analysed) -> FileOutcome:
         return FileOutcome(
             a.path, "skipped", format=a.format, encoding=a.encoding, reason=reason, warnings=a.warnings
         )
-    out = _outcome(a.path, a.format, a.encoding, a.warnings)
+    out = _outcome(a.path, a.format, a.encoding, list(a.warnings))  # a replay must not add twice
     file_id = store.begin_file(a.path, a.sha, a.size, a.format, a.encoding)
     keep = {_write(store, out, file_id, i, item) for i, item in enumerate(a.posts)}
     out.removed = store.finish_file(file_id, keep)

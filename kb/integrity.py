@@ -36,6 +36,12 @@ def signature(db_path: str) -> str:
     return f"{_stat_sig(db_path, ctime=True)}|{_stat_sig(db_path + '-wal', ctime=False)}"
 
 
+def same_file(before: str, after: str) -> bool:
+    """Whether two signatures show the same, unchanged database file (its log may differ: opening a
+    database can create an empty log)."""
+    return before.split("|", 1)[0] == after.split("|", 1)[0]
+
+
 def _stamp_path(db_path: str) -> Path:
     key = hashlib.sha256(os.path.realpath(db_path).encode("utf-8", "surrogateescape")).hexdigest()[:32]
     return _cache_dir() / key

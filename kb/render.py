@@ -29,8 +29,15 @@ KIND_LABELS = {"quantity": "数量", "date": "日付", "org": "組織", "place":
 DATE_UNITS = {"year": "年", "date": "月日", "relative": "相対"}
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        # rich exits with status 1 here, which kb documents as "nothing found": hand the closed pipe
+        # (kb facts | head) to the CLI, which ends quietly with 0 as for plain output
+        raise BrokenPipeError
+
+
 def console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return _Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
 def _marked(text: str, spans: Sequence[tuple[int, int]], style: str = "bold yellow") -> Text:

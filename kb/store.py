@@ -186,6 +186,7 @@ class Store:
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
         self.path = str(path)
         self.readonly = readonly
+        self._sig_before = integrity.signature(self.path)  # the file as it was before opening it
         self.conn = self._connect()
         try:
             self._check_and_migrate()
@@ -241,10 +242,13 @@ class Store:
             # a damaged file is refused before anything reads or writes it; the check reads every
             # page (about 0.18 s at 10k posts), so it runs again only when the file has changed
             sig = integrity.signature(self.path)
-            if not integrity.is_verified(self.path, sig):
+            # the file opened is the one stamped only if the path named the same file throughout
+            same = integrity.same_file(self._sig_before, sig)
+            if not (same and integrity.is_verified(self.path, sig)):
                 if self.conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                     raise DatabaseError(f"{self.path} は壊れています (integrity check failed)")
-                if applied:  # only a kb database this version has opened is remembered
+                # remembered only for a kb database, and only if nothing wrote to it meanwhile
+                if applied and same and integrity.signature(self.path) == sig:
                     integrity.mark_verified(self.path, sig)
         except sqlite3.DatabaseError as err:
             raise DatabaseError(f"{self.path} は kb のデータベースではないか、壊れています ({err})") from None
@@ -379,10 +383,13 @@ class Store:
         if self.readonly or self.conn.in_transaction:
             return
         try:
+            self.conn.execute("PRAGMA busy_timeout = 0")  # busy: don't wait, leave it for next time
             # executescript steps the pragma to the end (execute frees one page per step taken)
             self.conn.executescript("PRAGMA incremental_vacuum;")
         except sqlite3.OperationalError:
             pass
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def _write_message(self, err: sqlite3.Error) -> str:
         text = str(err)
@@ -736,18 +743,18 @@ class Store:
         Ranking is bounded: BM25 costs about a microsecond per matching passage, so when more than
         ``window`` passages match (a word such as 市 in a 10k-post database matches 50k), only the
         ``window`` most recently imported of them are ranked. Filters (dates, topic, post) apply
-        before the bound, so narrowing a query always reaches every passage it matches.
+        before the bound, so narrowing a query always reaches every passage it matches; so does
+        the removal of posts (their stale index rows never count).
         """
         where, params = self._filter_sql(filters)
         if filters.topic:
             where += " AND instr(s.heading_folded, ?) > 0"
             params.append(filters.topic)
-        source = "passages_fts"
-        if where:  # joins only when a filter needs them: they cost as much as the ranking
-            source += (
-                " JOIN passages p ON p.id = passages_fts.rowid "
-                "JOIN posts po ON po.id = p.post_id JOIN sections s ON s.id = p.section_id"
-            )
+        # the join with passages drops the word-index rows of removed posts (the index is contentless:
+        # they stay until kb reindex); posts and sections are joined only when a filter needs them
+        source = "passages_fts JOIN passages p ON p.id = passages_fts.rowid"
+        if where:
+            source += " JOIN posts po ON po.id = p.post_id JOIN sections s ON s.id = p.section_id"
         match = f"FROM {source} WHERE passages_fts MATCH ?{where}"
         try:
             floor = self.conn.execute(

@@ -58,6 +58,7 @@ def test_a_file_failing_midway_is_undone_and_the_batch_before_it_kept(
         return uid
 
     monkeypatch.setattr(importer, "_write", failing_write)
+    monkeypatch.setattr(importer, "BATCH_SECONDS", 3600.0)  # all four files in one batch
     db = tmp_path / "kb.db"
     with Store(db) as store, pytest.raises(DatabaseError):
         import_paths(store, [str(folder)], jobs=1)
@@ -67,6 +68,7 @@ def test_a_file_failing_midway_is_undone_and_the_batch_before_it_kept(
     # the two files written before the failure are whole and committed; the third left nothing
     assert files == ["post0.txt", "post1.txt"]
     assert counts["files"] == 2 and counts["posts"] == 2
+    assert calls["n"] == 5  # three writes, then the two files before the failure written again
     monkeypatch.setattr(importer, "_write", real_write)
     with Store(db) as store:
         report = import_paths(store, [str(folder)], jobs=1)

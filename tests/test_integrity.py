@@ -37,11 +37,11 @@ def test_a_page_damaged_after_the_stamp_is_refused(seed_db: Path, tmp_path: Path
     with Store(db, readonly=True):
         pass
     assert integrity.is_verified(str(db), integrity.signature(str(db)))
-    page = 16384
+    page = 4096  # kb's page size
     data = bytearray(db.read_bytes())
     assert len(data) > 4 * page
     stat = db.stat()
-    data[3 * page : 4 * page] = b"\xa5" * page  # a b-tree page of kb's tables overwritten
+    data[3 * page : 4 * page] = b"\xa5" * page  # the fourth page (one of kb's tables) overwritten
     db.write_bytes(bytes(data))
     os.utime(db, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # even with the old modification time
     with pytest.raises(DatabaseError, match="壊れて"):

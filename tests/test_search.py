@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from conftest import SEED
@@ -198,3 +200,27 @@ def test_ranking_is_bounded_to_the_newest_matches_and_filters_apply_first(seed_s
     in_post = {pid for pid, _ in every if int(seed_store.passage_details([pid])[0]["post_id"]) == oldest_post}
     filtered = seed_store.match_words(expr, Filters(post_id=oldest_post), 10_000, window=len(in_post))
     assert {pid for pid, _ in filtered} == in_post
+
+
+def test_removed_posts_never_take_the_places_of_live_passages(tmp_path: Path) -> None:
+    from kb.importer import import_paths
+
+    db = tmp_path / "kb.db"
+    with Store(db) as store:
+        import_paths(store, [str(SEED)], jobs=1)
+        expr = "terms : ソウル"
+        before = store.match_words(expr, Filters(), 10_000)
+        by_post: dict[int, int] = {}
+        for row in store.passage_details([pid for pid, _ in before]):
+            by_post[int(row["post_id"])] = by_post.get(int(row["post_id"]), 0) + 1
+        gone = max(by_post, key=lambda k: by_post[k])  # the post with most matches
+        with store.transaction():
+            store.remove_posts([gone])
+        after = store.match_words(expr, Filters(), 10_000)
+        details = store.passage_details([pid for pid, _ in after])
+        assert len(details) == len(after) == len(before) - by_post[gone]
+        assert all(int(r["post_id"]) != gone for r in details)
+        # a bounded ranking window counts live passages only
+        assert len(store.match_words(expr, Filters(), 10_000, window=3)) == 3
+        hits = search(store, "ソウル", limit=3)
+        assert len(hits) == 3 and all(h.match == "word" and h.post_id != gone for h in hits)
