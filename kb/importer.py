@@ -9,11 +9,13 @@ import os
 import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import chain
 from typing import Any
 
 from kb.errors import KbError, UnreadableFile
@@ -196,8 +198,9 @@ def import_paths(
     started = time.perf_counter()
     report = ImportReport(db=store.path)
     names = store.names()
-    sources = list(iter_sources([p for p in paths if p != STDIN]))
-    total = len(sources) + (1 if STDIN in paths else 0)
+    roots = [p for p in paths if p != STDIN]
+    # the total is for the progress bar only: counting walks the folders once more, cheaply
+    total = (sum(1 for _ in iter_sources(roots)) if progress else 0) + (1 if STDIN in paths else 0)
     done = 0
 
     def finish(outcome: FileOutcome) -> None:
@@ -215,34 +218,59 @@ def import_paths(
         except UnreadableFile as err:
             finish(FileOutcome(key, "skipped", reason=err.reason))
 
-    todo: list[tuple[str, str, frozenset[str]]] = []  # (key, real path, uids it held)
-    for src in sources:
-        if isinstance(src, UnreadableFile):
-            finish(FileOutcome(src.path, "skipped", reason=src.reason))
+    # big files first, each analysed and written post by post in this thread (memory stays flat)
+    streamed: set[str] = set()
+    for src in iter_sources(roots):
+        if isinstance(src, UnreadableFile) or src.size <= STREAM_BYTES:
             continue
         key = os.path.abspath(src.path)
+        streamed.add(key)
         try:
             data = src.read_bytes()
         except OSError as err:
             finish(FileOutcome(key, "skipped", reason=f"cannot read: {err.strerror or err}"))
             continue
         if store.file_sha(key) == _sha(data):
-            n = store.post_counts(key)
-            finish(FileOutcome(key, "unchanged", unchanged=n))
+            finish(FileOutcome(key, "unchanged", unchanged=store.post_counts(key)))
             continue
-        if len(data) > STREAM_BYTES:  # a big file: analyse and write post by post, memory stays flat
-            try:
-                finish(_stream(store, key, data, encoding, names))
-            except UnreadableFile as err:
-                finish(FileOutcome(key, "skipped", reason=err.reason))
-            continue
+        try:
+            finish(_stream(store, key, data, encoding, names))
+        except UnreadableFile as err:
+            finish(FileOutcome(key, "skipped", reason=err.reason))
         del data
-        todo.append((key, src.path, store.known_uids(key)))
 
-    _write_all(store, _analyse_all(todo, encoding, names, jobs), finish)
+    # then every other file, planned as it is reached: nothing is held per file of the corpus
+    with closing(store.reader()) as reader:
+        planned = _plan(iter_sources(roots), streamed, reader)
+        _write_all(store, _analyse_all(planned, encoding, names, jobs), finish)
     store.release_free_pages()
     report.seconds = time.perf_counter() - started
     return report
+
+
+_ToAnalyse = tuple[str, str, frozenset[str]]  # (key, path to read, uids the file held)
+
+
+def _plan(sources: Iterator[Any], streamed: set[str], reader: Store) -> Iterator[_ToAnalyse | FileOutcome]:
+    """Each file in order: what to analyse, or its outcome when there is nothing to analyse
+    (unreadable, unchanged since the last import). ``reader`` is a second connection: the writer
+    thread owns the store's."""
+    for src in sources:
+        if isinstance(src, UnreadableFile):
+            yield FileOutcome(src.path, "skipped", reason=src.reason)
+            continue
+        key = os.path.abspath(src.path)
+        if key in streamed:
+            continue
+        try:
+            data = src.read_bytes()
+        except OSError as err:
+            yield FileOutcome(key, "skipped", reason=f"cannot read: {err.strerror or err}")
+            continue
+        if reader.file_sha(key) == _sha(data):
+            yield FileOutcome(key, "unchanged", unchanged=reader.post_counts(key))
+            continue
+        yield key, src.path, reader.known_uids(key)
 
 
 WRITE_QUEUE = 8  # analysed files waiting for the writer at most: memory stays bounded
@@ -250,14 +278,14 @@ WRITE_QUEUE = 8  # analysed files waiting for the writer at most: memory stays b
 
 def _write_all(
     store: Store,
-    results: Iterator[tuple[str, _Analysed | UnreadableFile]],
+    results: Iterator[tuple[str, _Result]],
     finish: Callable[[FileOutcome], None],
 ) -> None:
     """Store analysed files in a writer thread while this thread analyses (or collects from the
     workers) the next ones. SQLite releases the GIL while it writes, and its share of an import
     (B-trees, and the FTS5 tokenizers of both indexes) is about a fifth: it now overlaps with the
     analysis instead of adding to it. One thread writes; whole files only, as before."""
-    pending: queue.Queue[tuple[str, _Analysed | UnreadableFile] | None] = queue.Queue(WRITE_QUEUE)
+    pending: queue.Queue[tuple[str, _Result] | None] = queue.Queue(WRITE_QUEUE)
     stop = threading.Event()
     failure: list[BaseException] = []
 
@@ -269,7 +297,9 @@ def _write_all(
                 if item is None or stop.is_set():
                     break
                 key, result = item
-                if isinstance(result, UnreadableFile):
+                if isinstance(result, FileOutcome):
+                    finish(result)
+                elif isinstance(result, UnreadableFile):
                     finish(FileOutcome(key, "skipped", reason=result.reason))
                 else:
                     finish(batch.write(partial(_store, store, result)))
@@ -284,7 +314,7 @@ def _write_all(
     thread = threading.Thread(target=writer, name="kb-writer", daemon=True)
     thread.start()
 
-    def hand(item: tuple[str, _Analysed | UnreadableFile] | None) -> bool:
+    def hand(item: tuple[str, _Result] | None) -> bool:
         while thread.is_alive():
             try:
                 pending.put(item, timeout=0.05)
@@ -373,16 +403,36 @@ class _Batch:
             self.store.commit()
 
 
+_Result = _Analysed | UnreadableFile | FileOutcome
+
+
 def _analyse_all(
-    todo: list[tuple[str, str, frozenset[str]]],
+    items: Iterator[_ToAnalyse | FileOutcome],
     encoding: str | None,
     names: Sequence[tuple[str, str]],
     jobs: int,
-) -> Iterator[tuple[str, _Analysed | UnreadableFile]]:
-    """Analyse files in order, in this process or in ``jobs`` workers, yielding as they finish."""
-    if jobs <= 1 or len(todo) <= 1:
-        for key, path, known in todo:
-            yield key, _safe(_analyse_path, path, key, encoding, names, known)
+) -> Iterator[tuple[str, _Result]]:
+    """Analyse files in order, in this process or in ``jobs`` workers, yielding results in input
+    order; outcomes decided without analysis pass through in their place."""
+
+    def local(item: _ToAnalyse) -> _Analysed | UnreadableFile:
+        key, path, known = item
+        return _safe(_analyse_path, path, key, encoding, names, known)
+
+    it = iter(items)
+    second: _ToAnalyse | None = None
+    analysed = 0
+    # in this process until a second file needs analysing: a pool for one file costs more than it saves
+    for item in it:
+        if isinstance(item, FileOutcome):
+            yield item.path, item
+            continue
+        analysed += 1
+        if jobs > 1 and analysed == 2:
+            second = item
+            break
+        yield item[0], local(item)
+    if second is None:
         return
     ctx = mp.get_context("forkserver" if os.name == "posix" else "spawn")
     _start_quietly(ctx)
@@ -395,16 +445,20 @@ def _analyse_all(
             max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(alive_r,)
         ) as pool,
     ):
-        pending: list[tuple[str, Future[_Analysed | UnreadableFile]]] = []
-        it = iter(todo)
+        pending: deque[tuple[str, Future[_Analysed | UnreadableFile] | FileOutcome]] = deque()
         try:
-            for key, path, known in it:
-                pending.append((key, pool.submit(_safe, _analyse_path, path, key, encoding, names, known)))
+            for item in chain([second], it):
+                if isinstance(item, FileOutcome):
+                    pending.append((item.path, item))
+                else:
+                    key, path, known = item
+                    pending.append(
+                        (key, pool.submit(_safe, _analyse_path, path, key, encoding, names, known))
+                    )
                 if len(pending) >= window:
-                    k, fut = pending.pop(0)
-                    yield k, fut.result()
-            for k, fut in pending:
-                yield k, fut.result()
+                    yield _ready(pending.popleft())
+            while pending:
+                yield _ready(pending.popleft())
         except BaseException:
             # stop the workers now (a Ctrl-C is the parent's to report) and wait for them, so no
             # half-started worker outlives the parent and prints its own traceback
@@ -412,6 +466,11 @@ def _analyse_all(
                 proc.terminate()
             pool.shutdown(wait=True, cancel_futures=True)
             raise
+
+
+def _ready(entry: tuple[str, Future[_Analysed | UnreadableFile] | FileOutcome]) -> tuple[str, _Result]:
+    key, value = entry
+    return key, value.result() if isinstance(value, Future) else value
 
 
 def _safe(

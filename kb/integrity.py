@@ -24,7 +24,7 @@ def _cache_dir() -> Path:
 def _stat_sig(path: str, *, ctime: bool) -> str:
     try:
         st = os.stat(path)
-    except FileNotFoundError:
+    except (OSError, ValueError):  # missing, under a regular file, unreadable, NUL in the name
         return "-"
     sig = f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
     return f"{sig}:{st.st_ctime_ns}" if ctime else sig

@@ -194,6 +194,15 @@ class Store:
             self.conn.close()
             raise
 
+    def reader(self) -> Store:
+        """A second, read-only connection to this database (already checked by this one), for a
+        thread that reads while another writes through this connection."""
+        other = Store.__new__(Store)
+        other.path, other.readonly = self.path, True
+        other._sig_before = self._sig_before
+        other.conn = other._connect()
+        return other
+
     def _connect(self) -> sqlite3.Connection:
         p = Path(self.path)
         if self.readonly:

@@ -114,3 +114,37 @@ def test_release_free_pages_empties_the_free_list(tmp_path: Path) -> None:
         assert store.conn.execute("PRAGMA page_count").fetchone()[0] <= pages - free
     with closing(sqlite3.connect(db)) as con:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_mixed_import_streams_big_files_and_plans_the_rest_as_it_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    import kb.importer as importer
+
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    chunks = SEED.read_text(encoding="utf-8").split("政治家 ブログランキングへ")[:5]
+    sizes = sorted(len(c.encode("utf-8")) for c in chunks)
+    for i, chunk in enumerate(chunks):
+        (folder / f"post{i}.txt").write_text(chunk, encoding="utf-8")
+    db = tmp_path / "kb.db"
+    with Store(db) as store:
+        first = import_paths(store, [str(folder / "post0.txt")], jobs=jobs)
+    assert first.total("added") == 1
+    (folder / "bad.txt").write_bytes(b"\x00\x01" * 300)
+    # files above the median size are "big": analysed and written post by post, first
+    monkeypatch.setattr(importer, "STREAM_BYTES", sizes[2])
+    seen: list[tuple[str, int, int]] = []
+    with Store(db) as store:
+        report = import_paths(
+            store, [str(folder)], jobs=jobs, progress=lambda p, d, t: seen.append((Path(p).name, d, t))
+        )
+        counts = store.counts()
+    assert report.file_count == 6 and len(seen) == 6
+    assert [d for _, d, _ in seen] == [1, 2, 3, 4, 5, 6] and {t for _, _, t in seen} == {6}
+    assert report.total("unchanged") == 1 and report.total("added") == 4
+    assert counts["posts"] == 5 and counts["files"] == 5
+    assert {f.status for f in report.files} == {"skipped"}  # bad.txt only
+    big = {f"post{i}.txt" for i, c in enumerate(chunks) if len(c.encode("utf-8")) > sizes[2]}
+    assert len(big) == 2 and {n for n, _, _ in seen[:2]} == big  # the big files came first
