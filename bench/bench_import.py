@@ -1,7 +1,7 @@
 """Import throughput, memory and database size of `kb import` on a generated corpus.
 
-    /work/venv/bin/python bench/gen_corpus.py bench/out/c10k --posts 10000
-    /work/venv/bin/python bench/bench_import.py bench/out/c10k [--runs 3] [--jobs 1,2] [--keep-db DIR]
+    python bench/gen_corpus.py bench/out/c10k --posts 10000
+    python bench/bench_import.py bench/out/c10k [--runs 3] [--jobs 1,2] [--keep-db DIR]
         [--breakdown N] [--no-tokenizer]
 
 Prints, in one run:

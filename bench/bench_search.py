@@ -1,7 +1,7 @@
 """Search latency and start-up time of kb on a database built from a generated corpus.
 
-    /work/venv/bin/python bench/gen_corpus.py bench/out/c10k --posts 10000
-    /work/venv/bin/python bench/bench_search.py bench/out/c10k [--db bench/out/c10k.db] [--reps 20] [--runs 5]
+    python bench/gen_corpus.py bench/out/c10k --posts 10000
+    python bench/bench_search.py bench/out/c10k [--db bench/out/c10k.db] [--reps 20] [--runs 5]
 
 The database defaults to CORPUS.db next to the corpus folder; when it is missing it is built first
 with ``kb --db DB import CORPUS --quiet --jobs 2`` (timed, printed). Prints:

@@ -1,8 +1,8 @@
 """Generate a deterministic benchmark corpus of N unique, realistic Japanese posts from the posts in data/.
 
-    /work/venv/bin/python bench/gen_corpus.py bench/out/c1k --posts 1000
-    /work/venv/bin/python bench/gen_corpus.py bench/out/c10k --posts 10000 [--source data/] [--seed 1]
-    /work/venv/bin/python bench/gen_corpus.py bench/out/c10k-arch --posts 10000 --per-file 20
+    python bench/gen_corpus.py bench/out/c1k --posts 1000
+    python bench/gen_corpus.py bench/out/c10k --posts 10000 [--source data/] [--seed 1]
+    python bench/gen_corpus.py bench/out/c10k-arch --posts 10000 --per-file 20
 
 The source posts are the plain-text archive pages ``*.txt`` at the top level of ``--source`` (or the one
 file given), split with kb's own archive reader (``kb.reading.archive.read_plain``, footer line

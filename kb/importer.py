@@ -404,6 +404,7 @@ class _Batch:
 
 
 _Result = _Analysed | UnreadableFile | FileOutcome
+HEAD_OUTCOMES = 1000
 
 
 def _analyse_all(
@@ -420,20 +421,28 @@ def _analyse_all(
         return _safe(_analyse_path, path, key, encoding, names, known)
 
     it = iter(items)
-    second: _ToAnalyse | None = None
-    analysed = 0
-    # in this process until a second file needs analysing: a pool for one file costs more than it saves
-    for item in it:
-        if isinstance(item, FileOutcome):
-            yield item.path, item
-            continue
-        analysed += 1
-        if jobs > 1 and analysed == 2:
-            second = item
-            break
-        yield item[0], local(item)
-    if second is None:
+    if jobs <= 1:
+        for item in it:
+            yield (item.path, item) if isinstance(item, FileOutcome) else (item[0], local(item))
         return
+    # a pool only when a second file needs analysing (starting one for a single file costs more than
+    # it saves); what comes between the two waits in order, a bounded number of outcomes at most
+    head: list[_ToAnalyse | FileOutcome] = []
+    analysable = 0
+    for item in it:
+        if not head and isinstance(item, FileOutcome):
+            yield item.path, item  # nothing to wait for yet
+            continue
+        head.append(item)
+        if not isinstance(item, FileOutcome):
+            analysable += 1
+        if analysable == 2 or len(head) >= HEAD_OUTCOMES:
+            break
+    else:
+        for item in head:  # the input ended with at most one file to analyse: here, no pool
+            yield (item.path, item) if isinstance(item, FileOutcome) else (item[0], local(item))
+        return
+    it = chain(head, it)
     ctx = mp.get_context("forkserver" if os.name == "posix" else "spawn")
     _start_quietly(ctx)
     window = jobs * 4  # bounded in-flight work: memory does not grow with the corpus
@@ -447,7 +456,7 @@ def _analyse_all(
     ):
         pending: deque[tuple[str, Future[_Analysed | UnreadableFile] | FileOutcome]] = deque()
         try:
-            for item in chain([second], it):
+            for item in it:
                 if isinstance(item, FileOutcome):
                     pending.append((item.path, item))
                 else:
