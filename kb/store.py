@@ -759,23 +759,48 @@ class Store:
         if filters.topic:
             where += " AND instr(s.heading_folded, ?) > 0"
             params.append(filters.topic)
-        # the join with passages drops the word-index rows of removed posts (the index is contentless:
-        # they stay until kb reindex); posts and sections are joined only when a filter needs them
-        source = "passages_fts JOIN passages p ON p.id = passages_fts.rowid"
+        # Word-index rows of removed posts stay until kb reindex (the index is contentless). The
+        # bound counts only live passages (a join with passages); ranking joins posts and sections
+        # only for a filter, and the stale rows it may return are dropped (then more are fetched).
+        live = "passages_fts JOIN passages p ON p.id = passages_fts.rowid"
         if where:
-            source += " JOIN posts po ON po.id = p.post_id JOIN sections s ON s.id = p.section_id"
-        match = f"FROM {source} WHERE passages_fts MATCH ?{where}"
+            live += " JOIN posts po ON po.id = p.post_id JOIN sections s ON s.id = p.section_id"
+        ranked = live if where else "passages_fts"
         try:
-            floor = self.conn.execute(
-                f"SELECT passages_fts.rowid {match} ORDER BY passages_fts.rowid DESC LIMIT 1 OFFSET ?",
-                [expr, *params, window - 1],
-            ).fetchone()
-            bound = " AND passages_fts.rowid >= ?" if floor else ""
-            sql = f"SELECT passages_fts.rowid, bm25(passages_fts) AS score {match}{bound} ORDER BY score LIMIT ?"
-            args = [expr, *params, *([floor[0]] if floor else []), limit]
-            return [(int(r[0]), -float(r[1])) for r in self.conn.execute(sql, args)]
+            bound, args = "", [expr, *params]
+            n = self.conn.execute(
+                "SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?", (expr,)
+            ).fetchone()[0]
+            if n > window:
+                floor = self.conn.execute(
+                    f"SELECT passages_fts.rowid FROM {live} WHERE passages_fts MATCH ?{where} "
+                    "ORDER BY passages_fts.rowid DESC LIMIT 1 OFFSET ?",
+                    [expr, *params, window - 1],
+                ).fetchone()
+                if floor:
+                    bound, args = " AND passages_fts.rowid >= ?", [*args, floor[0]]
+            sql = (
+                f"SELECT passages_fts.rowid, bm25(passages_fts) AS score FROM {ranked} "
+                f"WHERE passages_fts MATCH ?{where}{bound} ORDER BY score LIMIT ?"
+            )
+            fetch = limit
+            while True:
+                rows = [(int(r[0]), -float(r[1])) for r in self.conn.execute(sql, [*args, fetch])]
+                if where:
+                    return rows
+                alive = self._live_passages([pid for pid, _ in rows])
+                if len(alive) == len(rows) or len(rows) < fetch:
+                    return [r for r in rows if r[0] in alive][:limit]
+                fetch *= 4  # stale rows took places: fetch more
         except sqlite3.OperationalError as err:  # pragma: no cover - expressions are built, not typed
             raise DatabaseError(f"検索できませんでした ({err})") from None
+
+    def _live_passages(self, ids: Sequence[int]) -> set[int]:
+        out: set[int] = set()
+        for chunk in _chunks(list(ids), 500):
+            q = f"SELECT id FROM passages WHERE id IN ({','.join('?' * len(chunk))})"
+            out.update(int(r[0]) for r in self.conn.execute(q, chunk))
+        return out
 
     def substring_candidates(
         self, groups: Sequence[Sequence[str]], filters: Filters
