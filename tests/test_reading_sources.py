@@ -169,3 +169,10 @@ def test_streaming_yields_before_walking_everything(tmp_path: Path) -> None:
     it = iter_sources([str(tmp_path)])
     first = next(it)
     assert first.path == str(tmp_path / "d0" / "a.txt")
+
+
+def test_hard_linked_file_read_once(tmp_path: Path) -> None:
+    f = write(tmp_path / "a.txt")
+    os.link(f, tmp_path / "b.txt")
+    other = write(tmp_path / "c.txt")
+    assert paths(list(iter_sources([str(tmp_path), str(f)]))) == [str(f), str(other)]

@@ -36,7 +36,7 @@ def iter_sources(paths: Sequence[str]) -> Iterator[Source | UnreadableFile]:
     a file named explicitly is read even when hidden. ``-`` is standard input.
     """
     seen_dirs: set[str] = set()
-    seen_files: set[str] = set()
+    seen_files: set[int] = set()  # (device, inode) of the files listed: small, and no realpath calls
     stdin_done = False
     for path in paths:
         if path == "-":
@@ -56,7 +56,7 @@ def iter_sources(paths: Sequence[str]) -> Iterator[Source | UnreadableFile]:
             yield from _file(path, st, seen_files, explicit=True)
 
 
-def _walk(root: str, seen_dirs: set[str], seen_files: set[str]) -> Iterator[Source | UnreadableFile]:
+def _walk(root: str, seen_dirs: set[str], seen_files: set[int]) -> Iterator[Source | UnreadableFile]:
     """Depth-first in name order; a stack of listings keeps deep trees off the call stack."""
     stack: list[Iterator[str]] = []
     listing = _list(root, seen_dirs)
@@ -101,16 +101,17 @@ def _list(directory: str, seen_dirs: set[str]) -> list[str] | UnreadableFile:
 
 
 def _file(
-    path: str, st: os.stat_result, seen: set[str], *, explicit: bool
+    path: str, st: os.stat_result, seen: set[int], *, explicit: bool
 ) -> Iterator[Source | UnreadableFile]:
     regular = stat.S_ISREG(st.st_mode)
     if not regular and not explicit:
         yield UnreadableFile(path, "not a regular file, skipped")
         return
-    real = os.path.realpath(path)
-    if regular and real in seen:
+    # the same file reached twice (a symlink, a hard link, overlapping arguments) is read once
+    identity = st.st_dev << 64 | st.st_ino
+    if regular and identity in seen:
         return
-    seen.add(real)
+    seen.add(identity)
     if not os.access(path, os.R_OK):
         yield UnreadableFile(path, "cannot read: permission denied")
         return
