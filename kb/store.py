@@ -671,7 +671,7 @@ class Store:
         """Posts in import order with their metadata and section headings."""
         sql = (
             "SELECT posts.id, title, date, author, url, categories, photos, files.path AS source, title_line, "
-            "length(text) AS chars FROM posts JOIN files ON files.id = posts.file_id"
+            "sections_from, sections_n FROM posts JOIN files ON files.id = posts.file_id"
         )
         params: list[Any] = []
         if post_ids is not None:
@@ -684,18 +684,28 @@ class Store:
         rows = [dict(r) for r in self.conn.execute(sql, params)]
         if not rows:
             return rows
-        ids = [r["id"] for r in rows]
-        heads: dict[int, list[str]] = {i: [] for i in ids}
-        for chunk in _chunks(ids, 500):
-            for r in self.conn.execute(
-                f"SELECT post_id, heading FROM sections WHERE heading IS NOT NULL AND post_id IN "
-                f"({','.join('?' * len(chunk))}) ORDER BY post_id, ord",
-                chunk,
-            ):
-                heads[int(r[0])].append(str(r[1]))
+        # a post's sections are a run of ids (sections_from, sections_n): read them by id ranges,
+        # runs of neighbouring posts together (sections has no post_id index to scan by)
+        heads: dict[int, list[str]] = {int(r["id"]): [] for r in rows}
+        runs = sorted((int(r["sections_from"]), int(r["sections_n"])) for r in rows if r["sections_n"])
+        lo = hi = -1
+        for start, n in [*runs, (-1, 0)]:
+            if start != -1 and lo != -1 and start <= hi + 64:
+                hi = max(hi, start + n - 1)
+                continue
+            if lo != -1:
+                for r in self.conn.execute(
+                    "SELECT post_id, heading FROM sections WHERE id BETWEEN ? AND ? AND heading IS NOT NULL "
+                    "ORDER BY id",
+                    (lo, hi),
+                ):
+                    if int(r[0]) in heads:
+                        heads[int(r[0])].append(str(r[1]))
+            lo, hi = start, start + n - 1
         for r in rows:
             r["categories"] = json.loads(r["categories"] or "[]")
             r["sections"] = heads[r["id"]]
+            del r["sections_from"], r["sections_n"]
         return rows
 
     def get_post(self, post_id: int) -> dict[str, Any] | None:

@@ -178,3 +178,25 @@ def test_migrations_are_readable_by_sqlite_utils(tmp_path: Path, corpus: Path) -
         migrations(name=name)(fn)
     assert [m.name for m in migrations.applied(Database(db))] == [name for name, _ in MIGRATIONS]
     assert migrations.pending(Database(db)) == []
+
+
+def test_posts_list_every_heading_of_every_post(tmp_path: Path, corpus: Path) -> None:
+    import sqlite3
+    from contextlib import closing
+
+    db = tmp_path / "a.db"
+    data = Path(__file__).parent.parent / "data"  # the sample corpus: Markdown, HTML, Movable Type too
+    assert kb("import", str(corpus), str(data), db=db).exit_code == 0
+    listed = {p["id"]: p["sections"] for p in json.loads(kb("posts", "--json", db=db).stdout)}
+    with closing(sqlite3.connect(db)) as con:
+        stored = {
+            pid: [
+                h
+                for (h,) in con.execute(
+                    "SELECT heading FROM sections WHERE post_id = ? AND heading IS NOT NULL ORDER BY ord",
+                    (pid,),
+                )
+            ]
+            for pid in listed
+        }
+    assert listed == stored and sum(len(v) for v in listed.values()) >= 20
