@@ -1,5 +1,6 @@
-"""`kb import`: read files, analyse them (in worker processes when asked) and store them, one file per
-transaction, skipping unchanged files and reporting bad ones by name."""
+"""`kb import`: read files, analyse them (in worker processes when asked) and store them from a writer
+thread, whole files in batched transactions, skipping unchanged files and reporting bad ones by name.
+Nothing is held per file of the corpus: files are planned as they are reached."""
 
 from __future__ import annotations
 

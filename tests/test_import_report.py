@@ -37,8 +37,9 @@ def test_report_counts_every_file_and_names_only_the_notable_ones(tmp_path: Path
     assert len(report.files) == 2
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
 def test_a_file_failing_midway_is_undone_and_the_batch_before_it_kept(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
 ) -> None:
     import kb.importer as importer
 
@@ -61,7 +62,7 @@ def test_a_file_failing_midway_is_undone_and_the_batch_before_it_kept(
     monkeypatch.setattr(importer, "BATCH_SECONDS", 3600.0)  # all four files in one batch
     db = tmp_path / "kb.db"
     with Store(db) as store, pytest.raises(DatabaseError):
-        import_paths(store, [str(folder)], jobs=1)
+        import_paths(store, [str(folder)], jobs=jobs)
     with Store(db, readonly=True) as store:
         files = [Path(p["source"]).name for p in store.list_posts()]
         counts = store.counts()
@@ -71,7 +72,7 @@ def test_a_file_failing_midway_is_undone_and_the_batch_before_it_kept(
     assert calls["n"] == 5  # three writes, then the two files before the failure written again
     monkeypatch.setattr(importer, "_write", real_write)
     with Store(db) as store:
-        report = import_paths(store, [str(folder)], jobs=1)
+        report = import_paths(store, [str(folder)], jobs=jobs)
         assert store.counts()["posts"] == 4
     assert report.total("unchanged") == 2 and report.total("added") == 2
 
