@@ -14,14 +14,19 @@ from kb.importer import import_paths
 from kb.store import Store
 
 
+def seed_post_files(folder: Path, n: int) -> list[str]:
+    """The first ``n`` posts of the sample archive page, one file each (post0.txt …); their texts."""
+    folder.mkdir()
+    chunks = SEED.read_text(encoding="utf-8").split("政治家 ブログランキングへ")[:n]
+    assert len(chunks) == n
+    for i, chunk in enumerate(chunks):
+        (folder / f"post{i}.txt").write_text(chunk, encoding="utf-8")
+    return chunks
+
+
 def test_report_counts_every_file_and_names_only_the_notable_ones(tmp_path: Path) -> None:
     folder = tmp_path / "posts"
-    folder.mkdir()
-    text = SEED.read_text(encoding="utf-8")
-    posts = text.split("政治家 ブログランキングへ")
-    assert len(posts) >= 5
-    for i, chunk in enumerate(posts[:5]):
-        (folder / f"post{i}.txt").write_text(chunk, encoding="utf-8")
+    seed_post_files(folder, 5)
     (folder / "empty.txt").write_bytes(b"")
     (folder / "broken.txt").write_bytes(b"\x00\x01\x02" * 200)
     with Store(tmp_path / "kb.db") as store:
@@ -44,10 +49,7 @@ def test_a_file_failing_midway_is_undone_and_the_batch_before_it_kept(
     import kb.importer as importer
 
     folder = tmp_path / "posts"
-    folder.mkdir()
-    chunks = SEED.read_text(encoding="utf-8").split("政治家 ブログランキングへ")[:4]
-    for i, chunk in enumerate(chunks):
-        (folder / f"post{i}.txt").write_text(chunk, encoding="utf-8")
+    seed_post_files(folder, 4)
     real_write = importer._write
     calls = {"n": 0}
 
@@ -124,18 +126,23 @@ def test_mixed_import_streams_big_files_and_plans_the_rest_as_it_goes(
     import kb.importer as importer
 
     folder = tmp_path / "posts"
-    folder.mkdir()
-    chunks = SEED.read_text(encoding="utf-8").split("政治家 ブログランキングへ")[:5]
+    chunks = seed_post_files(folder, 5)
     sizes = sorted(len(c.encode("utf-8")) for c in chunks)
-    for i, chunk in enumerate(chunks):
-        (folder / f"post{i}.txt").write_text(chunk, encoding="utf-8")
     db = tmp_path / "kb.db"
     with Store(db) as store:
         first = import_paths(store, [str(folder / "post0.txt")], jobs=jobs)
     assert first.total("added") == 1
     (folder / "bad.txt").write_bytes(b"\x00\x01" * 300)
-    # files above the median size are "big": analysed and written post by post, first
+    # files above the median size are "big": analysed and written post by post by the writer
     monkeypatch.setattr(importer, "STREAM_BYTES", sizes[2])
+    streamed: list[str] = []
+    real_stream = importer._stream
+
+    def stream(store, key, data, encoding, names):  # type: ignore[no-untyped-def]
+        streamed.append(Path(key).name)
+        return real_stream(store, key, data, encoding, names)
+
+    monkeypatch.setattr(importer, "_stream", stream)
     seen: list[tuple[str, int, int]] = []
     with Store(db) as store:
         report = import_paths(
@@ -144,8 +151,10 @@ def test_mixed_import_streams_big_files_and_plans_the_rest_as_it_goes(
         counts = store.counts()
     assert report.file_count == 6 and len(seen) == 6
     assert [d for _, d, _ in seen] == [1, 2, 3, 4, 5, 6] and {t for _, _, t in seen} == {6}
+    assert [n for n, _, _ in seen] == ["bad.txt", *(f"post{i}.txt" for i in range(5))]  # input order
     assert report.total("unchanged") == 1 and report.total("added") == 4
     assert counts["posts"] == 5 and counts["files"] == 5
     assert {f.status for f in report.files} == {"skipped"}  # bad.txt only
-    big = {f"post{i}.txt" for i, c in enumerate(chunks) if len(c.encode("utf-8")) > sizes[2]}
-    assert len(big) == 2 and {n for n, _, _ in seen[:2]} == big  # the big files came first
+    big = [f"post{i}.txt" for i, c in enumerate(chunks) if len(c.encode("utf-8")) > sizes[2]]
+    # the big files that changed were streamed; an unchanged big file is not even analysed
+    assert len(big) == 2 and streamed == [n for n in big if n != "post0.txt"]
