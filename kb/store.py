@@ -351,20 +351,13 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """One write transaction, taken at once (BEGIN IMMEDIATE) so writers queue on busy_timeout."""
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as err:
-            raise DatabaseError(self._write_message(err)) from None
+        self.begin()
         try:
             yield
         except BaseException:
             self._rollback()
             raise
-        try:
-            self.conn.execute("COMMIT")
-        except sqlite3.OperationalError as err:
-            self._rollback()
-            raise DatabaseError(self._write_message(err)) from None
+        self.commit()
 
     def begin(self) -> None:
         """Open a write transaction (BEGIN IMMEDIATE); pair with ``commit`` or ``rollback``."""

@@ -223,6 +223,10 @@ def write_corpus(
 # --------------------------------------------------------------------------- reading a kb database back
 
 
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    return {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
 def connect(db: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(db), timeout=60)
     conn.execute("PRAGMA busy_timeout = 60000")
@@ -238,7 +242,7 @@ def counts(db: Path) -> dict[str, int]:
     if not db.exists():
         return dict.fromkeys(COUNTED, 0)
     with _closing(connect(db)) as conn:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = _tables(conn)
         return {
             t: (int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) if t in tables else 0)
             for t in COUNTED
@@ -250,7 +254,7 @@ def post_shapes(db: Path) -> dict[str, tuple[str, str, int, int, int]]:
     if not db.exists():
         return {}
     with _closing(connect(db)) as conn:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = _tables(conn)
         if "posts" not in tables:
             return {}
         rows = conn.execute(
@@ -268,7 +272,7 @@ def file_posts(db: Path) -> dict[str, tuple[str, frozenset[str]]]:
     if not db.exists():
         return {}
     with _closing(connect(db)) as conn:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = _tables(conn)
         if "files" not in tables:
             return {}
         out: dict[str, tuple[str, frozenset[str]]] = {}
@@ -297,7 +301,7 @@ def orphans(db: Path) -> dict[str, int]:
             "passages without section": "SELECT count(*) FROM passages p WHERE NOT EXISTS "
             "(SELECT 1 FROM sections s WHERE s.id = p.section_id)",
         }
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = _tables(conn)
         if "posts" not in tables:
             return {}
         return {k: int(conn.execute(sql).fetchone()[0]) for k, sql in q.items()}
@@ -311,7 +315,7 @@ def dump(db: Path) -> list[tuple[object, ...]]:
     files holding posts (by file name, so copies of a corpus in other folders compare equal), then the
     rows of posts, sections, passages and facts, each tied to its post by uid, all columns but ids."""
     with _closing(connect(db)) as conn:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        tables = _tables(conn)
         rows: list[tuple[object, ...]] = []
 
         def columns(table: str) -> list[str]:

@@ -447,6 +447,15 @@ def _one_megabyte(text: str) -> str:
     return "".join(out)
 
 
+def _imported_and_found(db: Path) -> str:
+    """Import the folder ``case`` with one job, then search the marker: the search's output."""
+    result = cli(db, "import", "-j", "1", "case")
+    assert result.exit_code == 0, result.output
+    found = cli(db, "search", MARKER)
+    assert found.exit_code == 0, found.output
+    return str(found.stdout)
+
+
 @pytest.mark.slow
 def test_one_megabyte_line_is_chunked_and_its_end_is_searchable(case: Path, tmp_path: Path) -> None:
     body = seed_text().replace("\n", "")
@@ -455,13 +464,7 @@ def test_one_megabyte_line_is_chunked_and_its_end_is_searchable(case: Path, tmp_
     line = line[:cut] + f"最後に{MARKER}を訪れました。" + line[cut:]
     (case / "one-line.txt").write_text("一行だけの報告\n\n" + line, encoding="utf-8")
     db = tmp_path / "kb.db"
-
-    result = cli(db, "import", "-j", "1", "case")
-
-    assert result.exit_code == 0, result.output
-    found = cli(db, "search", MARKER)
-    assert found.exit_code == 0, found.output
-    assert MARKER in found.stdout
+    assert MARKER in _imported_and_found(db)
     stored = [s for s in post_shapes(db).values() if s[1] == "一行だけの報告"]
     assert len(stored) == 1
 
@@ -474,13 +477,7 @@ def test_file_that_is_one_unbroken_line_without_punctuation(case: Path, tmp_path
     line = _one_megabyte(unit)
     line = line[: len(line) - 200] + MARKER + line[len(line) - 200 :]
     (case / "no-breaks.txt").write_text("区切りのない報告\n" + line, encoding="utf-8")
-    db = tmp_path / "kb.db"
-
-    result = cli(db, "import", "-j", "1", "case")
-
-    assert result.exit_code == 0, result.output
-    found = cli(db, "search", MARKER)
-    assert found.exit_code == 0, found.output
+    assert MARKER in _imported_and_found(tmp_path / "kb.db")
 
 
 BIG_BYTES = 50 * 1024 * 1024
