@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
@@ -57,7 +58,8 @@ def _dist_version(module: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _tokenizer() -> tuple[Any, Any, Any]:
+def _dictionary() -> tuple[Any, Any, Any]:
+    """The dictionary (loaded once per process), the short-unit split mode and a cached POS lookup."""
     try:
         from sudachipy import Dictionary, SplitMode
     except ImportError as err:  # pragma: no cover - depends on the installation
@@ -78,7 +80,22 @@ def _tokenizer() -> tuple[Any, Any, Any]:
             pos = pos_cache[pos_id] = tuple(dictionary.pos_of(pos_id))
         return pos
 
-    return dictionary.tokenizer(mode=SplitMode.C), SplitMode.A, pos_of
+    return dictionary, SplitMode.A, pos_of
+
+
+_per_thread = threading.local()
+
+
+def _tokenizer() -> tuple[Any, Any, Any]:
+    """This thread's tokenizer: a Sudachi tokenizer refuses to be used by two threads at once (kb
+    import analyses in one thread while its writer streams a big file in another)."""
+    found = getattr(_per_thread, "tokenizer", None)
+    if found is None:
+        from sudachipy import SplitMode
+
+        dictionary, mode_a, pos_of = _dictionary()
+        found = _per_thread.tokenizer = (dictionary.tokenizer(mode=SplitMode.C), mode_a, pos_of)
+    return found
 
 
 def chunks(text: str, limit: int = MAX_CHUNK_CHARS) -> Iterator[tuple[int, str]]:
