@@ -444,13 +444,10 @@ def _analyse_all(
     _start_quietly(ctx)
     window = jobs * 4  # bounded in-flight work: memory does not grow with the corpus
     alive_r, alive_w = ctx.Pipe(duplex=False)
-    with (
-        closing(alive_w),
-        closing(alive_r),
-        ProcessPoolExecutor(
+    with closing(alive_w), closing(alive_r):
+        pool = ProcessPoolExecutor(
             max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(alive_r,)
-        ) as pool,
-    ):
+        )
         pending: deque[tuple[str, Future[_Analysed | UnreadableFile] | _Passing]] = deque()
         try:
             for item in it:
@@ -470,8 +467,12 @@ def _analyse_all(
             # half-started worker outlives the parent and prints its own traceback
             for proc in list(getattr(pool, "_processes", {}).values()):
                 proc.terminate()
-            pool.shutdown(wait=True, cancel_futures=True)
+            # a Ctrl-C during submit() can cut the start of the pool's manager thread, which
+            # shutdown() then cannot join: nothing is left to wait for, and the Ctrl-C is what to report
+            with suppress(RuntimeError):
+                pool.shutdown(wait=True, cancel_futures=True)
             raise
+        pool.shutdown(wait=True)
 
 
 def _ready(entry: tuple[str, Future[_Analysed | UnreadableFile] | _Passing]) -> tuple[str, _Result]:

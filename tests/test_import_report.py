@@ -158,3 +158,23 @@ def test_mixed_import_streams_big_files_and_plans_the_rest_as_it_goes(
     big = [f"post{i}.txt" for i, c in enumerate(chunks) if len(c.encode("utf-8")) > sizes[2]]
     # the big files that changed were streamed; an unchanged big file is not even analysed
     assert len(big) == 2 and streamed == [n for n in big if n != "post0.txt"]
+
+
+def test_ctrl_c_while_the_pool_starts_is_reported_as_a_ctrl_c(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Ctrl-C that cuts the start of the pool's manager thread left a thread shutdown() cannot
+    join: kb reported an internal error instead of the interruption."""
+    from concurrent.futures import process
+
+    def interrupted(self: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(process._ExecutorManagerThread, "start", interrupted)
+    folder = tmp_path / "posts"
+    seed_post_files(folder, 3)
+    db = tmp_path / "kb.db"
+    with Store(db) as store, pytest.raises(KeyboardInterrupt):
+        import_paths(store, [str(folder)], jobs=2)
+    with Store(db, readonly=True) as store:
+        assert store.counts()["posts"] == 0  # the first file waited for the pool: nothing half-written
