@@ -105,13 +105,17 @@ def breakdown(files: list[Path], tokenizer_rate: float | None) -> None:
     """Where one process spends its import time, stage by stage, over the given files (in this process).
 
     Times kb's stages one after the other (read, structure, segment, ``record_for`` with the time spent
-    in ``kb.pipeline.extract``, the facts, measured inside it), then the real ``import_paths`` over the same files into a fresh database: what
-    it costs beyond the stages is the store (SQLite, FTS5) and the importer's own overhead. Prints a note
-    instead of figures when kb's internals have changed shape.
+    in ``kb.pipeline.extract``, the facts, measured inside it), then the real ``import_paths`` over the
+    same files into a fresh database: what it costs beyond the stages is the store (SQLite, FTS5) and
+    the importer's own overhead. Then the same import without the writer thread (each file analysed,
+    then stored, in this thread, committed every BATCH_FILES files): the store's own CPU time, and
+    what the thread costs in CPU and saves in wall time. Prints a note instead of figures when kb's
+    internals have changed shape.
     """
     try:
         import kb.pipeline as pipeline
-        from kb.importer import import_paths
+        from kb.importer import BATCH_FILES, analyse_bytes, import_paths
+        from kb.importer import _store as store_file
         from kb.reading import read_source
         from kb.segment import segment
         from kb.store import Store
@@ -134,7 +138,7 @@ def breakdown(files: list[Path], tokenizer_rate: float | None) -> None:
 
     segment("電子政府")  # dictionary loaded outside the timings
     try:
-        pipeline.extract = timed_extract  # type: ignore[assignment]
+        pipeline.extract = timed_extract
         try:
             for f in files:
                 data = f.read_bytes()
@@ -154,12 +158,29 @@ def breakdown(files: list[Path], tokenizer_rate: float | None) -> None:
                 seg += t3 - t2
                 record += t4 - t3
         finally:
-            pipeline.extract = extract  # type: ignore[assignment]
+            pipeline.extract = extract
         with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
             store = Store(Path(tmp) / "kb.db")
-            t6 = clock()
+            t6, w6 = clock(), time.perf_counter()
             import_paths(store, [str(f) for f in files], jobs=1)
-            whole = clock() - t6
+            whole, whole_wall = clock() - t6, time.perf_counter() - w6
+            store.close()
+            # the same work with no writer thread: analyse a file, then store it, in this thread
+            store = Store(Path(tmp) / "inline.db")
+            analysed = stored = 0.0
+            w7 = time.perf_counter()
+            for k, f in enumerate(files):
+                t7 = clock()
+                a = analyse_bytes(str(f.resolve()), f.read_bytes(), None, ())
+                t8 = clock()
+                if k % BATCH_FILES == 0:
+                    store.begin()
+                store_file(store, a)
+                if k % BATCH_FILES == BATCH_FILES - 1 or k == len(files) - 1:
+                    store.commit()
+                analysed += t8 - t7
+                stored += clock() - t8
+            inline_wall = time.perf_counter() - w7
             store.close()
     except (TypeError, AttributeError, ValueError) as err:
         print(f"breakdown unavailable (kb internals changed): {type(err).__name__}: {err}")
@@ -197,6 +218,11 @@ def breakdown(files: list[Path], tokenizer_rate: float | None) -> None:
         f"\nbreakdown of a one-process import over {len(files):,} files ({chars:,} chars), in-process, CPU time:"
     )
     print(table(["stage", "CPU s", "share", "chars per CPU s", "× segment time"], rows))
+    print(
+        f"storing alone (SQLite, written inline after each file's analysis): {stored:.2f} CPU s "
+        f"= {stored / seg:.2f} × segment time; the writer thread against writing inline: "
+        f"CPU {whole:.2f} vs {analysed + stored:.2f} s, wall {whole_wall:.2f} vs {inline_wall:.2f} s"
+    )
     if tokenizer_rate:
         print(
             f"--jobs 1 ratio to tokenizer-only (CPU) if every stage but segment cost nothing: "
@@ -210,7 +236,7 @@ def db_stats(db: Path) -> tuple[int, dict[str, int], list[tuple[str, int]]]:
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         tables = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        counts = {
+        counts: dict[str, int] = {
             t: int(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
             for t in ("files", "posts", "sections", "passages", "facts")
             if t in tables

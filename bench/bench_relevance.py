@@ -74,7 +74,7 @@ def layouts(judged: list[dict[str, object]]) -> None:
                 if expr
                 else set()
             )
-            relevant = set(q["relevant"])  # type: ignore[arg-type]
+            relevant = set(q["relevant"])  # type: ignore[call-overload]
             tp, fp, fn = tp + len(found & relevant), fp + len(found - relevant), fn + len(relevant - found)
         p, r, f = prf(tp, fp, fn)
         print(f"{'+'.join(layout):34} {p:9.3f} {r:7.3f} {f:6.3f}")
@@ -91,7 +91,7 @@ def kb_itself(judged: list[dict[str, object]], misses: bool) -> None:
                 tp = fp = fn = 0
                 times: list[float] = []
                 for q in judged:
-                    relevant = set(q["relevant"])  # type: ignore[arg-type]
+                    relevant = set(q["relevant"])  # type: ignore[call-overload]
                     t0 = time.perf_counter()
                     hits = search(store, str(q["query"]), limit=1000, substrings=substrings)
                     times.append((time.perf_counter() - t0) * 1000)
