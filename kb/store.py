@@ -771,10 +771,13 @@ class Store:
         ranked = live if where else "passages_fts"
         try:
             bound, args = "", [expr, *params]
-            n = self.conn.execute(
-                "SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?", (expr,)
-            ).fetchone()[0]
-            if n > window:
+            # more than ``window`` matches? Asked as "is there a match at offset window - 1 from the
+            # newest", which stops after ``window`` rows where a count(*) would visit every match
+            beyond = self.conn.execute(
+                "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                (expr, window - 1),
+            ).fetchone()
+            if beyond is not None:
                 floor = self.conn.execute(
                     f"SELECT passages_fts.rowid FROM {live} WHERE passages_fts MATCH ?{where} "
                     "ORDER BY passages_fts.rowid DESC LIMIT 1 OFFSET ?",

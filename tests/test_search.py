@@ -193,6 +193,11 @@ def test_ranking_is_bounded_to_the_newest_matches_and_filters_apply_first(seed_s
     newest = sorted(pid for pid, _ in every)[-4:]
     bounded = seed_store.match_words(expr, Filters(), 10_000, window=4)
     assert sorted(pid for pid, _ in bounded) == newest
+    # the bound starts beyond exactly ``window`` matches
+    n = len(every)
+    assert len(seed_store.match_words(expr, Filters(), 10_000, window=n)) == n
+    just_over = seed_store.match_words(expr, Filters(), 10_000, window=n - 1)
+    assert sorted(pid for pid, _ in just_over) == sorted(pid for pid, _ in every)[1:]
     # scores of the bounded set are ranked best first, like the unbounded ones
     assert [s for _, s in bounded] == sorted((s for _, s in bounded), reverse=True)
     # a filter narrows before the bound: every match of the oldest matching post is reachable
