@@ -229,3 +229,27 @@ def test_removed_posts_never_take_the_places_of_live_passages(tmp_path: Path) ->
         assert len(store.match_words(expr, Filters(), 10_000, window=3)) == 3
         hits = search(store, "ソウル", limit=3)
         assert len(hits) == 3 and all(h.match == "word" and h.post_id != gone for h in hits)
+
+
+def test_substring_matches_come_newest_first_and_stop_at_the_limit(tmp_path: Path) -> None:
+    from kb.importer import import_paths
+
+    # (file, date): two posts share a date (the later import comes first), one has no date
+    posts = [("a", "2019-05-01"), ("b", "2020-01-01"), ("c", "2020-01-01"), ("d", "2018-03-03"), ("e", None)]
+    paths = []
+    for name, date in posts:
+        head = f"---\ntitle: ソウル視察 {name}\n" + (f"date: {date}\n" if date else "") + "---\n"
+        body = f"ノウォン区役所({name})を訪ね、区の電子投票について伺いました。\n"
+        (tmp_path / f"{name}.md").write_text(head + body, encoding="utf-8")
+        paths.append(str(tmp_path / f"{name}.md"))
+    with Store(tmp_path / "kb.db") as store:
+        import_paths(store, paths, jobs=1)
+        hits = search(store, "ノウォ", limit=10)
+        assert [h.match for h in hits] == ["substring"] * 5  # segmentation hides ノウォ inside ノウォン
+        assert [h.title[-1] for h in hits] == ["c", "b", "a", "d", "e"]
+        assert [h.title[-1] for h in search(store, "ノウォ", limit=2)] == ["c", "b"]
+        assert [h.title[-1] for h in search(store, "ノウォ", Filters(until="2019-12-31"))] == ["a", "d"]
+        one = hits[3].post_id
+        assert [h.post_id for h in search(store, "ノウォ", Filters(post_id=one))] == [one]
+        # a string of two characters has no trigram: the post texts are read, newest first too
+        assert [h.title[-1] for h in search(store, "ォン", limit=3)] == ["c", "b", "a"]
