@@ -276,9 +276,10 @@ def _write_all(
     stream: Callable[[_Big], FileOutcome],
 ) -> None:
     """Store analysed files in a writer thread while this thread analyses (or collects from the
-    workers) the next ones. SQLite releases the GIL while it writes, and its share of an import
-    (B-trees, and the FTS5 tokenizers of both indexes) is about a fifth: it now overlaps with the
-    analysis instead of adding to it. One thread writes; whole files only, as before."""
+    workers) the next ones. SQLite releases the GIL while it writes (B-trees, and the FTS5
+    tokenizers of both indexes), so part of the writing overlaps with the analysis: with one job
+    the thread saves 8-10 % of the wall time and costs 7-10 % more CPU in GIL handoffs
+    (``bench/bench_import.py --breakdown``). One thread writes; whole files only."""
     pending: queue.Queue[tuple[str, _Result] | None] = queue.Queue(WRITE_QUEUE)
     stop = threading.Event()
     failure: list[BaseException] = []
