@@ -605,9 +605,7 @@ class Store:
         row = self.conn.execute(
             f"SELECT {table}_from, {table}_n FROM posts WHERE id = ?", (post_id,)
         ).fetchone()
-        if row is None or not row[1]:
-            return (0, -1)
-        return int(row[0]), int(row[0]) + int(row[1]) - 1
+        return (0, -1) if row is None else _id_run(row[0], row[1])
 
     def _insert_facts(self, post_id: int, passage_ids: Sequence[int], facts: Sequence[FactRow]) -> None:
         base = self._take_ids("facts", len(facts))
@@ -847,20 +845,19 @@ class Store:
         # goes straight to its post instead.
         index = "" if filters.post_id is not None else " INDEXED BY posts_date"
         sql = (
-            f"SELECT po.id FROM posts po{index} WHERE {' AND '.join(conds) or '1'}{where} "
-            "ORDER BY po.date DESC, po.id DESC"
+            f"SELECT po.id, po.text, po.passages_from, po.passages_n FROM posts po{index} "
+            f"WHERE {' AND '.join(conds) or '1'}{where} ORDER BY po.date DESC, po.id DESC"
         )
-        for (post_id,) in self.conn.execute(sql, [*cparams, *params]):
-            row = self.conn.execute("SELECT id, text FROM posts WHERE id = ?", (post_id,)).fetchone()
+        for post_id, text, first, n in self.conn.execute(sql, [*cparams, *params]):
             passages = [
                 (int(r[0]), int(r[1]), int(r[2]), r[3])
                 for r in self.conn.execute(
                     'SELECT p.id, p.start, p."end", s.heading_folded FROM passages p '
                     "JOIN sections s ON s.id = p.section_id WHERE p.id BETWEEN ? AND ? ORDER BY p.id",
-                    self.child_range(int(row[0]), "passages"),
+                    _id_run(first, n),
                 )
             ]
-            yield int(row[0]), str(row[1]), passages
+            yield int(post_id), str(text), passages
 
     def _register_fold(self) -> None:
         self.conn.create_function(
@@ -1005,6 +1002,11 @@ def list_topics(store: Store) -> list[dict[str, Any]]:
         "WHERE s.heading IS NOT NULL ORDER BY s.post_id, s.ord"
     )
     return [dict(r) for r in store.conn.execute(sql)]
+
+
+def _id_run(first: int, n: int) -> tuple[int, int]:
+    """The first and last id of a run of ``n`` ids from ``first`` ((0, -1) when there are none)."""
+    return (int(first), int(first) + int(n) - 1) if n else (0, -1)
 
 
 def _chunks(items: list[Any], n: int) -> Iterator[list[Any]]:
