@@ -273,7 +273,7 @@ def _write_all(
     store: Store,
     results: Iterator[tuple[str, _Result]],
     finish: Callable[[FileOutcome], None],
-    stream: Callable[[_Big], FileOutcome],
+    stream: Callable[[_Big, threading.Event], FileOutcome],
 ) -> None:
     """Store analysed files in a writer thread while this thread analyses (or collects from the
     workers) the next ones. SQLite releases the GIL while it writes (B-trees, and the FTS5
@@ -281,7 +281,8 @@ def _write_all(
     the thread saves 8-10 % of the wall time and costs 7-10 % more CPU in GIL handoffs
     (``bench/bench_import.py --breakdown``). One thread writes; whole files only."""
     pending: queue.Queue[tuple[str, _Result] | None] = queue.Queue(WRITE_QUEUE)
-    stop = threading.Event()
+    stop = threading.Event()  # set by the importing thread: finish the file in hand, then stop
+    done = threading.Event()  # set by the writer when it no longer uses the connection
     failure: list[BaseException] = []
 
     def writer() -> None:
@@ -296,7 +297,7 @@ def _write_all(
                     finish(result)
                 elif isinstance(result, _Big):
                     batch.close()  # a big file is written in transactions of its own
-                    finish(stream(result))
+                    finish(stream(result, stop))
                 elif isinstance(result, UnreadableFile):
                     finish(FileOutcome(key, "skipped", reason=result.reason))
                 else:
@@ -308,6 +309,7 @@ def _write_all(
                 batch.close()  # whole files only: a file being written when it failed was undone
             except BaseException as err:
                 failure.append(err)
+            done.set()
 
     thread = threading.Thread(target=writer, name="kb-writer", daemon=True)
     thread.start()
@@ -340,7 +342,9 @@ def _write_all(
                 close = None
             if raised is None:
                 hand(None)
-            thread.join()
+            # An Event can be waited on again after a Ctrl-C; a Thread.join() cut by one may mark
+            # the thread finished while it still runs (CPython 3.11) and return at once next time.
+            done.wait()
             break
         except BaseException as err:
             raised = raised or err
@@ -542,23 +546,38 @@ def _store(store: Store, a: _Analysed) -> FileOutcome:
 
 
 def _stream_file(
-    store: Store, big: _Big, *, encoding: str | None, names: Sequence[tuple[str, str]]
+    store: Store,
+    big: _Big,
+    stop: threading.Event,
+    *,
+    encoding: str | None,
+    names: Sequence[tuple[str, str]],
 ) -> FileOutcome:
     """Read a big file again and import it post by post; problems become its outcome."""
     try:
         with open(big.source, "rb") as fh:
             data = fh.read()
-        return _stream(store, big.path, data, encoding, names)
+        return _stream(store, big.path, data, encoding, names, stop)
     except OSError as err:
         return FileOutcome(big.path, "skipped", reason=f"cannot read: {err.strerror or err}")
     except UnreadableFile as err:
         return FileOutcome(big.path, "skipped", reason=err.reason)
 
 
+class _Stopped(BaseException):
+    """The import was interrupted while a big file was being written: its transaction is undone."""
+
+
 def _stream(
-    store: Store, key: str, data: bytes, encoding: str | None, names: Sequence[tuple[str, str]]
+    store: Store,
+    key: str,
+    data: bytes,
+    encoding: str | None,
+    names: Sequence[tuple[str, str]],
+    stop: threading.Event | None = None,
 ) -> FileOutcome:
-    """Import one file in this process, writing each post as soon as it is analysed."""
+    """Import one file in this process, writing each post as soon as it is analysed; when ``stop``
+    is set between two posts, the file is undone (whole files only) and _Stopped is raised."""
     result, records = _records(key, data, encoding, names, store.known_uids(key))
     if not result.posts:
         reason = "空のファイル (empty file)" if not data else "投稿が見つかりません (no text)"
@@ -573,6 +592,10 @@ def _stream(
     out = _outcome(key, result.format, result.encoding, list(result.warnings))
     with store.transaction():
         file_id = store.begin_file(key, _sha(data), len(data), result.format, result.encoding)
-        keep = {_write(store, out, file_id, i, item) for i, item in enumerate(records)}
+        keep: set[str] = set()
+        for i, item in enumerate(records):
+            if stop is not None and stop.is_set():
+                raise _Stopped
+            keep.add(_write(store, out, file_id, i, item))
         out.removed = store.finish_file(file_id, keep)
     return out
