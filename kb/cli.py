@@ -221,7 +221,7 @@ def import_(
 
         try:
             codecs.lookup(encoding)
-        except LookupError:
+        except (LookupError, ValueError):  # ValueError: a NUL in the name
             fail(f"不明なエンコーディングです: {encoding} (例: utf-8, cp932, euc-jp)")
     with handled():
         store = open_store()

@@ -361,6 +361,8 @@ def test_cli_export_options(
         ["export", "--headers", "fr", "-o", "-"],
         ["export", "--sheet-per", "month", "-o", "-"],
         ["export", "--encoding", "klingon", "-o", "-"],
+        ["export", "--encoding", "utf\x00-8", "-o", "-"],  # codecs raise ValueError, not LookupError
+        ["import", "--encoding", "utf\x00-8", "-"],
     ],
     ids=lambda a: " ".join(a)[:40],
 )

@@ -44,7 +44,7 @@ def normalize_encoding(encoding: str) -> str:
     """The codec's canonical name ("CP932" -> "cp932", "utf8" -> "utf-8"); ExportError when unknown."""
     try:
         return codecs.lookup(encoding).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
         raise ExportError(messages.unknown_encoding(encoding)) from None
 
 

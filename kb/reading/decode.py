@@ -194,7 +194,7 @@ def _codec_name(label: str) -> str | None:
     label = label.strip().lower().replace("_", "-")
     try:
         return codecs.lookup(_CHARSET_ALIASES.get(label, label)).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
         return None
 
 
