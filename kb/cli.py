@@ -143,8 +143,16 @@ def _warn_versions(store: Any) -> None:
         )
 
 
+def emit(text: str) -> None:
+    """Write plain output and flush it here, inside handled(): a closed pipe (kb ... | head) then
+    ends quietly with 0 wherever it happens, never in the interpreter's flush at exit."""
+    with handled():
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def is_terminal() -> bool:
@@ -355,9 +363,9 @@ def search(
 
                 print_hits(console(), hits)
             else:
-                from kb.render_plain import write_hits
+                from kb.render_plain import format_hits
 
-                write_hits(sys.stdout, hits)
+                emit(format_hits(hits))
 
 
 # --------------------------------------------------------------------------- posts
@@ -393,15 +401,15 @@ def posts(limit: LimitOption = None, as_json: JsonOption = False) -> None:
     if not rows:
         typer.echo("kb: 投稿がありません。kb import で取り込んでください", err=True)
         raise typer.Exit(EXIT_NONE)
+    if not is_terminal():
+        from kb.render_plain import format_posts
+
+        emit(format_posts(rows))
+        return
+    from kb.render import console, print_posts
+
     with handled():  # a closed pipe (kb posts | head) ends quietly
-        if is_terminal():
-            from kb.render import console, print_posts
-
-            print_posts(console(), rows)
-        else:
-            from kb.render_plain import write_posts
-
-            write_posts(sys.stdout, rows)
+        print_posts(console(), rows)
 
 
 @app.command()
@@ -554,14 +562,19 @@ def facts(
         return
     if not rows:
         fail("該当する事実はありません", EXIT_NONE)
+    if not is_terminal():
+        from kb.render_plain import format_facts
+
+        emit(format_facts(rows))
+        return
     from kb.render import console, print_facts
 
     with handled():  # a closed pipe (kb facts | head) ends quietly
-        print_facts(console(), rows, plain=not is_terminal())
+        print_facts(console(), rows)
 
 
 def _fact_json(r: dict[str, Any]) -> dict[str, Any]:
-    from kb.render import fact_figure
+    from kb.render_plain import fact_figure
 
     keys = (
         "kind",

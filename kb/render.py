@@ -9,23 +9,23 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from kb.numfmt import japanese_figure
 from kb.render_plain import (
+    KIND_LABELS,
     POST_COLUMNS,
     display_path,
+    fact_figure,
     group_by_post,
     hit_head,
     hit_where,
     kwic,
-    plain_marks,
     post_cells,
+    sentence_marks,
 )
 
 if TYPE_CHECKING:
     from kb.importer import ImportReport
     from kb.search import Hit
 
-KIND_LABELS = {"quantity": "数量", "date": "日付", "org": "組織", "place": "地名"}
 DATE_UNITS = {"year": "年", "date": "月日", "relative": "相対"}
 
 
@@ -74,17 +74,15 @@ def print_import(con: Console, report: ImportReport) -> None:
 def print_hits(con: Console, hits: Sequence[Hit]) -> None:
     """Search results grouped by post (posts in the order of their best passage): title, date, source;
     each passage with its heading, matches marked. Into a pipe, kb.render_plain prints them instead."""
-    last_post = None
-    for h in group_by_post(hits):
-        if h.post_id != last_post:
-            last_post = h.post_id
-            head, src = hit_head(h)
-            con.print()
-            con.print(Text(head, style="bold cyan") + Text(f"  {src}", style="dim"))
-        where, kind = hit_where(h)
-        snippet, spans = kwic(h.text, h.highlights)
-        con.print(Text(f"  {where}", style="green") + Text(kind, style="magenta"))
-        con.print(Text("    ") + _marked(snippet, spans))
+    for group in group_by_post(hits):
+        head, src = hit_head(group[0])
+        con.print()
+        con.print(Text(head, style="bold cyan") + Text(f"  {src}", style="dim"))
+        for h in group:
+            where, kind = hit_where(h)
+            snippet, spans = kwic(h.text, h.highlights)
+            con.print(Text(f"  {where}", style="green") + Text(kind, style="magenta"))
+            con.print(Text("    ") + _marked(snippet, spans))
 
 
 def print_posts(con: Console, posts: Sequence[dict[str, Any]]) -> None:
@@ -114,34 +112,9 @@ def print_post(con: Console, post: dict[str, Any]) -> None:
         con.print(body.strip("\n"), markup=False, highlight=False)
 
 
-def fact_figure(f: dict[str, Any]) -> str:
-    if f["kind"] == "quantity" and f["value"] is not None:
-        return japanese_figure(float(f["value"]), f["unit"], f["value_max"], f["surface"])
-    return str(f["surface"])
-
-
-def print_facts(con: Console, facts: Sequence[dict[str, Any]], plain: bool) -> None:
-    """Facts as a table: the figure as written in Japanese and exactly, unit, qualifier, topic, source."""
-    if plain:
-        for f in facts:
-            value = "" if f["value"] is None else str(f["value"])
-            con.print(
-                "\t".join(
-                    [
-                        KIND_LABELS.get(f["kind"], f["kind"]),
-                        fact_figure(f),
-                        value,
-                        f["unit"] or "",
-                        f["qualifier"] or "",
-                        f["section"] or "",
-                        f["title"],
-                        f["date"] or "",
-                        plain_marks(*_sentence_marks(f)),
-                    ]
-                ),
-                markup=False,
-            )
-        return
+def print_facts(con: Console, facts: Sequence[dict[str, Any]]) -> None:
+    """Facts as a table: the figure as written in Japanese and exactly, unit, qualifier, topic, source.
+    Into a pipe, kb.render_plain prints them instead."""
     table = Table(show_header=True, header_style="bold", show_lines=False)
     for col in ("種別", "数値", "値", "単位", "補足", "項目", "出典", "原文"):
         table.add_column(col, overflow="fold")
@@ -156,7 +129,7 @@ def print_facts(con: Console, facts: Sequence[dict[str, Any]], plain: bool) -> N
         if f["value_max"] is not None:
             value += f"〜{f['value_max']}"
         source = f["title"] + (f" ({f['date']})" if f["date"] else "")
-        sentence, spans = _sentence_marks(f)
+        sentence, spans = sentence_marks(f)
         snippet, spans = kwic(sentence, spans, 30)
         unit = DATE_UNITS.get(f["unit"], f["unit"]) if f["kind"] == "date" else f["unit"]
         table.add_row(
@@ -170,14 +143,6 @@ def print_facts(con: Console, facts: Sequence[dict[str, Any]], plain: bool) -> N
             _marked(snippet, spans),
         )
     con.print(table)
-
-
-def _sentence_marks(f: dict[str, Any]) -> tuple[str, list[tuple[int, int]]]:
-    sentence = f["sentence"] or f["surface"]
-    if f["sentence"] is None:
-        return sentence, [(0, len(sentence))]
-    a = f["start"] - f["sentence_start"]
-    return sentence, [(a, a + f["end"] - f["start"])]
 
 
 def print_topics(con: Console, topics: Sequence[dict[str, Any]]) -> None:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
+
+from kb.numfmt import japanese_figure
 
 if TYPE_CHECKING:
     from kb.search import Hit
@@ -48,12 +50,12 @@ def plain_marks(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return "".join(out)
 
 
-def group_by_post(hits: Sequence[Hit]) -> list[Hit]:
-    """Hits with each post's passages together, posts in the order of their best passage."""
+def group_by_post(hits: Sequence[Hit]) -> list[list[Hit]]:
+    """Each post's hits together, posts in the order of their best passage."""
     order: dict[int, list[Hit]] = {}
     for h in hits:
         order.setdefault(h.post_id, []).append(h)
-    return [h for group in order.values() for h in group]
+    return list(order.values())
 
 
 def hit_head(h: Hit) -> tuple[str, str]:
@@ -67,19 +69,17 @@ def hit_where(h: Hit) -> tuple[str, str]:
     return where, "" if h.match == "word" else "  [部分一致]"
 
 
-def write_hits(out: TextIO, hits: Sequence[Hit]) -> None:
+def format_hits(hits: Sequence[Hit]) -> str:
     """Search results grouped by post, as `kb search` prints them into a pipe."""
-    last_post = None
     lines: list[str] = []
-    for h in group_by_post(hits):
-        if h.post_id != last_post:
-            last_post = h.post_id
-            head, src = hit_head(h)
-            lines.append(f"\n{head}  ({src})")
-        where, kind = hit_where(h)
-        snippet, spans = kwic(h.text, h.highlights)
-        lines.append(f"  {where}{kind}\n    {plain_marks(snippet, spans)}")
-    out.write("\n".join(lines) + "\n")
+    for group in group_by_post(hits):
+        head, src = hit_head(group[0])
+        lines.append(f"\n{head}  ({src})")
+        for h in group:
+            where, kind = hit_where(h)
+            snippet, spans = kwic(h.text, h.highlights)
+            lines.append(f"  {where}{kind}\n    {plain_marks(snippet, spans)}")
+    return "\n".join(lines) + "\n"
 
 
 POST_COLUMNS = ("ID", "日付", "タイトル", "見出し", "写真", "ファイル")
@@ -101,8 +101,49 @@ def _tsv_cell(s: str) -> str:
     return s.replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
-def write_posts(out: TextIO, posts: Sequence[dict[str, Any]]) -> None:
+def _tsv(rows: Sequence[Sequence[str]]) -> str:
+    return "".join("\t".join(_tsv_cell(c) for c in row) + "\n" for row in rows)
+
+
+def format_posts(posts: Sequence[dict[str, Any]]) -> str:
     """`kb posts` into a pipe: a header line, then one tab-separated line per post."""
-    rows = ["\t".join(POST_COLUMNS)]
-    rows += ["\t".join(_tsv_cell(c) for c in post_cells(p)) for p in posts]
-    out.write("\n".join(rows) + "\n")
+    return _tsv([POST_COLUMNS, *(post_cells(p) for p in posts)])
+
+
+KIND_LABELS = {"quantity": "数量", "date": "日付", "org": "組織", "place": "地名"}
+FACT_COLUMNS = ("種別", "数値", "値", "単位", "補足", "項目", "出典", "日付", "原文")
+
+
+def fact_figure(f: dict[str, Any]) -> str:
+    """A quantity as a Japanese figure (168万人), anything else as written."""
+    if f["kind"] == "quantity" and f["value"] is not None:
+        return japanese_figure(float(f["value"]), f["unit"], f["value_max"], f["surface"])
+    return str(f["surface"])
+
+
+def sentence_marks(f: dict[str, Any]) -> tuple[str, list[tuple[int, int]]]:
+    """A fact's sentence and the fact's span in it (the fact alone when there is no sentence)."""
+    sentence = f["sentence"] or f["surface"]
+    if f["sentence"] is None:
+        return sentence, [(0, len(sentence))]
+    a = f["start"] - f["sentence_start"]
+    return sentence, [(a, a + f["end"] - f["start"])]
+
+
+def format_facts(facts: Sequence[dict[str, Any]]) -> str:
+    """`kb facts` into a pipe: a header line, then one tab-separated line per fact."""
+    rows = [
+        [
+            KIND_LABELS.get(f["kind"], f["kind"]),
+            fact_figure(f),
+            "" if f["value"] is None else str(f["value"]),
+            f["unit"] or "",
+            f["qualifier"] or "",
+            f["section"] or "",
+            f["title"],
+            f["date"] or "",
+            plain_marks(*sentence_marks(f)),
+        ]
+        for f in facts
+    ]
+    return _tsv([FACT_COLUMNS, *rows])

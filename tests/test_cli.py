@@ -200,3 +200,49 @@ def test_posts_list_every_heading_of_every_post(tmp_path: Path, corpus: Path) ->
             for pid in listed
         }
     assert listed == stored and sum(len(v) for v in listed.values()) >= 20
+
+
+def test_piped_facts_are_tab_separated_like_the_json(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "a.db"
+    kb("import", str(corpus), db=db)
+    lines = kb("facts", "--topic", "mVoting", db=db).stdout.splitlines()
+    assert lines[0].split("\t") == ["種別", "数値", "値", "単位", "補足", "項目", "出典", "日付", "原文"]
+    rows = [line.split("\t") for line in lines[1:]]
+    as_json = json.loads(kb("facts", "--topic", "mVoting", "--json", db=db).stdout)
+    assert len(rows) == len(as_json) > 3 and all(len(r) == 9 for r in rows)
+    assert [(r[1], r[6]) for r in rows] == [(f["figure"], f["title"]) for f in as_json]
+    assert all(f"【{f['surface']}】" in r[8] for r, f in zip(rows, as_json, strict=True))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["search", "電子政府", "--limit", "1"],
+        ["search", "電子政府", "--json"],
+        ["posts"],
+        ["posts", "--json"],
+        ["facts"],
+        ["facts", "--json"],
+        ["topics", "--json"],
+    ],
+    ids=" ".join,
+)
+def test_a_closed_pipe_ends_quietly_with_0(tmp_path: Path, args: list[str]) -> None:
+    """`kb … | head` closes the pipe early: kb must not report "nothing found" (1), an error or a
+    Python message. Small output stays in Python's buffer until it is flushed, so this runs with
+    buffered output (PYTHONUNBUFFERED unset) into a pipe whose reader is already gone."""
+    import os
+    import subprocess
+
+    from reliability_helpers import kb_cmd, kb_env, run_kb
+
+    db = tmp_path / "a.db"
+    assert run_kb(db, "import", str(SEED), home=tmp_path).code == 0
+    env = {k: v for k, v in kb_env(tmp_path, db).items() if k != "PYTHONUNBUFFERED"}
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        proc = subprocess.run(kb_cmd(db, *args), stdout=write, stderr=subprocess.PIPE, env=env, timeout=60)
+    finally:
+        os.close(write)
+    assert (proc.returncode, proc.stderr.decode()) == (0, "")
