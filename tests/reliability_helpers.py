@@ -123,20 +123,28 @@ def reap_group(proc: subprocess.Popen[bytes], timeout: float = 30) -> tuple[int,
     return proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
 
 
+def living_in_group(pgid: int) -> list[int]:
+    """Processes of a process group that still run. Zombies, which an init that does not reap leaves
+    behind, do not count (``killpg(pgid, 0)`` does count them)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            out.append(int(stat.parent.name))
+    return out
+
+
 def _wait_group_gone(pgid: int, timeout: float = 10) -> None:
     """Wait until no process of the group is left (pool workers may outlive a killed parent briefly)."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(pgid, 0)
-        except ProcessLookupError:
-            return
-        except PermissionError:  # pragma: no cover - a reused id owned by someone else
-            return
+    while time.monotonic() < deadline and living_in_group(pgid):
         time.sleep(0.02)
     try:
         os.killpg(pgid, signal.SIGKILL)  # stragglers of our own group
-    except ProcessLookupError:
+    except (ProcessLookupError, PermissionError):
         pass
 
 

@@ -32,6 +32,7 @@ from reliability_helpers import (
     kb_cmd,
     kb_env,
     kill_group,
+    living_in_group,
     orphans,
     post_shapes,
     reap_group,
@@ -268,20 +269,6 @@ def test_ctrl_c_at_any_moment_never_shows_a_traceback(refs: dict[int, Reference]
             assert not any(orphans(db).values()), context
 
 
-def _living_in_group(pgid: int) -> list[int]:
-    """Processes of a process group that still run (zombies, which an init that does not reap
-    leaves behind, do not count)."""
-    out = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if fields[0] != "Z" and int(fields[2]) == pgid:
-            out.append(int(stat.parent.name))
-    return out
-
-
 def _forkserver_child(pid: int) -> bool:
     """Whether the process ``pid`` has a child running multiprocessing's fork server."""
     try:
@@ -436,11 +423,13 @@ def test_killing_the_importer_alone_leaves_no_worker_behind(tmp_path: Path, sig:
             pytest.skip("the import ended before its worker pool started")
         time.sleep(0.3)  # workers forked and analysing
         proc.send_signal(sig)  # the importer only, as `kill PID` does
-        proc.communicate(timeout=30)
+        # wait for the importer alone: workers that outlive it would hold its output pipes open
+        assert proc.wait(timeout=30) == -sig, "the importer ended before the signal reached it"
         deadline = time.monotonic() + 10
-        while _living_in_group(proc.pid) and time.monotonic() < deadline:
+        while living_in_group(proc.pid) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert not _living_in_group(proc.pid), "pool processes outlived the killed importer"
+        assert not living_in_group(proc.pid), "pool processes outlived the killed importer"
     finally:
         kill_group(proc)
+        proc.communicate(timeout=30)
     assert integrity(db) == "ok"
