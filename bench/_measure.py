@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -240,13 +240,25 @@ def run_measured(
         )
 
 
-def run_timed(argv: Sequence[str], *, env: dict[str, str] | None = None) -> tuple[float, int]:
-    """Wall time and exit code of a command whose output is thrown away (no memory sampling)."""
+def piped(argv: Sequence[str], env: dict[str, str] | None = None) -> tuple[float, int, int]:
+    """Wall time, exit code and output lines of a command whose output is read through a pipe (GNU
+    grep stops at the first match when its output is /dev/null: never time with output thrown away)."""
     started = time.perf_counter()
-    rc = subprocess.run(
-        list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env
-    ).returncode
-    return time.perf_counter() - started, rc
+    proc = subprocess.run(
+        list(argv), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env
+    )
+    seconds = time.perf_counter() - started
+    return seconds, proc.returncode, proc.stdout.count(b"\n")
+
+
+def piped_runs(argv: Sequence[str], runs: int) -> tuple[list[float], int, int]:
+    """``piped`` ``runs`` times: every wall time, and the last exit code and line count."""
+    times = []
+    rc = lines = 0
+    for _ in range(runs):
+        t, rc, lines = piped(argv)
+        times.append(t)
+    return times, rc, lines
 
 
 # --------------------------------------------------------------------------- statistics and tables
@@ -291,8 +303,3 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 def mb(n_bytes: float) -> str:
     return f"{n_bytes / 1e6:,.1f} MB"
-
-
-def iter_texts(files: Sequence[Path]) -> Iterator[str]:
-    for f in files:
-        yield f.read_text(encoding="utf-8")

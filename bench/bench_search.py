@@ -14,7 +14,10 @@ with ``kb --db DB import CORPUS --quiet --jobs 2`` (timed, printed). Prints:
   match when its output is /dev/null). A query of several words is run as ``grep -r -F -e W1 -e W2``
   (any of the words: at least as much work as kb's query, never less);
 * start-up: ``kb --help`` (median of 10), ``kb --db DB posts --limit 20`` and the full ``kb --db DB posts``
-  (median of ``--runs``), next to ``python -c pass``; and the slowest imports of ``kb --help``
+  (median of ``--runs``), next to ``python -c pass``; ``kb search`` as the first command after the
+  database changed (an empty cache folder: no integrity stamp, so the whole file is checked); the
+  stages of a search process before the search (typer, kb's modules, typer's command tree, the Sudachi
+  dictionary), each timed in a fresh process; and the slowest imports of ``kb --help``
   (``python -X importtime``), cumulative.
 
 The targets of the Performance issue are printed next to the figures; nothing is asserted.
@@ -23,14 +26,26 @@ The targets of the Performance issue are printed next to the figures; nothing is
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-from _measure import corpus_files, kb_command, kb_revision, percentile, run_measured, spread, table
+from _measure import (
+    corpus_files,
+    kb_command,
+    kb_revision,
+    percentile,
+    piped,
+    piped_runs,
+    run_measured,
+    spread,
+    table,
+)
 
 QUERIES = [
     "電子政府",
@@ -59,23 +74,6 @@ def grep_argv(query: str, corpus: Path) -> list[str]:
     if len(words) == 1:
         return ["grep", "-r", words[0], str(corpus)]
     return ["grep", "-r", "-F", *[a for w in words for a in ("-e", w)], str(corpus)]
-
-
-def piped(argv: list[str]) -> tuple[float, int, int]:
-    """Wall time, exit code and output lines of a command whose output is read through a pipe."""
-    started = time.perf_counter()
-    proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-    seconds = time.perf_counter() - started
-    return seconds, proc.returncode, proc.stdout.count(b"\n")
-
-
-def median_piped(argv: list[str], runs: int) -> tuple[list[float], int, int]:
-    times = []
-    rc = lines = 0
-    for _ in range(runs):
-        t, rc, lines = piped(argv)
-        times.append(t)
-    return times, rc, lines
 
 
 def warm_latency(db: Path, reps: int) -> tuple[list[list[object]], list[float]]:
@@ -110,6 +108,42 @@ def warm_latency(db: Path, reps: int) -> tuple[list[list[object]], list[float]]:
     finally:
         store.close()
     return rows, every
+
+
+# the stages of a kb search process before any search, each timed in a fresh process
+STARTUP_STAGES = [
+    ("import typer (and the standard library it needs)", "import typer"),
+    ("import kb.cli", "import kb.cli"),
+    ("typer builds the command tree", "from typer.main import get_command; get_command(kb.cli.app)"),
+    ("import kb.search (the search path's modules)", "import kb.search"),
+    ("Sudachi dictionary load (first segment call)", "from kb.segment import segment; segment('電子政府')"),
+]
+
+
+def startup_stages(runs: int) -> list[list[object]]:
+    """Median (min–max) ms of each start-up stage of `kb search`, run in order in a fresh process."""
+    lines = ["import json, time", "times = []"]
+    for _, code in STARTUP_STAGES:
+        lines += ["t = time.perf_counter()", code, "times.append(time.perf_counter() - t)"]
+    lines.append("print(json.dumps(times))")
+    per_stage: list[list[float]] = [[] for _ in STARTUP_STAGES]
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", "\n".join(lines)], capture_output=True, text=True, check=True
+        )
+        for i, t in enumerate(json.loads(out.stdout)):
+            per_stage[i].append(t * 1000)
+    return [[name, spread(ms, "{:.1f}")] for (name, _), ms in zip(STARTUP_STAGES, per_stage, strict=True)]
+
+
+def first_open(argv: list[str], runs: int) -> list[float]:
+    """Wall times of a command run as the first after the database changed: each run with an empty
+    cache folder, so kb finds no integrity stamp and checks the whole file (PRAGMA quick_check)."""
+    times = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="kb-bench-cache-") as cache:
+            times.append(piped(argv, env={**os.environ, "XDG_CACHE_HOME": cache})[0])
+    return times
 
 
 def import_times(argv: list[str], top: int = 8) -> list[tuple[str, float]]:
@@ -174,8 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     wrows: list[list[object]] = []
     kb_total = grep_total = 0.0
     for q in QUERIES:
-        kb_times, kb_rc, _ = median_piped([kb, "--db", str(db), "search", *q.split()], args.runs)
-        g_times, _, g_lines = median_piped(grep_argv(q, corpus), args.runs)
+        kb_times, kb_rc, _ = piped_runs([kb, "--db", str(db), "search", *q.split()], args.runs)
+        g_times, _, g_lines = piped_runs(grep_argv(q, corpus), args.runs)
         kb_med, g_med = statistics.median(kb_times), statistics.median(g_times)
         kb_total += kb_med
         grep_total += g_med
@@ -194,15 +228,25 @@ def main(argv: list[str] | None = None) -> int:
 
     print("\nstart-up (s):")
     srows: list[list[object]] = []
-    py = [statistics.median([piped([sys.executable, "-c", "pass"])[0] for _ in range(10)])]
+    py = [piped([sys.executable, "-c", "pass"])[0] for _ in range(10)]
     srows.append(["python -c pass", spread(py, "{:.3f}"), "median of 10"])
     helps = [piped([kb, "--help"])[0] for _ in range(10)]
     srows.append(["kb --help", spread(helps, "{:.3f}"), "median of 10"])
-    few, _, _ = median_piped([kb, "--db", str(db), "posts", "--limit", "20"], args.runs)
+    few, _, _ = piped_runs([kb, "--db", str(db), "posts", "--limit", "20"], args.runs)
     srows.append(["kb posts --limit 20", spread(few, "{:.3f}"), f"median of {args.runs}"])
-    full, _, lines = median_piped([kb, "--db", str(db), "posts"], args.runs)
+    full, _, lines = piped_runs([kb, "--db", str(db), "posts"], args.runs)
     srows.append(["kb posts (all)", spread(full, "{:.3f}"), f"median of {args.runs}, {lines:,} lines"])
+    first = first_open([kb, "--db", str(db), "search", "電子政府"], args.runs)
+    srows.append(
+        [
+            "kb search 電子政府, first after a change",
+            spread(first, "{:.3f}"),
+            f"median of {args.runs}; no stamp: the integrity check reads every page",
+        ]
+    )
     print(table(["command", "wall s", "note"], srows))
+    print("start-up stages of a kb search, each run in order in a fresh process (ms):")
+    print(table(["stage", "ms"], startup_stages(10)))
     print("slowest imports of kb --help (cumulative ms, python -X importtime):")
     for name, ms in import_times(["-m", "kb", "--help"]):
         print(f"  {ms:8.1f}  {name}")

@@ -123,10 +123,16 @@ def main(argv: list[str] | None = None) -> int:
         "--corpus", type=Path, default=CORPUS, help="folder of plain-text posts (default: %(default)s)"
     )
     ap.add_argument(
-        "--repeat", type=int, default=1, metavar="R", help="time extraction R times, keep the best"
+        "--repeat",
+        type=int,
+        default=1,
+        metavar="R",
+        help="time segmentation and extraction R times, keep the best",
     )
     ap.add_argument(
-        "--profile", action="store_true", help="also run extraction under cProfile and print the top"
+        "--profile",
+        action="store_true",
+        help="also run extraction under cProfile and print the top (not with --per-post)",
     )
     ap.add_argument(
         "--per-post",
@@ -140,14 +146,16 @@ def main(argv: list[str] | None = None) -> int:
     posts = load_posts(args.corpus, args.limit_files)
     chars = sum(len(p.text) for post in posts for p in post.passages)
     print(f"posts: {len(posts)}, passages: {sum(len(p.passages) for p in posts)}, chars: {chars}")
-    if args.per_post:
-        facts, seg_time, ext_time = interleaved(posts)
-        tokens: list[list[list[Token]]] = []
-    else:
-        tokens, seg_time = segment_all(posts)
-        facts, ext_time = extract_all(posts, tokens)
-        for _ in range(args.repeat - 1):
-            ext_time = min(ext_time, extract_all(posts, tokens)[1])
+    segment("電子政府の取り組み")  # load the dictionary outside the timings
+    seg_time = ext_time = float("inf")
+    tokens: list[list[list[Token]]] = []
+    for _ in range(max(1, args.repeat)):  # the best of R runs, for both timings alike
+        if args.per_post:
+            facts, seg, ext = interleaved(posts)
+        else:
+            tokens, seg = segment_all(posts)
+            facts, ext = extract_all(posts, tokens)
+        seg_time, ext_time = min(seg_time, seg), min(ext_time, ext)
     print(f"segmentation: {seg_time:.3f} s")
     print(f"extraction:   {ext_time:.3f} s")
     print(f"ratio extraction/segmentation: {ext_time / seg_time:.1%}")

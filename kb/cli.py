@@ -188,7 +188,7 @@ def check_date(value: str | None, option: str, *, end: bool = False) -> str | No
         if end and fmt == "%Y":
             day = day.replace(month=12, day=31)
         elif end and fmt == "%Y-%m":
-            import calendar  # only here: it imports locale (5 ms at every start otherwise)
+            import calendar  # only for --until YYYY-MM
 
             day = day.replace(day=calendar.monthrange(day.year, day.month)[1])
         return day.isoformat()
