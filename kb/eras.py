@@ -1,11 +1,15 @@
-"""Japanese era years (和暦) shared by the readers and the structure layer."""
+"""Japanese era years (和暦): one table for the readers, the structure layer and the date facts."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 
-ERA_BASE = {"令和": 2018, "平成": 1988, "昭和": 1925}
+# year 1 of an era is ERA_BASE + 1; the romanised name is for notes
+ERA_BASE = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018}
+ERA_ROMAN = {"明治": "Meiji", "大正": "Taisho", "昭和": "Showa", "平成": "Heisei", "令和": "Reiwa"}
+# the eras a blog post can be dated in (a post date line, a date in a file's header)
+POST_ERAS = "昭和|平成|令和"
 
 
 def match_day(m: re.Match[str]) -> str | None:

@@ -6,7 +6,7 @@ import hashlib
 import re
 import unicodedata
 
-from kb.eras import match_day
+from kb.eras import POST_ERAS, match_day
 from kb.models import Line, Passage, Post, RawPost, Section
 
 # Photo placeholders left in the text by blog editors and phone uploads: IMG_9012, FullSizeRender, image.
@@ -27,7 +27,8 @@ _OPEN = "「『（(【〈《“"
 _CLOSE = "」』）)】〉》”"
 MAX_PASSAGE = 400
 _DATE_LINE = re.compile(
-    r"^\s*(?:(?P<era>令和|平成|昭和)(?P<ey>\d{1,2}|元)|(?P<y>(?:19|20)\d{2}))\s*[年/.\-]\s*(?P<m>\d{1,2})\s*[月/.\-]"
+    rf"^\s*(?:(?P<era>{POST_ERAS})(?P<ey>\d{{1,2}}|元)"
+    r"|(?P<y>(?:19|20)\d{2}))\s*[年/.\-]\s*(?P<m>\d{1,2})\s*[月/.\-]"
     r"\s*(?P<d>\d{1,2})\s*日?(?P<rest>.*)$"
 )
 # What may follow a date on a date-only line: a weekday and a time, nothing that reads as a sentence.

@@ -6,17 +6,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from kb.eras import ERA_BASE, ERA_ROMAN
 from kb.facts.numerals import parse_number
 from kb.facts.tokindex import TokenIndex
 from kb.models import Fact
 
-_ERAS = {
-    "明治": (1867, "Meiji"),
-    "大正": (1911, "Taisho"),
-    "昭和": (1925, "Showa"),
-    "平成": (1988, "Heisei"),
-    "令和": (2018, "Reiwa"),
-}
+_ERA_NAMES = "|".join(ERA_BASE)
 _ERA_LETTERS = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}
 _N2 = r"[0-9]{1,2}|[〇一二三四五六七八九十]{1,3}"  # a month, day or era year, Arabic or kanji
 _MD = rf"(?:\s?(?P<m>{_N2})\s?月(?:\s?(?P<d>{_N2})\s?日)?)?"  # optional month and day after a year
@@ -24,7 +19,7 @@ _MD = rf"(?:\s?(?P<m>{_N2})\s?月(?:\s?(?P<d>{_N2})\s?日)?)?"  # optional month
 # Each pattern has a priority (lower wins when two overlap at the same start and length) and the
 # characters one of which it needs: a passage without any of them is not searched with it.
 _PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
-    ("era", "年", re.compile(rf"(?P<era>明治|大正|昭和|平成|令和)\s?(?P<y>元|{_N2})\s?年(?P<fy>度)?{_MD}")),
+    ("era", "年", re.compile(rf"(?P<era>{_ERA_NAMES})\s?(?P<y>元|{_N2})\s?年(?P<fy>度)?{_MD}")),
     ("era", "年", re.compile(rf"(?<![A-Za-z])(?P<era>[MTSHR])\.?(?P<y>[0-9]{{1,2}})年(?P<fy>度)?{_MD}")),
     (
         "ymd",
@@ -166,7 +161,7 @@ def _absolute(name: str, g: dict[str, str | None], state: DateState) -> Fact | N
     if name == "era":
         era_text = g["era"] or ""
         era = _ERA_LETTERS.get(era_text, era_text)
-        base, roman = _ERAS[era]
+        base, roman = ERA_BASE[era], ERA_ROMAN[era]
         n = 1 if g["y"] == "元" else _int(g["y"])
         if n is None or n < 1:
             return None

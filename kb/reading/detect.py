@@ -7,7 +7,7 @@ import os
 import re
 import unicodedata
 
-from kb.eras import match_day
+from kb.eras import POST_ERAS, match_day
 
 MT_KEYS = (
     "AUTHOR",
@@ -36,7 +36,8 @@ _PLAIN_EXTENSIONS = frozenset({"", ".txt", ".text"})
 _FRONT_KEY = re.compile(r"^[A-Za-z_][\w-]*[ \t]*:")
 
 _DATE = re.compile(
-    r"(?:(?P<era>令和|平成|昭和)\s*(?P<ey>\d{1,2}|元)|(?P<y>(?:19|20)\d{2}))\s*[年/.\-]\s*"
+    rf"(?:(?P<era>{POST_ERAS})\s*(?P<ey>\d{{1,2}}|元)"
+    r"|(?P<y>(?:19|20)\d{2}))\s*[年/.\-]\s*"
     r"(?P<m>\d{1,2})\s*[月/.\-]\s*(?P<d>\d{1,2})(?!\d)"
 )
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v\xa0]+")
