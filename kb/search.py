@@ -82,13 +82,13 @@ def search(
     hits = [_hit(r, plans, word_scores[int(r["id"])], "word") for r in rows]
     hits.sort(key=lambda h: (-h.score, _neg_date(h.date), h.passage_id))
     hits = hits[:limit]
-    for h in hits:  # highlighting segments the passage: only for the hits returned
-        h.highlights = highlight(h.text, plans)
     want = limit - len(hits)
     sub_groups = [[p.folded for p in g if p.folded] for g in groups]
     if substrings and want > 0 and all(sub_groups):
         ids = _substring_ids(store, sub_groups, filters, excluded, set(word_scores), want)
         hits += [_hit(r, plans, 0.0, "substring") for r in store.passage_details(ids)]
+    for h in hits:  # highlighting segments the passage: only for the hits returned
+        h.highlights = highlight(h.text, plans)
     return hits
 
 
@@ -131,7 +131,7 @@ def _hit(row: Any, plans: Sequence[_TermPlan], score: float, match: str) -> Hit:
         row["date"],
         row["heading"],
         passage,
-        [] if match == "word" else highlight(passage, plans),
+        [],  # filled in for the hits returned only
         round(score * boost, 4),
         match,
         str(row["source"]),
