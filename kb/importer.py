@@ -33,7 +33,7 @@ class FileOutcome:
     """What happened to one input file."""
 
     path: str
-    status: str  # "imported" | "unchanged" | "skipped" | "empty"
+    status: str  # "imported" | "unchanged" | "skipped"
     added: int = 0
     unchanged: int = 0
     removed: int = 0
@@ -66,7 +66,7 @@ class ImportReport:
         self.file_count += 1
         for attr in _COUNTED:
             self.totals[attr] += int(getattr(outcome, attr))
-        if outcome.status in ("skipped", "empty") or outcome.warnings:
+        if outcome.status == "skipped" or outcome.warnings:
             self.files.append(outcome)
 
     def total(self, attr: str) -> int:

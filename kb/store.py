@@ -679,20 +679,20 @@ class Store:
         # runs of neighbouring posts together (sections has no post_id index to scan by)
         heads: dict[int, list[str]] = {int(r["id"]): [] for r in rows}
         runs = sorted((int(r["sections_from"]), int(r["sections_n"])) for r in rows if r["sections_n"])
-        lo = hi = -1
-        for start, n in [*runs, (-1, 0)]:
-            if start != -1 and lo != -1 and start <= hi + 64:
-                hi = max(hi, start + n - 1)
-                continue
-            if lo != -1:
-                for r in self.conn.execute(
-                    "SELECT post_id, heading FROM sections WHERE id BETWEEN ? AND ? AND heading IS NOT NULL "
-                    "ORDER BY id",
-                    (lo, hi),
-                ):
-                    if int(r[0]) in heads:
-                        heads[int(r[0])].append(str(r[1]))
-            lo, hi = start, start + n - 1
+        ranges: list[list[int]] = []  # [first, last] id ranges, neighbours within 64 ids merged
+        for first, last in (_id_run(start, n) for start, n in runs):
+            if ranges and first <= ranges[-1][1] + 64:
+                ranges[-1][1] = max(ranges[-1][1], last)
+            else:
+                ranges.append([first, last])
+        for lo, hi in ranges:
+            for r in self.conn.execute(
+                "SELECT post_id, heading FROM sections WHERE id BETWEEN ? AND ? AND heading IS NOT NULL "
+                "ORDER BY id",
+                (lo, hi),
+            ):
+                if int(r[0]) in heads:
+                    heads[int(r[0])].append(str(r[1]))
         for r in rows:
             r["categories"] = json.loads(r["categories"] or "[]")
             r["sections"] = heads[r["id"]]
