@@ -596,9 +596,7 @@ def find_names(
                 orgs.append(Name("org", org.end + 1, org.end + 1 + len(alias.group(1))))
     if places and "から" in text:
         places.extend(_routes(text, idx, places, known_places))
-    if not places and not orgs:
-        return orgs
-    out = orgs + [p for p in places if text[p.start : p.end] not in _PLACE_STOP] if places else orgs
+    out = orgs + [p for p in places if text[p.start : p.end] not in _PLACE_STOP]
     if "(" in text or "（" in text:  # without brackets no name has a gloss to drop
         for name in out:
             name.note = _gloss_free(text[name.start : name.end])
