@@ -278,8 +278,8 @@ def _write_all(
     """Store analysed files in a writer thread while this thread analyses (or collects from the
     workers) the next ones. SQLite releases the GIL while it writes (B-trees, and the FTS5
     tokenizers of both indexes), so part of the writing overlaps with the analysis: with one job
-    the thread saves 8-10 % of the wall time and costs 7-10 % more CPU in GIL handoffs
-    (``bench/bench_import.py --breakdown``). One thread writes; whole files only."""
+    the thread saved 3-10 % of the wall time and cost 7-15 % more CPU in GIL handoffs in three
+    runs of ``bench/bench_import.py --breakdown``. One thread writes; whole files only."""
     pending: queue.Queue[tuple[str, _Result] | None] = queue.Queue(WRITE_QUEUE)
     stop = threading.Event()  # set by the importing thread: finish the file in hand, then stop
     done = threading.Event()  # set by the writer when it no longer uses the connection
