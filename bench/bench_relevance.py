@@ -28,7 +28,7 @@ from kb.search import search
 from kb.segment import segment, short_units
 from kb.store import Store
 from kb.structure import build_post
-from kb.textnorm import fold
+from kb.text.fold import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 JUDGED = ROOT / "tests" / "fixtures" / "judged-queries.json"

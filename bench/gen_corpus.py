@@ -55,7 +55,7 @@ class SourcePost:
 
 
 def _is_heading(line: str) -> bool:
-    from kb.structure import is_heading
+    from kb.text.lines import is_heading
 
     return is_heading(line)
 

@@ -318,7 +318,7 @@ def search(
     from kb.search import describe
     from kb.search import search as run_search
     from kb.store import Filters
-    from kb.textnorm import fold
+    from kb.text.fold import fold
 
     unknown = [w for w in query if w.startswith("--")]
     if unknown:
@@ -492,7 +492,7 @@ def _fact_filters(
     until: str | None,
 ) -> Any:
     from kb.store import FactFilters
-    from kb.textnorm import fold
+    from kb.text.fold import fold
 
     topic, unit, query = text_arg(topic), text_arg(unit), text_arg(query)
     check_number(min_, "--min")
@@ -680,7 +680,7 @@ def export(
             topic = text_arg(topic)
             from kb.search import search as run_search
             from kb.store import Filters
-            from kb.textnorm import fold
+            from kb.text.fold import fold
 
             filters = Filters(
                 check_date(since, "--since"),

@@ -8,7 +8,7 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from kb.numfmt import japanese_figure
+from kb.text.numfmt import japanese_figure
 
 if TYPE_CHECKING:
     from kb.search import Hit

@@ -12,7 +12,7 @@ from kb.query import Query, Term, clean, fts_string, parse
 from kb.segment import segment, short_units
 from kb.store import Filters, Store
 from kb.terms import index_terms
-from kb.textnorm import fold, fold_with_map
+from kb.text.fold import fold, fold_with_map
 
 TITLE_BOOST = 0.5
 HEADING_BOOST = 0.5

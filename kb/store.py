@@ -18,7 +18,7 @@ from typing import Any
 
 from kb import integrity
 from kb.errors import DatabaseError
-from kb.textnorm import fold
+from kb.text.fold import fold
 
 BUSY_TIMEOUT_MS = 60_000
 PAGE_SIZE = 4096

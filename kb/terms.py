@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from kb.models import Token
 from kb.segment import short_units
-from kb.textnorm import fold
+from kb.text.fold import fold
 
 _WORD = re.compile(r"[^\W_]")
 

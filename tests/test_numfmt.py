@@ -1,4 +1,4 @@
-"""Tests for kb.numfmt: figures written the way a Japanese reader writes them."""
+"""Tests for kb.text.numfmt: figures written the way a Japanese reader writes them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kb.numfmt import japanese_figure, plain_number
+from kb.text.numfmt import japanese_figure, plain_number
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from kb.reading.archive import read_plain
 from kb.search import Hit, search
 from kb.store import Filters, Store
 from kb.structure import build_post
-from kb.textnorm import fold
+from kb.text.fold import fold
 
 
 def passages_containing(needle: str) -> set[str]:

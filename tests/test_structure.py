@@ -8,7 +8,8 @@ import pytest
 
 from conftest import FIXTURES, SEED
 from kb.reading.archive import read_plain
-from kb.structure import build_post, date_from_line, is_heading, is_photo_line, split_sentences
+from kb.structure import build_post, split_sentences
+from kb.text.lines import date_from_line, is_heading, is_photo_line
 
 GOLD = json.loads((FIXTURES / "seed-structure.json").read_text(encoding="utf-8"))["posts"]
 

@@ -11,7 +11,7 @@ from typing import TypeVar
 from kb.errors import ExportError
 from kb.export import messages
 from kb.models import ExportRow
-from kb.numfmt import RANGE_SEP, japanese_figure, plain_number
+from kb.text.numfmt import RANGE_SEP, japanese_figure, plain_number
 
 Cell = str | int | float | None
 

@@ -6,10 +6,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from kb.eras import ERA_BASE, ERA_ROMAN
 from kb.facts.numerals import parse_number
 from kb.facts.tokindex import TokenIndex
 from kb.models import Fact
+from kb.text.eras import ERA_BASE, ERA_ROMAN
 
 _ERA_NAMES = "|".join(ERA_BASE)
 _ERA_LETTERS = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}

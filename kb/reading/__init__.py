@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from kb.errors import UnreadableFile
 from kb.models import RawPost
+from kb.reading.archive import read_plain
 from kb.reading.decode import Decoded, binary_kind, decode_bytes
 from kb.reading.detect import detect_format, iso_date
 from kb.reading.html import html_to_lines, read_html
@@ -67,6 +68,4 @@ def read_text(text: str, source_name: str, fmt: str, warnings: list[str] | None 
         return read_html(text, source_name, warnings)
     if fmt == "markdown":
         return read_markdown(text, source_name, warnings)
-    from kb.reading.archive import read_plain  # the plain-text reader depends on kb.structure
-
     return read_plain(text, source_name)

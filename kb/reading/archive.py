@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from kb.models import Line, RawPost
-from kb.structure import is_heading, is_photo_line
+from kb.text.lines import is_heading, is_photo_line
 
 # Lines made only of a rule such as ---- or ==== or ＿＿＿ separate posts in many hand-made archives.
 _RULE = re.compile(r"^\s*([-=_＿―─━*＊~〜])\1{4,}\s*$")

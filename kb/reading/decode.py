@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from kb.errors import UnreadableFile
+from kb.text.fold import HALFWIDTH_KANA
 
 UNDECODABLE = (
     "cannot decode text (tried UTF-8, UTF-16, cp932, EUC-JP); try --encoding cp932 or --encoding euc-jp"
@@ -52,7 +53,6 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 _BAD_CHARS = re.compile(r"[\ud800-\udfff\ue000-\uf8ff\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f-\x9f]")
 _KANA = re.compile(r"[\u3041-\u30ff]")
-_HALFWIDTH_KANA = re.compile(r"[\uff61-\uff9f]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _JAPANESE = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff01-\uffef\u2010-\u27bf\u3200-\u33ff\ufe0f]")
 _CHARSET = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
@@ -293,7 +293,7 @@ def _japanese_score(text: str) -> float:
     return (
         2.0 * len(_KANA.findall(text))
         + len(_CJK.findall(text))
-        - 2.0 * len(_HALFWIDTH_KANA.findall(text))
+        - 2.0 * len(HALFWIDTH_KANA.findall(text))
         - 3.0 * len(_BAD_CHARS.findall(text))
     )
 

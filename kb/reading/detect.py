@@ -7,7 +7,7 @@ import os
 import re
 import unicodedata
 
-from kb.eras import POST_ERAS, match_day
+from kb.text.eras import POST_ERAS, match_day
 
 MT_KEYS = (
     "AUTHOR",

@@ -38,12 +38,12 @@ def _table() -> dict[int, str]:
 
 
 _TABLE = _table()
-_HALFWIDTH_KANA = re.compile(r"[\uff61-\uff9f]")
+HALFWIDTH_KANA = re.compile(r"[\uff61-\uff9f]")
 
 
 def fold(text: str) -> str:
     """Fold width and case for matching: ``ｍＶｏｔｉｎｇ`` → ``mvoting``, ``ＷｉＦｉ`` → ``wifi``."""
-    if _HALFWIDTH_KANA.search(text):
+    if HALFWIDTH_KANA.search(text):
         return fold_with_map(text)[0]
     return text.translate(_TABLE)
 
