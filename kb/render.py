@@ -10,7 +10,6 @@ from rich.table import Table
 from rich.text import Text
 
 from kb.render_plain import (
-    KIND_LABELS,
     POST_COLUMNS,
     display_path,
     fact_figure,
@@ -21,12 +20,11 @@ from kb.render_plain import (
     post_cells,
     sentence_marks,
 )
+from kb.vocab import DATE_UNIT_LABELS, kind_label
 
 if TYPE_CHECKING:
     from kb.importer import ImportReport
     from kb.search import Hit
-
-DATE_UNITS = {"year": "年", "date": "月日", "relative": "相対"}
 
 
 class _Console(Console):
@@ -131,9 +129,13 @@ def print_facts(con: Console, facts: Sequence[dict[str, Any]]) -> None:
         source = f["title"] + (f" ({f['date']})" if f["date"] else "")
         sentence, spans = sentence_marks(f)
         snippet, spans = kwic(sentence, spans, 30)
-        unit = DATE_UNITS.get(f["unit"], f["unit"]) if f["kind"] == "date" else f["unit"]
+        unit = (
+            DATE_UNIT_LABELS[f["unit"]].ja
+            if f["kind"] == "date" and f["unit"] in DATE_UNIT_LABELS
+            else f["unit"]
+        )
         table.add_row(
-            KIND_LABELS.get(f["kind"], f["kind"]),
+            kind_label(f["kind"]),
             fact_figure(f),
             value,
             unit or "",

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from kb.text.numfmt import japanese_figure
+from kb.vocab import kind_label
 
 if TYPE_CHECKING:
     from kb.search import Hit
@@ -110,7 +111,6 @@ def format_posts(posts: Sequence[dict[str, Any]]) -> str:
     return _tsv([POST_COLUMNS, *(post_cells(p) for p in posts)])
 
 
-KIND_LABELS = {"quantity": "数量", "date": "日付", "org": "組織", "place": "地名"}
 FACT_COLUMNS = ("種別", "数値", "値", "単位", "補足", "項目", "出典", "日付", "原文")
 
 
@@ -134,7 +134,7 @@ def format_facts(facts: Sequence[dict[str, Any]]) -> str:
     """`kb facts` into a pipe: a header line, then one tab-separated line per fact."""
     rows = [
         [
-            KIND_LABELS.get(f["kind"], f["kind"]),
+            kind_label(f["kind"]),
             fact_figure(f),
             "" if f["value"] is None else str(f["value"]),
             f["unit"] or "",

@@ -12,6 +12,7 @@ from kb.errors import ExportError
 from kb.export import messages
 from kb.models import ExportRow
 from kb.text.numfmt import RANGE_SEP, japanese_figure, plain_number
+from kb.vocab import kind_label, with_qualifiers
 
 Cell = str | int | float | None
 
@@ -49,15 +50,6 @@ COLUMNS: tuple[Column, ...] = (
 
 COLUMN_INDEX: dict[str, int] = {column.key: i for i, column in enumerate(COLUMNS)}
 
-# kind -> (ja, en) label
-KIND_LABELS: dict[str, tuple[str, str]] = {
-    "quantity": ("数量", "quantity"),
-    "date": ("日付", "date"),
-    "org": ("組織", "org"),
-    "place": ("地名", "place"),
-    "passage": ("本文", "passage"),
-}
-
 NO_TOPIC: dict[str, str] = {"ja": "(見出しなし)", "en": "(no heading)"}
 RANGE_LABEL: dict[str, str] = {"ja": "範囲", "en": "range"}
 NOTE_JOINER: dict[str, str] = {"ja": "、", "en": "; "}
@@ -76,11 +68,6 @@ FIELD_COLUMN: dict[str, str] = {
     "location": "location",
 }
 
-# Qualifiers read before the figure (約168万人); all others follow it (168万人以上).
-PREFIX_QUALIFIERS = frozenset(
-    {"約", "およそ", "おおよそ", "概ね", "おおむね", "ほぼ", "最大", "最小", "最高", "最低"}
-)
-
 
 def check_headers(headers: str) -> str:
     if headers not in HEADER_STYLES:
@@ -94,13 +81,6 @@ def header_labels(headers: str) -> list[str]:
 
 def column_label(key: str, headers: str) -> str:
     return COLUMNS[COLUMN_INDEX[key]].label(headers)
-
-
-def kind_label(kind: str, headers: str) -> str:
-    labels = KIND_LABELS.get(kind)
-    if labels is None:
-        return kind
-    return labels[0] if headers == "ja" else labels[1]
 
 
 def topic_label(topic: str | None, headers: str) -> str:
@@ -143,12 +123,11 @@ def figure_text(row: ExportRow) -> str | None:
 
 
 def figure_with_qualifier(row: ExportRow) -> str | None:
-    """The figure with its qualifier where a reader expects it: 約168万人, 168万人以上."""
+    """The figure with its qualifiers where a reader expects them: 約168万人, 168万人以上, 延べ1400万人."""
     figure = figure_text(row)
-    qualifier = (row.qualifier or "").strip()
-    if figure is None or not qualifier or row.kind != "quantity" or not is_number(row.value):
+    if figure is None or row.kind != "quantity" or not is_number(row.value):
         return figure
-    return qualifier + figure if qualifier in PREFIX_QUALIFIERS else figure + qualifier
+    return with_qualifiers(figure, row.qualifier)
 
 
 def note_text(row: ExportRow, headers: str) -> str | None:

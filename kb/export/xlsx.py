@@ -17,11 +17,11 @@ from kb.export.tabular import (
     column_widths,
     group_rows,
     header_labels,
-    kind_label,
     row_cells,
     topic_label,
 )
 from kb.models import ExportRow
+from kb.vocab import kind_label
 
 SHEET_PER: tuple[str, ...] = ("topic", "kind")
 SHEET_TITLE: dict[str, str] = {"ja": "エクスポート", "en": "export"}

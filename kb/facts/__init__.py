@@ -11,10 +11,9 @@ from kb.facts.numerals import NUMBER_START, fold
 from kb.facts.quantities import find_quantities
 from kb.facts.tokindex import TokenIndex
 from kb.models import Fact, Post, Token
+from kb.vocab import KINDS, NAME_KINDS
 
-KINDS = ("quantity", "date", "org", "place")
 _KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
-NAME_KINDS = ("org", "place")
 # Passages with none of what a date or a numeral needs are not searched for either.
 _FIGURE_HINT = re.compile(f"{DATE_HINT.pattern}|{NUMBER_START.pattern}")
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from kb.facts.numerals import KANJI_NUMERALS, NUMBER, NUMBER_START, as_value, parse_number
 from kb.facts.tokindex import TokenIndex, is_counter, is_numeral
 from kb.models import Fact, Token
+from kb.vocab import AFTER, BEFORE, qualifier_words
 
 # What follows a number and makes it an ordinal, a rank, an address, a clock time or a name, not an amount.
 _EXCLUDE_AFTER = re.compile(
@@ -65,12 +66,11 @@ _SUFFIX_COUNTERS = frozenset(
 _NOT_UNITS = frozenset({"対", "年代", "号", "番", "位", "次"})
 # Shape words with a counter inside them: 五角形 is a pentagon, not five of anything.
 _SHAPE_COUNTERS = frozenset({"角形", "角", "辺形", "重奏", "重", "次元"})
-# Qualifiers written before or after a figure; they stay out of the surface.
-_PREFIX_Q = re.compile(r"(約|およそ|凡そ|概ね|おおむね|ほぼ|最大|最低|最高|最小|延べ)\s?$")
-_SUFFIX_Q = re.compile(
-    r"以上|以下|未満|超え|超|程度|ほど|くらい|ぐらい|余り|あまり|余|強(?![いくかさめ])|弱(?![いくかさめ])|"
-    r"前後|近く|足らず"
-)
+# Qualifiers written before or after a figure (kb.vocab); they stay out of the surface. 強 and 弱
+# are qualifiers only when no verb or adjective goes on (強い, 弱める).
+_NOT_AFTER = {"強": "(?![いくかさめ])", "弱": "(?![いくかさめ])"}
+_PREFIX_Q = re.compile("(" + "|".join(qualifier_words(BEFORE)) + r")\s?$")
+_SUFFIX_Q = re.compile("|".join(w + _NOT_AFTER.get(w, "") for w in qualifier_words(AFTER)))
 _RANGE_SEP = re.compile(r"\s?(〜|~|-|‐|–|−|から)\s?")
 _CURRENCY_PREFIX = {"$": "ドル", "¥": "円", "￥": "円", "€": "ユーロ", "£": "ポンド"}
 # Canonical spellings of counters: か所/カ所/ヶ所 -> 箇所, ％/パーセント -> %.
