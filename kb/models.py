@@ -27,6 +27,9 @@ class RawPost:
     url: str | None = None
     categories: list[str] = field(default_factory=list)
     title_lineno: int = 0
+    # where the title comes from: "line" (a line of the text), "meta" (front matter, <title>, an MT
+    # TITLE field) or "text" (no title was written: the post's first words stand in for one)
+    title_from: str = "line"
 
 
 @dataclass(slots=True)
@@ -42,7 +45,7 @@ class Section:
 class Passage:
     """A sentence or short paragraph of a post, the unit of search."""
 
-    section: int  # index into Post.sections
+    section: int | None  # index into Post.sections; None for the title
     start: int  # offsets into Post.text
     end: int
     text: str
@@ -51,7 +54,11 @@ class Passage:
 
 @dataclass(slots=True)
 class Post:
-    """A post with its structure, ready to be segmented, tagged and stored."""
+    """A post with its structure, ready to be segmented, tagged and stored.
+
+    ``text`` is the title line (unless the title only stands in for the first words) and the body:
+    the title is the first passage, searched and scanned for facts like the others.
+    """
 
     uid: str  # content hash: identifies the post across imports
     title: str
@@ -65,6 +72,13 @@ class Post:
     categories: list[str] = field(default_factory=list)
     photos: int = 0
     title_lineno: int = 0
+    title_from: str = "line"
+    body_start: int = 0  # offset of the body in text (after the title line and its newline)
+
+    @property
+    def body(self) -> str:
+        """The text after the title."""
+        return self.text[self.body_start :]
 
 
 @dataclass(slots=True)

@@ -39,7 +39,7 @@ class Filters:
 class PassageRow:
     """A passage ready to be written: offsets and its word-index terms."""
 
-    section: int
+    section: int | None  # None for the title
     start: int
     end: int
     line: int
@@ -170,7 +170,29 @@ def _m001_initial(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[tuple[str, Any]] = [("m001_initial", _m001_initial)]
+def _m002_title_passages(conn: sqlite3.Connection) -> None:
+    """A post's title is its first passage, outside every section: passages.section_id may be NULL."""
+    conn.executescript(
+        """
+        CREATE TABLE passages_m002 (
+            id INTEGER PRIMARY KEY,
+            post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+            section_id INTEGER REFERENCES sections(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            line INTEGER
+        );
+        INSERT INTO passages_m002 SELECT id, post_id, section_id, start, "end", line FROM passages;
+        DROP TABLE passages;
+        ALTER TABLE passages_m002 RENAME TO passages;
+        """
+    )
+
+
+MIGRATIONS: list[tuple[str, Any]] = [
+    ("m001_initial", _m001_initial),
+    ("m002_title_passages", _m002_title_passages),
+]
 
 
 # --------------------------------------------------------------------------- connection
@@ -525,7 +547,7 @@ class Store:
         c.executemany(
             'INSERT INTO passages (id, post_id, section_id, start, "end", line) VALUES (?, ?, ?, ?, ?, ?)',
             [
-                (pid, post_id, section_ids[p.section], p.start, p.end, p.line or None)
+                (pid, post_id, None if p.section is None else section_ids[p.section], p.start, p.end, p.line or None)
                 for pid, p in zip(passage_ids, post.passages, strict=True)
             ],
         )
@@ -717,7 +739,7 @@ class Store:
             dict(r)
             for r in self.conn.execute(
                 'SELECT passages.id, sections.ord AS section, passages.start, passages."end", passages.line '
-                "FROM passages JOIN sections ON sections.id = passages.section_id "
+                "FROM passages LEFT JOIN sections ON sections.id = passages.section_id "
                 "WHERE passages.id BETWEEN ? AND ? ORDER BY passages.id",
                 self.child_range(post_id, "passages"),
             )
@@ -765,7 +787,7 @@ class Store:
         # only for a filter, and the stale rows it may return are dropped (then more are fetched).
         live = "passages_fts JOIN passages p ON p.id = passages_fts.rowid"
         if where:
-            live += " JOIN posts po ON po.id = p.post_id JOIN sections s ON s.id = p.section_id"
+            live += " JOIN posts po ON po.id = p.post_id LEFT JOIN sections s ON s.id = p.section_id"
         ranked = live if where else "passages_fts"
         try:
             bound, args = "", [expr, *params]
@@ -853,7 +875,7 @@ class Store:
                 (int(r[0]), int(r[1]), int(r[2]), r[3])
                 for r in self.conn.execute(
                     'SELECT p.id, p.start, p."end", s.heading_folded FROM passages p '
-                    "JOIN sections s ON s.id = p.section_id WHERE p.id BETWEEN ? AND ? ORDER BY p.id",
+                    "LEFT JOIN sections s ON s.id = p.section_id WHERE p.id BETWEEN ? AND ? ORDER BY p.id",
                     _id_run(first, n),
                 )
             ]
@@ -873,7 +895,7 @@ class Store:
             for r in self.conn.execute(
                 'SELECT p.id, p.post_id, p.line, p.start, p."end", po.title, po.date, po.url, s.heading, '
                 'files.path AS source, substr(po.text, p.start + 1, p."end" - p.start) AS text '
-                "FROM passages p JOIN posts po ON po.id = p.post_id JOIN sections s ON s.id = p.section_id "
+                "FROM passages p JOIN posts po ON po.id = p.post_id LEFT JOIN sections s ON s.id = p.section_id "
                 f"JOIN files ON files.id = po.file_id WHERE p.id IN ({','.join('?' * len(chunk))})",
                 chunk,
             ):

@@ -73,7 +73,8 @@ def post_uid(title: str, date: str | None, text: str) -> str:
 
 
 def build_post(raw: RawPost) -> Post:
-    """Apply structure to a read post: drop photo lines, find headings, date, sections, passages."""
+    """Apply structure to a read post: drop photo lines, find headings, date, sections, passages; the
+    title line (unless it stands in for the first words) is the first passage, outside every section."""
     lines, photos = _clean_lines(raw.lines)
     date = raw.date
     if date is None:
@@ -83,35 +84,37 @@ def build_post(raw: RawPost) -> Post:
                 date = found
                 del lines[k]
                 break
-    text_parts: list[str] = []
+    title = " ".join(raw.title.split("\n")).strip()
+    with_title = bool(title) and raw.title_from != "text"
+    text_parts: list[str] = [title] if with_title else []
     sections: list[Section] = []
-    passages: list[Passage] = []
-    pos = 0
+    passages: list[Passage] = [Passage(None, 0, len(title), title, raw.title_lineno)] if with_title else []
+    pos = body_start = len(title) + 1 if with_title else 0
     for ln in lines:
         text = ln.text.rstrip()
         stripped = text.strip()
         if stripped and (ln.heading or is_heading(stripped)):
             if sections:
                 sections[-1].end = pos
-            elif pos > 0:
-                sections.append(Section(None, 0, pos))
+            elif pos > body_start:
+                sections.append(Section(None, body_start, pos))
             sections.append(Section(stripped, pos, pos))
             a = pos + text.index(stripped[0])
             passages.append(Passage(len(sections) - 1, a, a + len(stripped), stripped, ln.lineno))
         elif stripped:
             if not sections:
-                sections.append(Section(None, 0, 0))
+                sections.append(Section(None, body_start, body_start))
             for a, b in split_sentences(text):
                 passages.append(Passage(len(sections) - 1, pos + a, pos + b, text[a:b], ln.lineno))
         text_parts.append(text)
         pos += len(text) + 1
-    body = "\n".join(text_parts)
+    text = "\n".join(text_parts)
     if sections:
-        sections[-1].end = len(body)
+        sections[-1].end = len(text)
     return Post(
-        uid=post_uid(raw.title, date, body),
-        title=raw.title,
-        text=body,
+        uid=post_uid(raw.title, date, text[body_start:]),
+        title=title,
+        text=text,
         source=raw.source,
         sections=sections,
         passages=passages,
@@ -121,6 +124,8 @@ def build_post(raw: RawPost) -> Post:
         categories=list(raw.categories),
         photos=photos,
         title_lineno=raw.title_lineno,
+        title_from=raw.title_from,
+        body_start=body_start,
     )
 
 

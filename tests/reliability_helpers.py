@@ -306,8 +306,9 @@ def orphans(db: Path) -> dict[str, int]:
             "(SELECT 1 FROM posts po WHERE po.id = p.post_id)",
             "facts without post": "SELECT count(*) FROM facts fa WHERE NOT EXISTS "
             "(SELECT 1 FROM posts po WHERE po.id = fa.post_id)",
-            "passages without section": "SELECT count(*) FROM passages p WHERE NOT EXISTS "
-            "(SELECT 1 FROM sections s WHERE s.id = p.section_id)",
+            # a title passage has no section; every other passage has one that exists
+            "passages without section": "SELECT count(*) FROM passages p WHERE p.section_id IS NOT NULL "
+            "AND NOT EXISTS (SELECT 1 FROM sections s WHERE s.id = p.section_id)",
         }
         tables = _tables(conn)
         if "posts" not in tables:

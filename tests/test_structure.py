@@ -27,7 +27,8 @@ def test_archive_page_splits_into_the_five_gold_posts(posts) -> None:  # type: i
 def test_each_post_matches_gold_sections_and_body_lines(posts, i: int) -> None:  # type: ignore[no-untyped-def]
     post, gold = posts[i], GOLD[i]
     assert [s.heading for s in post.sections if s.heading] == gold["sections"]
-    body = [line for line in post.text.split("\n") if line.strip()]
+    assert post.text.startswith(post.title + "\n") and post.body_start == len(post.title) + 1
+    body = [line for line in post.body.split("\n") if line.strip()]
     assert body[0].strip() == gold["first_body_line"].strip()
     assert body[-1].strip() == gold["last_body_line"].strip()
 
@@ -47,10 +48,13 @@ def test_footer_chrome_and_photos_are_not_in_any_post(posts) -> None:  # type: i
 
 def test_passage_offsets_point_into_the_post_text(posts) -> None:  # type: ignore[no-untyped-def]
     for post in posts:
-        for p in post.passages:
+        title, *passages = post.passages
+        assert (title.section, title.text, title.start) == (None, post.title, 0)
+        for p in passages:
             assert post.text[p.start : p.end] == p.text
+            assert p.section is not None
             section = post.sections[p.section]
-            assert section.start <= p.start < section.end
+            assert post.body_start <= section.start <= p.start < section.end
 
 
 def test_mvoting_section_holds_its_lines_with_source_line_numbers(posts) -> None:  # type: ignore[no-untyped-def]
