@@ -23,11 +23,21 @@ class UnreadableFile(KbError):
 
 
 class QueryError(KbError):
-    """A search or filter the user typed that kb cannot run."""
+    """A search, filter or option value the user typed that kb cannot run."""
+
+
+class NotFound(KbError):
+    """What the user named is not there (a post number, a path, a name): exit status 1."""
+
+    exit_code = 1
 
 
 class DatabaseError(KbError):
     """The database is not a kb database, is damaged, newer than this kb, or cannot be written."""
+
+
+class ReadOnlyDatabase(DatabaseError):
+    """A command that writes was given a database it cannot write (a read-only file, folder or mount)."""
 
 
 class ExportError(KbError):

@@ -126,3 +126,249 @@ class ExportRow:
     qualifier: str | None = None  # 補足
     post_id: int | None = None
     score: float | None = None  # search hits only
+
+
+# ------------------------------------------------------------------------------------ what is stored
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PassageRecord:
+    """A passage ready to be written: where it is, and its word-index terms."""
+
+    section: int | None  # index into the post's sections; None for the title
+    start: int
+    end: int
+    line: int
+    terms: str  # folded normalized forms of the passage's short units, space-separated
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FactRecord:
+    """A fact ready to be written; ``passage`` indexes the post's passages."""
+
+    passage: int | None
+    kind: str
+    start: int
+    end: int
+    value_num: float | None
+    value_text: str | None
+    value_max: float | None
+    unit: str | None
+    qualifier: str | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PostRecord:
+    """A post with everything the store keeps of it (built by kb.pipeline)."""
+
+    uid: str
+    title: str
+    title_from: str
+    date: str | None
+    author: str | None
+    url: str | None
+    categories: tuple[str, ...]
+    text: str
+    body_start: int
+    photos: int
+    title_line: int
+    sections: tuple[Section, ...]
+    passages: tuple[PassageRecord, ...]
+    facts: tuple[FactRecord, ...]
+    words: tuple[tuple[str, str], ...] = ()  # (surface, its normalized short units) for the lexicon
+
+
+# --------------------------------------------------------------------------------- what is read back
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PostSummary:
+    """A stored post as `kb posts` lists it."""
+
+    id: int
+    title: str
+    title_from: str  # "line" | "meta" | "text" (titled by its first words)
+    date: str | None
+    author: str | None
+    url: str | None
+    sources: tuple[str, ...]  # every file that holds the post, in the order they were imported
+    categories: tuple[str, ...]
+    headings: tuple[str, ...]
+    photos: int
+
+    @property
+    def source(self) -> str:
+        """The first file that holds the post ('' when none does any more)."""
+        return self.sources[0] if self.sources else ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SectionSpan:
+    """A stored section: its heading and its span of the post text."""
+
+    heading: str | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PassageSpan:
+    """A stored passage: its span of the post text, its section and its source line."""
+
+    id: int
+    section: int | None  # index into StoredPost.sections; None for the title
+    start: int
+    end: int
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredPost:
+    """A stored post with its text and structure (`kb show`, `kb reindex`)."""
+
+    summary: PostSummary
+    uid: str
+    key: int
+    text: str
+    body_start: int
+    sections: tuple[SectionSpan, ...]
+    passages: tuple[PassageSpan, ...]
+
+    @property
+    def id(self) -> int:
+        return self.summary.id
+
+    @property
+    def title(self) -> str:
+        return self.summary.title
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FoundFact:
+    """A stored fact with its citation: the sentence, the post, the line and the file it is in."""
+
+    kind: str
+    surface: str  # as listed: a name without the gloss in brackets (ノウォン区役所)
+    written: str  # exactly as written in the text
+    value: float | str | None  # a number for quantities (int when whole), an ISO string for dates
+    value_max: float | None
+    unit: str | None
+    qualifier: str | None
+    note: str | None
+    post_id: int
+    title: str
+    date: str | None
+    section: str | None
+    sentence: str | None  # the passage the fact is in (None when it is in none)
+    sentence_start: int | None  # offset of the sentence in the post text
+    start: int  # offsets of the fact in the post text
+    end: int
+    source: str
+    url: str | None
+    line: int | None
+    mentions: int  # organisations and places: how many times the post names them
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Topic:
+    """A heading as it recurs across posts (folded: ◼️mVoting and ■ｍＶｏｔｉｎｇ are one topic)."""
+
+    heading: str  # as first written
+    posts: int
+    post_ids: tuple[int, ...]
+    quantities: int
+    dates: int
+    orgs: int
+    places: int
+    first_date: str | None
+    last_date: str | None
+
+    @property
+    def facts(self) -> int:
+        return self.quantities + self.dates + self.orgs + self.places
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Counts:
+    """How much a database holds."""
+
+    files: int
+    posts: int
+    sections: int
+    passages: int
+    facts: int
+    names: int
+    synonyms: int
+
+
+# ----------------------------------------------------------------------------------------- search
+
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PassageHit:
+    """A passage of a post that a search matched, with the matches marked."""
+
+    passage_id: int
+    section: str | None  # the heading of its section (None before the first heading)
+    text: str
+    start: int  # offset in the post text
+    line: int | None  # 1-based line in the source file
+    highlights: tuple[Span, ...]  # spans of text
+    match: str  # "word" | "substring"
+    score: float
+    heading_highlights: tuple[Span, ...] = ()  # the section's heading holds a term: its spans
+    heading: bool = False  # the passage is the section's heading (then ``text`` is the heading)
+    after: str | None = None  # a heading's first line under it: what a view shows as its context
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PostHit:
+    """A post that matches a search: its score and its best passages, in reading order."""
+
+    post_id: int
+    title: str
+    date: str | None
+    url: str | None
+    sources: tuple[str, ...]
+    score: float
+    match: str  # "word": every term found as a word; "substring": some only inside longer words
+    title_highlights: tuple[Span, ...]
+    passages: tuple[PassageHit, ...]
+    matched_passages: int  # how many passages of the post match
+
+    @property
+    def source(self) -> str:
+        return self.sources[0] if self.sources else ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Expansion:
+    """Other words a query term was also looked up as."""
+
+    term: str
+    words: tuple[str, ...]
+    kind: str  # "variant" | "synonym" | "user"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SearchResult:
+    """What a search found: posts best first, how many matched, and how the query was understood."""
+
+    query: str  # the query as kb understood it
+    hits: tuple[PostHit, ...]
+    total: int  # posts that matched (word and substring)
+    substring_total: int  # of which only by substring
+    expansions: tuple[Expansion, ...] = ()
+    bounded: bool = False  # very common words: only the most recently imported posts were ranked
+    undated_left_out: int = 0  # posts without a date that a period left out
+    since: str | None = None
+    until: str | None = None
+    sort: str = "relevance"
+
+    @property
+    def shown(self) -> int:
+        return len(self.hits)

@@ -1,64 +1,164 @@
-"""From a read post to what the store keeps: structure, segmentation (once per passage) and facts."""
+"""From a read post to what the store keeps, for import and reindex alike: structure, segmentation
+(once per passage), facts, word-index terms and the lexicon of the words seen."""
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 
-from kb.models import Fact, Post, Token
-from kb.store import FactRow, PassageRow, PostRecord
-from kb.terms import index_terms
+from kb.errors import UnreadableFile
+from kb.facts import extract_facts
+from kb.models import (
+    Fact,
+    FactRecord,
+    Passage,
+    PassageRecord,
+    Post,
+    PostRecord,
+    RawPost,
+    Section,
+    StoredPost,
+    Token,
+)
+from kb.reading import read_source
+from kb.segment import segment
+from kb.store.schema import CHILD_BITS
+from kb.structure import build_post
+from kb.terms import has_word, index_terms
+
+MAX_ROWS = 1 << CHILD_BITS  # passages, sections or facts one post may hold
+_LEXICON_MEMORY = 200_000  # surfaces a process remembers having segmented for the lexicon
 
 
-def record_for(
-    post: Post, tokens: Sequence[Sequence[Token]], names: Sequence[tuple[str, str]] = ()
-) -> PostRecord:
-    """The store's record of a structured, segmented post (facts included)."""
-    passages = [
-        PassageRow(p.section, p.start, p.end, p.line, index_terms(toks))
-        for p, toks in zip(post.passages, tokens, strict=True)
-    ]
-    facts = [_fact_row(f, post) for f in extract(post, tokens, names)]
+@dataclass(slots=True)
+class AnalysedFile:
+    """One file read and analysed: its posts as records, or as the uids of posts stored already."""
+
+    format: str
+    encoding: str
+    warnings: list[str] = field(default_factory=list)
+    posts: list[PostRecord | str] = field(default_factory=list)
+
+
+def analyse_post(post: Post, names: Sequence[tuple[str, str]] = ()) -> PostRecord:
+    """The store's record of a structured post: segmented once per passage, facts and terms included."""
+    if max(len(post.passages), len(post.sections)) > MAX_ROWS:
+        raise UnreadableFile(post.source, f"投稿が大きすぎます (1 投稿に {MAX_ROWS} 文まで; too large)")
+    tokens = [segment(p.text) for p in post.passages]
+    facts = extract_facts(post, tokens, names)
     return PostRecord(
         uid=post.uid,
         title=post.title,
+        title_from=post.title_from,
         date=post.date,
         author=post.author,
         url=post.url,
-        categories=post.categories,
+        categories=tuple(post.categories),
         text=post.text,
+        body_start=post.body_start,
         photos=post.photos,
         title_line=post.title_lineno,
-        sections=[(s.heading, s.start, s.end) for s in post.sections],
-        passages=passages,
-        facts=facts,
+        sections=tuple(post.sections),
+        passages=tuple(
+            PassageRecord(
+                section=p.section, start=p.start, end=p.end, line=p.line, terms=index_terms(toks, p.text)
+            )
+            for p, toks in zip(post.passages, tokens, strict=True)
+        ),
+        facts=tuple(_fact_record(f, post.passages) for f in facts[:MAX_ROWS]),
+        words=tuple(new_words(tokens)),
     )
 
 
-def extract(post: Post, tokens: Sequence[Sequence[Token]], names: Sequence[tuple[str, str]]) -> list[Fact]:
-    from kb.facts import extract_facts
+def analyse_file(
+    name: str,
+    data: bytes,
+    encoding: str | None,
+    names: Sequence[tuple[str, str]] = (),
+    known: frozenset[str] = frozenset(),
+) -> AnalysedFile:
+    """Read a file's bytes and analyse each post; posts whose uid is in ``known`` (stored already from
+    this file) are not analysed again. Raises UnreadableFile."""
+    result = read_source(name, data, encoding)
+    out = AnalysedFile(result.format, result.encoding, list(result.warnings))
+    out.posts = list(analyse_posts(result.posts, names, known))
+    return out
 
-    return extract_facts(post, tokens, names)
+
+def analyse_posts(
+    raws: Sequence[RawPost], names: Sequence[tuple[str, str]], known: frozenset[str] = frozenset()
+) -> Iterator[PostRecord | str]:
+    """Each read post as a record, or its uid when it is stored already."""
+    for raw in raws:
+        post = build_post(raw)
+        yield post.uid if post.uid in known else analyse_post(post, names)
 
 
-def _fact_row(f: Fact, post: Post) -> FactRow:
-    starts = [p.start for p in post.passages]
+def stored_post(stored: StoredPost) -> Post:
+    """A stored post rebuilt as a Post with its stored structure (for kb reindex)."""
+    text = stored.text
+    s = stored.summary
+    return Post(
+        uid=stored.uid,
+        title=s.title,
+        text=text,
+        source=s.source,
+        sections=[Section(x.heading, x.start, x.end) for x in stored.sections],
+        passages=[
+            Passage(p.section, p.start, p.end, text[p.start : p.end], p.line or 0) for p in stored.passages
+        ],
+        date=s.date,
+        author=s.author,
+        url=s.url,
+        categories=list(s.categories),
+        photos=s.photos,
+        title_from=s.title_from,
+        body_start=stored.body_start,
+    )
+
+
+def _fact_record(f: Fact, passages: Sequence[Passage]) -> FactRecord:
+    starts = [p.start for p in passages]
     i = bisect.bisect_right(starts, f.start) - 1
-    passage = (
-        i if i >= 0 and post.passages[i].start <= f.start < max(post.passages[i].end, f.start + 1) else None
+    inside = i >= 0 and passages[i].start <= f.start < max(passages[i].end, f.start + 1)
+    return FactRecord(
+        passage=i if inside else None,
+        kind=f.kind,
+        start=f.start,
+        end=f.end,
+        value_num=float(f.value) if isinstance(f.value, (int, float)) else None,
+        value_text=f.value if isinstance(f.value, str) else None,
+        value_max=f.value_max,
+        unit=f.unit,
+        qualifier=f.qualifier,
+        note=f.note,
     )
-    value_num = float(f.value) if isinstance(f.value, (int, float)) else None
-    value_text = f.value if isinstance(f.value, str) else None
-    return FactRow(
-        passage,
-        f.kind,
-        f.surface,
-        f.start,
-        f.end,
-        value_num,
-        value_text,
-        f.value_max,
-        f.unit,
-        f.qualifier,
-        f.note,
-    )
+
+
+_seen_words: set[str] = set()
+
+
+def forget_words() -> None:
+    """Start the lexicon afresh for this process (at the start of an import or a reindex: each
+    database records the words it holds)."""
+    _seen_words.clear()
+
+
+def new_words(tokens: Sequence[Sequence[Token]]) -> Iterator[tuple[str, str]]:
+    """(surface, word-index terms) of the words of a post this process has not recorded yet: each
+    long unit and each of its short units, segmented alone exactly as a query of that word would be,
+    so that search can look a known word up instead of loading the dictionary."""
+    if len(_seen_words) > _LEXICON_MEMORY:
+        _seen_words.clear()
+    for toks in tokens:
+        for tok in toks:
+            for unit in (tok, *tok.parts) if tok.parts else (tok,):
+                surface = unit.surface
+                if surface in _seen_words or not has_word(surface):
+                    continue
+                _seen_words.add(surface)
+                alone = segment(surface)
+                terms = index_terms(alone)
+                if terms:
+                    yield surface, terms

@@ -270,7 +270,7 @@ def post_shapes(db: Path) -> dict[str, tuple[str, str, int, int, int]]:
             "(SELECT count(*) FROM sections s WHERE s.post_id = po.id), "
             "(SELECT count(*) FROM passages p WHERE p.post_id = po.id), "
             "(SELECT count(*) FROM facts fa WHERE fa.post_id = po.id) "
-            "FROM posts po JOIN files f ON f.id = po.file_id"
+            "FROM posts po JOIN post_files pf ON pf.post_id = po.id JOIN files f ON f.id = pf.file_id"
         ).fetchall()
     return {str(r[0]): (str(r[1]), str(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in rows}
 
@@ -286,7 +286,11 @@ def file_posts(db: Path) -> dict[str, tuple[str, frozenset[str]]]:
         out: dict[str, tuple[str, frozenset[str]]] = {}
         for fid, path, sha in conn.execute("SELECT id, path, sha256 FROM files"):
             uids = frozenset(
-                str(r[0]) for r in conn.execute("SELECT uid FROM posts WHERE file_id = ?", (fid,))
+                str(r[0])
+                for r in conn.execute(
+                    "SELECT uid FROM posts JOIN post_files pf ON pf.post_id = posts.id WHERE pf.file_id = ?",
+                    (fid,),
+                )
             )
             out[str(path)] = (str(sha), uids)
         return out
@@ -299,7 +303,7 @@ def orphans(db: Path) -> dict[str, int]:
             "posts without passages": "SELECT count(*) FROM posts po WHERE NOT EXISTS "
             "(SELECT 1 FROM passages p WHERE p.post_id = po.id)",
             "posts without file": "SELECT count(*) FROM posts po WHERE NOT EXISTS "
-            "(SELECT 1 FROM files f WHERE f.id = po.file_id)",
+            "(SELECT 1 FROM post_files pf JOIN files f ON f.id = pf.file_id WHERE pf.post_id = po.id)",
             "sections without post": "SELECT count(*) FROM sections s WHERE NOT EXISTS "
             "(SELECT 1 FROM posts po WHERE po.id = s.post_id)",
             "passages without post": "SELECT count(*) FROM passages p WHERE NOT EXISTS "
@@ -316,7 +320,9 @@ def orphans(db: Path) -> dict[str, int]:
         return {k: int(conn.execute(sql).fetchone()[0]) for k, sql in q.items()}
 
 
-_NOT_CONTENT = {"id", "file_id", "post_id", "section_id", "passage_id", "imported_at", "added_at", "ord"}
+_NOT_CONTENT = {
+    "id", "key", "file_id", "post_id", "section_id", "passage_id", "imported_at", "added_at", "updated_at", "ord",
+}  # fmt: skip
 
 
 def dump(db: Path) -> list[tuple[object, ...]]:
@@ -334,7 +340,7 @@ def dump(db: Path) -> list[tuple[object, ...]]:
 
         cols = columns("files")
         files = conn.execute(
-            f"SELECT {', '.join(_q(c) for c in cols)} FROM files WHERE id IN (SELECT file_id FROM posts)"
+            f"SELECT {', '.join(_q(c) for c in cols)} FROM files WHERE id IN (SELECT file_id FROM post_files)"
         ).fetchall()
         rows += sorted(
             (

@@ -47,7 +47,7 @@ def test_plain_summary_names_the_database(tmp_path: Path, corpus: Path) -> None:
     result = kb("import", str(corpus), db=db)
     assert result.exit_code == 0
     assert str(db) in result.output
-    assert "5 unchanged" in kb("import", str(corpus), db=db).output
+    assert "変更なし 5" in kb("import", str(corpus), db=db).output
 
 
 def test_changed_file_replaces_its_posts(tmp_path: Path, corpus: Path) -> None:
@@ -56,12 +56,12 @@ def test_changed_file_replaces_its_posts(tmp_path: Path, corpus: Path) -> None:
     path = corpus / "seed-blog.txt"
     path.write_text(path.read_text(encoding="utf-8").replace("78名の園児", "80名の園児"), encoding="utf-8")
     summary = json.loads(kb("import", str(corpus), "--json", db=db).stdout)
-    assert (summary["added"], summary["unchanged"], summary["removed"]) == (1, 4, 1)
+    assert (summary["added"], summary["updated"], summary["unchanged"], summary["removed"]) == (0, 1, 4, 0)
     posts = json.loads(kb("posts", "--json", db=db).stdout)
     assert len(posts) == 5
-    # the edited post was replaced by a new one; the four others kept their ids
-    assert [p["id"] for p in posts] == [1, 2, 3, 5, 6]
-    shown = json.loads(kb("show", "6", "--json", db=db).stdout)
+    # the edited post kept its number: a #4 written in a draft still points at it
+    assert [p["id"] for p in posts] == [1, 2, 3, 4, 5]
+    shown = json.loads(kb("show", "4", "--json", db=db).stdout)
     assert shown["title"] == "豊洲幼稚園入園式" and "80名の園児" in shown["text"]
     assert kb("search", "78名", db=db).exit_code == 1
 
@@ -206,12 +206,29 @@ def test_piped_facts_are_tab_separated_like_the_json(tmp_path: Path, corpus: Pat
     db = tmp_path / "a.db"
     kb("import", str(corpus), db=db)
     lines = kb("facts", "--topic", "mVoting", db=db).stdout.splitlines()
-    assert lines[0].split("\t") == ["種別", "数値", "値", "単位", "補足", "項目", "出典", "日付", "原文"]
-    rows = [line.split("\t") for line in lines[1:]]
+    header = [
+        "種別",
+        "数値",
+        "値",
+        "単位",
+        "補足",
+        "項目",
+        "投稿",
+        "日付",
+        "行",
+        "ファイル",
+        "タイトル",
+        "原文",
+    ]
+    assert lines[0].split("\t") == header
+    rows = [dict(zip(header, line.split("\t"), strict=True)) for line in lines[1:]]
     as_json = json.loads(kb("facts", "--topic", "mVoting", "--json", db=db).stdout)
-    assert len(rows) == len(as_json) > 3 and all(len(r) == 9 for r in rows)
-    assert [(r[1], r[6]) for r in rows] == [(f["figure"], f["title"]) for f in as_json]
-    assert all(f"【{f['surface']}】" in r[8] for r, f in zip(rows, as_json, strict=True))
+    assert len(rows) == len(as_json) > 3
+    assert [(r["数値"], r["タイトル"], r["投稿"], r["行"]) for r in rows] == [
+        (f["figure"], f["title"], f"#{f['post_id']}", str(f["line"])) for f in as_json
+    ]
+    assert all(r["ファイル"] == "seed-blog.txt" or r["ファイル"].endswith("/seed-blog.txt") for r in rows)
+    assert all(f"【{f['written']}】" in r["原文"] for r, f in zip(rows, as_json, strict=True))
 
 
 @pytest.mark.parametrize(

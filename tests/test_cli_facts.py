@@ -100,8 +100,11 @@ def test_terminal_table_shows_japanese_figures(db: Path) -> None:
 def test_topics(db: Path) -> None:
     topics = json.loads(kb(db, "topics", "--json").stdout)
     mv = next(t for t in topics if t["heading"] == "◼️mVoting")
-    assert mv["quantity"] == 5
-    assert len(topics) == 28
+    assert mv["quantity"] == 5 and mv["posts"] == 1
+    # a heading that recurs across posts is one topic: ☆☆☆ closes two of the sample posts
+    stars = next(t for t in topics if t["heading"] == "☆☆☆")
+    assert stars["posts"] == len(stars["post_ids"]) == 2
+    assert len(topics) == 27
 
 
 def test_user_names_apply_after_reindex(tmp_path: Path, db: Path) -> None:

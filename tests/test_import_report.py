@@ -32,11 +32,11 @@ def test_report_counts_every_file_and_names_only_the_notable_ones(tmp_path: Path
     (folder / "broken.txt").write_bytes(b"\x00\x01\x02" * 200)
     with Store(tmp_path / "kb.db") as store:
         report = import_paths(store, [str(folder)], jobs=1)
-        counts = store.counts()
+        counts = store.posts.counts()
     assert report.file_count == 7
-    assert report.total("added") == counts["posts"] >= 5
-    assert report.total("passages") == counts["passages"]
-    assert report.total("facts") == counts["facts"]
+    assert report.total("added") == counts.posts >= 5
+    assert report.total("passages") == counts.passages
+    assert report.total("facts") == counts.facts
     notable = {Path(f.path).name: f.status for f in report.files}
     assert notable == {"empty.txt": "skipped", "broken.txt": "skipped"}
     # the five imported posts left their counts, not their outcomes
@@ -47,36 +47,37 @@ def test_report_counts_every_file_and_names_only_the_notable_ones(tmp_path: Path
 def test_a_file_failing_midway_is_undone_and_the_batch_before_it_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
 ) -> None:
-    import kb.importer as importer
+    from kb.importer import writer
+    from kb.store.writes import Writes
 
     folder = tmp_path / "posts"
     seed_post_files(folder, 4)
-    real_write = importer._write
+    real_add = Writes.add_post
     calls = {"n": 0}
 
-    def failing_write(store, out, file_id, ord_, item):  # type: ignore[no-untyped-def]
-        uid = real_write(store, out, file_id, ord_, item)  # the post lands, then the disk "fills"
+    def failing_add(self: Writes, post: object) -> int:
+        pid = real_add(self, post)  # type: ignore[arg-type]  # the post lands, then the disk "fills"
         calls["n"] += 1
         if calls["n"] == 3:
             raise DatabaseError("ディスクの空きがありません (database or disk is full)")
-        return uid
+        return pid
 
-    monkeypatch.setattr(importer, "_write", failing_write)
-    monkeypatch.setattr(importer, "BATCH_SECONDS", 3600.0)  # all four files in one batch
+    monkeypatch.setattr(Writes, "add_post", failing_add)
+    monkeypatch.setattr(writer, "BATCH_SECONDS", 3600.0)  # all four files in one batch
     db = tmp_path / "kb.db"
     with Store(db) as store, pytest.raises(DatabaseError):
         import_paths(store, [str(folder)], jobs=jobs)
     with Store(db, readonly=True) as store:
-        files = [Path(p["source"]).name for p in store.list_posts()]
-        counts = store.counts()
+        files = [Path(p.source).name for p in store.posts.summaries()]
+        counts = store.posts.counts()
     # the two files written before the failure are whole and committed; the third left nothing
     assert files == ["post0.txt", "post1.txt"]
-    assert counts["files"] == 2 and counts["posts"] == 2
+    assert counts.files == 2 and counts.posts == 2
     assert calls["n"] == 5  # three writes, then the two files before the failure written again
-    monkeypatch.setattr(importer, "_write", real_write)
+    monkeypatch.setattr(Writes, "add_post", real_add)
     with Store(db) as store:
         report = import_paths(store, [str(folder)], jobs=jobs)
-        assert store.counts()["posts"] == 4
+        assert store.posts.counts().posts == 4
     assert report.total("unchanged") == 2 and report.total("added") == 2
 
 
@@ -133,7 +134,7 @@ def test_release_free_pages_empties_the_free_list(tmp_path: Path) -> None:
 def test_mixed_import_streams_big_files_and_plans_the_rest_as_it_goes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
 ) -> None:
-    import kb.importer as importer
+    from kb.importer import plan, writer
 
     folder = tmp_path / "posts"
     chunks = seed_post_files(folder, 5)
@@ -144,26 +145,29 @@ def test_mixed_import_streams_big_files_and_plans_the_rest_as_it_goes(
     assert first.total("added") == 1
     (folder / "bad.txt").write_bytes(b"\x00\x01" * 300)
     # files above the median size are "big": analysed and written post by post by the writer
-    monkeypatch.setattr(importer, "STREAM_BYTES", sizes[2])
+    monkeypatch.setattr(plan, "STREAM_BYTES", sizes[2])
     streamed: list[str] = []
-    real_stream = importer._stream
+    real_stream = writer.stream_big
 
-    def stream(store, key, *args):  # type: ignore[no-untyped-def]
-        streamed.append(Path(key).name)
-        return real_stream(store, key, *args)
+    def stream(store, big, *args):  # type: ignore[no-untyped-def]
+        streamed.append(Path(big.key).name)
+        return real_stream(store, big, *args)
 
-    monkeypatch.setattr(importer, "_stream", stream)
+    monkeypatch.setattr(writer, "stream_big", stream)
     seen: list[tuple[str, int, int]] = []
     with Store(db) as store:
         report = import_paths(
-            store, [str(folder)], jobs=jobs, progress=lambda p, d, t: seen.append((Path(p).name, d, t))
+            store,
+            [str(folder)],
+            jobs=jobs,
+            progress=lambda p: seen.append((Path(p.path).name, p.done, p.total)),
         )
-        counts = store.counts()
+        counts = store.posts.counts()
     assert report.file_count == 6 and len(seen) == 6
     assert [d for _, d, _ in seen] == [1, 2, 3, 4, 5, 6] and {t for _, _, t in seen} == {6}
     assert [n for n, _, _ in seen] == ["bad.txt", *(f"post{i}.txt" for i in range(5))]  # input order
     assert report.total("unchanged") == 1 and report.total("added") == 4
-    assert counts["posts"] == 5 and counts["files"] == 5
+    assert counts.posts == 5 and counts.files == 5
     assert [(Path(f.path).name, f.status) for f in report.files] == [("bad.txt", "skipped")]
     big = [f"post{i}.txt" for i, c in enumerate(chunks) if len(c.encode("utf-8")) > sizes[2]]
     # the big files that changed were streamed; an unchanged big file is not even analysed
@@ -187,7 +191,7 @@ def test_ctrl_c_while_the_pool_starts_is_reported_as_a_ctrl_c(
     with Store(db) as store, pytest.raises(KeyboardInterrupt):
         import_paths(store, [str(folder)], jobs=2)
     with Store(db, readonly=True) as store:
-        assert store.counts()["posts"] == 0  # the first file waited for the pool: nothing half-written
+        assert store.posts.counts().posts == 0  # the first file waited for the pool: nothing half-written
 
 
 def test_ctrl_c_while_a_big_file_is_written_waits_for_the_writer_and_undoes_the_file(
@@ -199,21 +203,22 @@ def test_ctrl_c_while_a_big_file_is_written_waits_for_the_writer_and_undoes_the_
     import signal
     import threading
 
-    import kb.importer as importer
+    from kb.importer import plan
+    from kb.store.writes import Writes
 
-    monkeypatch.setattr(importer, "STREAM_BYTES", 1000)  # the sample archive is now a big file
-    real_write = importer._write
+    monkeypatch.setattr(plan, "STREAM_BYTES", 1000)  # the sample archive is now a big file
+    real_add = Writes.add_post
     writes: list[int] = []
 
-    def write(store, out, file_id, ord_, item):  # type: ignore[no-untyped-def]
-        got = real_write(store, out, file_id, ord_, item)
-        writes.append(ord_)
+    def write(self: Writes, post: object) -> int:
+        got = real_add(self, post)  # type: ignore[arg-type]
+        writes.append(got)
         if len(writes) == 1:  # Ctrl-C in the importing thread while this file is half written
             signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
             time.sleep(0.5)  # the importing thread handles it meanwhile
         return got
 
-    monkeypatch.setattr(importer, "_write", write)
+    monkeypatch.setattr(Writes, "add_post", write)
     db = tmp_path / "kb.db"
     with Store(db) as store:
         with pytest.raises(KeyboardInterrupt):
@@ -221,4 +226,4 @@ def test_ctrl_c_while_a_big_file_is_written_waits_for_the_writer_and_undoes_the_
         # the writer was waited for: it stopped at the next post and undid the file
         assert not [t for t in threading.enumerate() if t.name == "kb-writer"]
         assert not store.conn.in_transaction
-        assert writes == [0] and store.counts()["posts"] == 0
+        assert len(writes) == 1 and store.posts.counts().posts == 0

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kb import integrity
 from kb.errors import DatabaseError
-from kb.store import Store
+from kb.store import Store, integrity
 
 
 def _checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -34,11 +33,11 @@ def test_a_checked_database_is_not_checked_again_until_it_changes(
     ran = _checks(monkeypatch)
     assert not integrity.is_verified(str(db), integrity.signature(str(db)))
     with Store(db, readonly=True) as store:
-        assert store.counts()["posts"] == 5
+        assert store.posts.counts().posts == 5
     assert ran == [str(db)] and integrity.is_verified(str(db), integrity.signature(str(db)))
     # reading again skips the check (a read changes neither file), and the stamp stays valid
     with Store(db, readonly=True) as store:
-        assert store.counts()["posts"] == 5
+        assert store.posts.counts().posts == 5
     assert ran == [str(db)] and integrity.is_verified(str(db), integrity.signature(str(db)))
     # a write by kb invalidates it: the next open checks again
     with Store(db) as store:
@@ -102,7 +101,7 @@ def test_an_unwritable_cache_only_means_checking_again(
     ran = _checks(monkeypatch)
     for _ in range(2):
         with Store(seed_db, readonly=True) as store:
-            assert store.counts()["posts"] == 5
+            assert store.posts.counts().posts == 5
     assert ran == [str(seed_db)] * 2  # no stamp could be kept: checked at each open, no error
 
 

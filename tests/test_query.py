@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kb.errors import QueryError
-from kb.query import parse
+from kb.search.query import parse
 
 
 def test_words_phrases_or_and_exclusions() -> None:

@@ -326,7 +326,7 @@ def test_ctrl_c_outside_the_import_loop_still_says_so(
     with the short message and exit 130, not a silent exit."""
     import sys
 
-    import kb.render
+    import kb.views.plain
     from kb.cli import main
 
     corpus = tmp_path / "corpus"
@@ -335,7 +335,7 @@ def test_ctrl_c_outside_the_import_loop_still_says_so(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(kb.render, "print_import", interrupted)
+    monkeypatch.setattr(kb.views.plain, "format_import", interrupted)
     monkeypatch.setattr(
         sys, "argv", ["kb", "--db", str(tmp_path / "kb.db"), "import", "-j", "1", str(corpus)]
     )

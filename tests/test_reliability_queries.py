@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
+from kb import api
 from kb.errors import KbError
-from kb.search import search as run_search
-from kb.store import Filters, Store
+from kb.store import Store
 from reliability_helpers import KB, copy_db, counts, kb_env, sha256_file
 
 runner = CliRunner()
@@ -179,16 +179,19 @@ def test_library_search_answers_or_refuses(
 ) -> None:
     with Store(db) as store:  # writable on purpose
         try:
-            hits = run_search(store, text, Filters(), limit)
+            result = api.search(store, text, limit=limit)
         except KbError as err:
             assert str(err)  # a message for the user, not an empty error
             assert err.exit_code == 2
         else:
-            assert len(hits) <= limit
-            for h in hits:
-                assert 0 <= h.passage_id and h.text is not None
-                for a, b in h.highlights:
-                    assert 0 <= a < b <= len(h.text)
+            assert len(result.hits) <= limit and result.total >= len(result.hits)
+            for h in result.hits:
+                for a, b in h.title_highlights:
+                    assert 0 <= a < b <= len(h.title)
+                for p in h.passages:
+                    assert p.passage_id >= 0 and p.text is not None
+                    for a, b in p.highlights:
+                        assert 0 <= a < b <= len(p.text)
     assert counts(db) == posts_before
 
 
@@ -204,7 +207,7 @@ def test_library_search_with_filters(
 ) -> None:
     with Store(db) as store:
         try:
-            run_search(store, text, Filters(since, None, topic, post), 10)
+            api.search(store, text, since=since, topic=topic, post=post, limit=10)
         except KbError as err:
             assert str(err)
     assert counts(db) == posts_before

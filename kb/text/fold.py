@@ -73,3 +73,16 @@ def fold_with_map(text: str) -> tuple[str, list[int]]:
         i += 1
     offsets.append(n)
     return "".join(out), offsets
+
+
+_HEADING_MARKS = re.compile(
+    r"^[\s\u3000◼◾■□◆◇●○▼▽▲△▶▷★☆◎◉❖※【\[（(〔《〈「『\ufe0e\ufe0f]+|[\s\u3000】\]）)〕》〉」』]+$"
+)
+
+
+def heading_key(heading: str) -> str:
+    """A heading as a topic: folded, without the marks and brackets around it (◼️mVoting, ■ｍＶｏｔｉｎｇ
+    and 【mVoting】 are one topic)."""
+    folded = fold(heading)
+    stripped = _HEADING_MARKS.sub("", folded).strip()
+    return stripped or folded.strip()

@@ -56,14 +56,14 @@ def parse(raw: str) -> Query:
     tokens = _lex(text)
     query = Query(raw=raw)
     pending_or = False
-    for tok, quoted in tokens:
-        if not quoted and tok in ("OR", "|", "｜"):
+    for tok, quoted, negated in tokens:
+        if not quoted and not negated and tok in ("OR", "|", "｜"):
             if not query.groups:
                 continue  # a leading OR means nothing
             pending_or = True
             continue
-        if not quoted and tok.startswith(("-", "－")) and len(tok) > 1:
-            query.excluded.append(Term(tok[1:]))
+        if negated:
+            query.excluded.append(Term(tok, phrase=quoted))
             pending_or = False
             continue
         term = Term(tok, phrase=quoted)
@@ -82,29 +82,37 @@ def parse(raw: str) -> Query:
     return query
 
 
-def _lex(text: str) -> list[tuple[str, bool]]:
-    """Split on spaces (ASCII or full-width); "…" is one token. An unbalanced quote is taken literally."""
-    out: list[tuple[str, bool]] = []
+def _lex(text: str) -> list[tuple[str, bool, bool]]:
+    """Split on spaces (ASCII or full-width) into (token, quoted, excluded); "…" is one token and
+    -"…" an excluded phrase. An unbalanced quote is taken literally."""
+    out: list[tuple[str, bool, bool]] = []
     i = 0
     n = len(text)
     while i < n:
         if text[i].isspace():
             i += 1
             continue
+        negated = text[i] in "-－" and i + 1 < n and text[i + 1] == '"'
+        if negated:
+            i += 1
         if text[i] == '"':
             close = text.find('"', i + 1)
             if close == -1:  # unbalanced: the rest are plain words, the quote itself dropped
-                out.extend((w, False) for w in _SPACES.split(text[i + 1 :]) if w)
+                out.extend((w, False, False) for w in _SPACES.split(text[i + 1 :]) if w)
                 break
             phrase = text[i + 1 : close].strip()
             if phrase:
-                out.append((_SPACES.sub(" ", phrase), True))
+                out.append((_SPACES.sub(" ", phrase), True, negated))
             i = close + 1
             continue
         j = i
         while j < n and not text[j].isspace() and text[j] != '"':
             j += 1
-        out.append((text[i:j], False))
+        word = text[i:j]
+        if word[:1] in "-－" and len(word) > 1:
+            out.append((word[1:], False, True))
+        else:
+            out.append((word, False, False))
         i = j
     return out
 
@@ -112,3 +120,14 @@ def _lex(text: str) -> list[tuple[str, bool]]:
 def fts_string(token: str) -> str:
     """An FTS5 string literal: the token in double quotes, inner quotes doubled."""
     return '"' + token.replace('"', '""') + '"'
+
+
+def describe(query: Query) -> str:
+    """The query as kb understood it: 電子政府 "公共 WiFi" カジノ OR 賭博 -依存症."""
+    parts = [" OR ".join(f'"{t.text}"' if t.phrase else t.text for t in g) for g in query.groups]
+    out = " ".join(parts)
+    if query.excluded:
+        out += " " + " ".join(
+            f'-"{t.text}"' if t.phrase or " " in t.text else f"-{t.text}" for t in query.excluded
+        )
+    return out

@@ -1,0 +1,155 @@
+"""The command line's frame: the typer app, the options commands share, where the database is, and how
+errors, Ctrl-C and closed pipes end a command."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from kb import __version__
+from kb.errors import KbError
+
+if TYPE_CHECKING:
+    from kb.store import Store
+    from kb.views.term import ProgressBar
+
+EXIT_FOUND, EXIT_NONE, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+HELP = {"help_option_names": ["-h", "--help"]}
+
+app = typer.Typer(
+    help="kb — 視察報告のナレッジベース: ブログの投稿を取り込み、検索し、数値・日付・組織・地名を一覧し、表に書き出します。",
+    rich_markup_mode=None,
+    context_settings=HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+names_app = typer.Typer(
+    help="組織名・地名の辞書 (取り込みと kb reindex で使われます)。", no_args_is_help=True
+)
+synonyms_app = typer.Typer(help="検索の同義語 (登録した語は互いに検索されます)。", no_args_is_help=True)
+app.add_typer(names_app, name="names")
+app.add_typer(synonyms_app, name="synonyms")
+_state: dict[str, Path | None] = {"db": None}
+interrupts: list[str] = []  # the Ctrl-Cs a command has reported already
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="データベースのファイル (既定: $KB_DB、なければ利用者の kb フォルダの kb.db)。",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="JSON (UTF-8) で出力します。")]
+MAX_LIMIT = 10_000_000
+LimitOption = Annotated[
+    int | None, typer.Option("--limit", "-n", min=1, max=MAX_LIMIT, help="最大 N 件を表示します。")
+]
+SinceOption = Annotated[
+    str | None,
+    typer.Option("--since", help="この日・年・年度以降 (例: 2018-04-13, 2018, 令和5年, 平成30年度)。"),
+]
+UntilOption = Annotated[
+    str | None, typer.Option("--until", help="この日・年・年度まで (例: 2018, R5.3, 令和5年度)。")
+]
+TopicOption = Annotated[str | None, typer.Option("--topic", "-t", help="この項目 (見出し) だけ。")]
+PostOption = Annotated[
+    int | None, typer.Option("--post", min=1, max=2**62, help="この投稿だけ (ID は kb posts で)。")
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="エラーのほかは何も表示しません。")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kb {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    db: DbOption = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="版を表示して終了します。")
+    ] = False,
+) -> None:
+    _state["db"] = db
+
+
+def db_path(db: Path | None = None) -> Path:
+    """--db (after or before the command), else $KB_DB, else kb.db in the user's kb folder."""
+    chosen = db or _state["db"]
+    if chosen is not None:
+        return chosen
+    env = os.environ.get("KB_DB")
+    return Path(env) if env else Path(typer.get_app_dir("kb")) / "kb.db"
+
+
+def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
+    typer.echo(f"kb: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def note(message: str) -> None:
+    """A line for the user on stderr (standard output stays for results)."""
+    typer.echo(message, err=True)
+
+
+@contextmanager
+def handled() -> Iterator[None]:
+    """Library errors, Ctrl-C and a closed pipe become a message and the documented exit code."""
+    try:
+        yield
+    except KbError as err:
+        fail(str(err), err.exit_code)
+    except KeyboardInterrupt:
+        note("\nkb: 中断しました (interrupted); 書きかけのファイルは取り消されました")
+        interrupts.append("reported")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except BrokenPipeError:
+        _silence_stdout()
+        raise typer.Exit(EXIT_FOUND) from None
+
+
+def _silence_stdout() -> None:
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError:
+        pass
+
+
+@contextmanager
+def store(db: Path | None, *, write: bool = False, create: bool = False) -> Iterator[Store]:
+    """The database of this command, its notices on stderr, errors handled."""
+    from kb import api
+
+    with handled():
+        opened = api.open_store(db_path(db), write=write, create=create)
+        try:
+            for message in api.notices(opened):
+                note(f"kb: {message}")
+            yield opened
+        finally:
+            opened.close()
+
+
+def is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+@contextmanager
+def progress(show: bool, label: str) -> Iterator[ProgressBar | None]:
+    """A progress bar on stderr when it is a terminal."""
+    if not (show and sys.stderr.isatty()):
+        yield None
+        return
+    from kb.views.term import ProgressBar
+
+    with ProgressBar(label) as bar:
+        yield bar

@@ -1,0 +1,423 @@
+"""The commands: each parses its options, makes one kb.api call and shows the result through kb.views."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from kb.cli.app import (
+    EXIT_ERROR,
+    EXIT_NONE,
+    MAX_LIMIT,
+    DbOption,
+    JsonOption,
+    LimitOption,
+    PostOption,
+    QuietOption,
+    SinceOption,
+    TopicOption,
+    UntilOption,
+    app,
+    fail,
+    is_terminal,
+    names_app,
+    note,
+    progress,
+    store,
+    synonyms_app,
+)
+
+# ------------------------------------------------------------------------------------------- import
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[
+        list[str], typer.Argument(help="取り込むファイルやフォルダ (- は標準入力)。", show_default=False)
+    ],
+    encoding: Annotated[
+        str | None,
+        typer.Option("--encoding", help="すべてのファイルをこの文字コードで読みます (例: cp932, euc-jp)。"),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, max=64, help="解析に使うプロセスの数 (既定: CPU の数)。"),
+    ] = None,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """投稿を取り込みます: テキスト, Markdown, HTML, Movable Type 形式, 複数の投稿を含むページ。"""
+    from kb import api
+    from kb.views import contract, plain, term, write
+
+    with store(db, write=True, create=True) as s, progress(not (quiet or as_json), "取り込み中") as bar:
+        report = api.import_paths(
+            s, paths, encoding=encoding, jobs=jobs, progress=bar.on_import if bar else None
+        )
+    if as_json:
+        write(contract.dumps(contract.import_report(report)))
+    elif not quiet and sys.stderr.isatty():
+        term.print_import(term.console(stderr=True), report)
+    elif not quiet:
+        note(plain.format_import(report).rstrip())
+    else:
+        for f in report.skipped:
+            note(f"kb: スキップ: {f.path}: {f.reason}")
+    if report.skipped:
+        note(f"kb: {len(report.skipped)} 件のファイルをスキップしました")
+        raise typer.Exit(EXIT_NONE if report.file_count > len(report.skipped) else EXIT_ERROR)
+
+
+# ------------------------------------------------------------------------------------------- search
+
+
+@app.command(context_settings={"ignore_unknown_options": True})
+def search(
+    query: Annotated[
+        list[str],
+        typer.Argument(
+            help='検索語 (すべて含む投稿)、"語句"、A OR B、-除外語、-"除外する語句"。', show_default=False
+        ),
+    ],
+    since: SinceOption = None,
+    until: UntilOption = None,
+    topic: TopicOption = None,
+    post: PostOption = None,
+    limit: LimitOption = None,
+    synonyms: Annotated[
+        bool, typer.Option("--synonyms/--no-synonyms", help="同義語でも検索します (既定: する)。")
+    ] = True,
+    include_undated: Annotated[
+        bool, typer.Option("--include-undated", help="期間を指定しても日付のない投稿を含めます。")
+    ] = False,
+    sort: Annotated[
+        str, typer.Option("--sort", help="relevance (関連度) か date (新しい順)。")
+    ] = "relevance",
+    passages: Annotated[bool, typer.Option("--passages", help="投稿ではなく文ごとに一覧します。")] = False,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """投稿を検索します。見つかれば 0、なければ 1、エラーは 2 で終了します。"""
+    from kb import api
+    from kb.views import contract, plain, show, term
+
+    unknown = [w for w in query if w.startswith("--")]
+    if unknown:
+        fail(f"不明なオプションです: {api.clean(unknown[0])} (kb search -h で使い方を表示)")
+    n = limit or (20 if is_terminal() or not as_json else 1000)
+    with store(db) as s:
+        result = api.search(
+            s, " ".join(query), since=since, until=until, topic=topic, post=post, limit=n, synonyms=synonyms,
+            include_undated=include_undated, sort=sort, passages=MAX_LIMIT if passages or as_json else 3,
+        )  # fmt: skip
+        if result.hits or as_json:
+            show(result, as_json, plain=plain.format_passages if passages else plain.format_search,
+                 term=term.print_search, contract=lambda r: contract.search(r, passages=passages))  # fmt: skip
+    if not result.hits:
+        fail(f"見つかりませんでした: {result.query}", EXIT_NONE)
+
+
+# -------------------------------------------------------------------------------------------- posts
+
+
+@app.command()
+def posts(limit: LimitOption = None, as_json: JsonOption = False, db: DbOption = None) -> None:
+    """取り込んだ投稿の一覧: ID, 日付, タイトル, 見出しの数, 写真, ファイル。"""
+    from kb import api
+    from kb.views import contract, plain, show, term
+
+    with store(db) as s:
+        found = api.list_posts(s, limit)
+        if not found and not as_json:
+            fail("投稿がありません。kb import で取り込んでください", EXIT_NONE)
+        show(found, as_json, plain=plain.format_posts, term=term.print_posts, contract=contract.posts)
+
+
+@app.command()
+def show(
+    post_id: Annotated[int, typer.Argument(help="投稿の ID (kb posts で)。", show_default=False)],
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """投稿を1件、見出しと本文の行のまま表示します。"""
+    from kb import api
+    from kb.views import contract, plain, term
+    from kb.views import show as view
+
+    with store(db) as s:
+        view(
+            api.get_post(s, post_id),
+            as_json,
+            plain=plain.format_post,
+            term=term.print_post,
+            contract=contract.stored_post,
+        )
+
+
+@app.command()
+def remove(
+    targets: Annotated[
+        list[str], typer.Argument(help="投稿の ID、または取り込んだファイルやフォルダ。", show_default=False)
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="削除せずに、削除される投稿を表示します。")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="確認せずに削除します。")] = False,
+    db: DbOption = None,
+) -> None:
+    """投稿を削除します: ID で、またはファイル・フォルダから取り込んだものを (ほかのファイルにもある投稿は残ります)。"""
+    from kb import api
+    from kb.views import plain, write
+
+    with store(db, write=not dry_run) as s:
+        removal = api.plan_removal(s, targets)
+        ask = is_terminal() and sys.stdin.isatty() and len(removal.posts) > 1 and not yes
+        if dry_run or ask:
+            write(plain.format_removal(removal))
+        if dry_run:
+            return
+        if ask and not typer.confirm(f"{len(removal.posts)} 件の投稿を削除しますか?", default=False):
+            fail("削除を取りやめました", EXIT_NONE)
+        n = api.remove(s, removal)
+    note(f"{n} 件の投稿を削除しました (データベース: {s.path})")
+
+
+# -------------------------------------------------------------------------------------------- facts
+
+
+KindOption = Annotated[
+    str | None, typer.Option("--kind", "-k", help="quantity (数量), date (日付), org (組織), place (地名)。")
+]
+UnitOption = Annotated[
+    str | None, typer.Option("--unit", "-u", help="この単位だけ (例: 人, 円, %, 億円, 万人)。")
+]
+ExactUnitOption = Annotated[
+    bool, typer.Option("--exact-unit", help="人 と 名 のような同じ種類の単位をまとめません。")
+]
+MinOption = Annotated[str | None, typer.Option("--min", help="この値以上 (例: 100000, 10万, 1.5億)。")]
+MaxOption = Annotated[str | None, typer.Option("--max", help="この値以下。")]
+QueryOption = Annotated[str | None, typer.Option("--query", "-q", help="この検索に一致する文の事実だけ。")]
+
+
+def _fact_query(**kw: object) -> object:
+    from kb.api import FactQuery
+
+    return FactQuery(**kw)  # type: ignore[arg-type]
+
+
+@app.command()
+def facts(
+    topic: TopicOption = None,
+    kind: KindOption = None,
+    unit: UnitOption = None,
+    exact_unit: ExactUnitOption = False,
+    min_: MinOption = None,
+    max_: MaxOption = None,
+    post: PostOption = None,
+    query: QueryOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    limit: LimitOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """数値・日付・組織・地名を、その文・投稿・行とともに一覧します。"""
+    from kb import api
+    from kb.views import contract, plain, show, term
+
+    q = _fact_query(topic=topic, kind=kind, unit=unit, exact_unit=exact_unit, min=min_, max=max_, post=post,
+                    query=query, since=since, until=until, limit=limit or (50 if is_terminal() else None))  # fmt: skip
+    with store(db) as s:
+        found = api.find_facts(s, q)  # type: ignore[arg-type]
+        if not found.facts and not as_json:
+            fail("該当する事実はありません" + "".join(f" ({n})" for n in found.notes), EXIT_NONE)
+        show(found, as_json, plain=plain.format_facts, term=term.print_facts, contract=contract.facts)
+    if not found.facts:
+        raise typer.Exit(EXIT_NONE)
+
+
+@app.command()
+def topics(
+    limit: LimitOption = None,
+    sort: Annotated[
+        str, typer.Option("--sort", help="count (投稿の多い順), name (名前順), date (新しい順)。")
+    ] = "count",
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """項目 (見出し) を投稿をまたいでまとめ、投稿と事実の数を表示します。"""
+    from kb import api
+    from kb.views import contract, plain, show, term
+
+    with store(db) as s:
+        found = api.topics(s, limit=limit, sort=sort)
+        if not found and not as_json:
+            fail("見出しのある投稿がありません", EXIT_NONE)
+        show(found, as_json, plain=plain.format_topics, term=term.print_topics, contract=contract.topics)
+
+
+# ------------------------------------------------------------------------------------------- export
+
+
+@app.command()
+def export(
+    topic: TopicOption = None,
+    kind: KindOption = None,
+    unit: UnitOption = None,
+    exact_unit: ExactUnitOption = False,
+    min_: MinOption = None,
+    max_: MaxOption = None,
+    post: PostOption = None,
+    query: QueryOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    search_: Annotated[
+        str | None, typer.Option("--search", "-s", help="事実ではなく検索結果を書き出します。")
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="xlsx, csv, tsv, md, json, jsonl (既定: -o の拡張子、なければ csv)。"
+        ),
+    ] = None,
+    out: Annotated[
+        str | None, typer.Option("--output", "-o", help="書き出すファイル (- は標準出力)。")
+    ] = None,
+    headers: Annotated[str, typer.Option("--headers", help="見出しの言葉: ja (日本語) か en。")] = "ja",
+    sheet_per: Annotated[
+        str | None,
+        typer.Option("--sheet-per", help="xlsx: 項目 (topic) か種別 (kind) ごとにシートを分けます。"),
+    ] = None,
+    sheet: Annotated[bool, typer.Option("--sheet", help="md: 出典つきの質問準備シートにします。")] = False,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="csv/tsv の文字コード: utf-8-sig (既定), utf-8, cp932。")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="既にあるファイルを上書きします。")] = False,
+    limit: LimitOption = None,
+    db: DbOption = None,
+) -> None:
+    """一般質問の原稿に貼れる表を書き出します: Excel, CSV, Markdown, JSON。"""
+    from kb import api
+
+    q = _fact_query(topic=topic, kind=kind, unit=unit, exact_unit=exact_unit, min=min_, max=max_, post=post,
+                    query=query, since=since, until=until, limit=limit)  # fmt: skip
+    req = api.ExportRequest(facts=q, search=search_, format=fmt, output=out, headers=headers,  # type: ignore[arg-type]
+                            sheet_per=sheet_per, sheet=sheet, encoding=encoding, force=force)  # fmt: skip
+    with store(db) as s:
+        result = api.export(s, req)
+    for w in result.warnings:
+        note(f"kb: 注意: {w}")
+    if result.path:
+        note(f"{result.rows} 行を書き出しました: {result.path}")
+    if result.rows == 0:
+        note("kb: 該当する行はありません (見出しだけを書き出しました)")
+        raise typer.Exit(EXIT_NONE)
+
+
+# --------------------------------------------------------------------------- names, synonyms, index
+
+
+@names_app.command("add")
+def names_add(
+    surface: Annotated[
+        str, typer.Argument(help="書かれているとおりの名前 (例: ○○区役所)。", show_default=False)
+    ],
+    kind: Annotated[str, typer.Option("--kind", help="org (組織) か place (地名)。")] = "org",
+    db: DbOption = None,
+) -> None:
+    """名前を追加します。これから取り込む投稿と kb reindex で使われます。"""
+    from kb import api
+
+    with store(db, write=True) as s:
+        name = api.add_name(s, surface, kind)
+    note(f"追加しました: {name} ({kind}); 取り込み済みの投稿に使うには: kb reindex (データベース: {s.path})")
+
+
+@names_app.command("list")
+def names_list(as_json: JsonOption = False, db: DbOption = None) -> None:
+    """追加した名前の一覧。"""
+    from kb.views import contract, plain, show, term, words
+
+    with store(db) as s:
+        pairs = s.names.all()
+        show(pairs, as_json, plain=lambda p: plain.format_names(p, words.NAME_COLUMNS),
+             term=lambda c, p: term.print_lines(c, plain.format_names(p, words.NAME_COLUMNS).splitlines()),
+             contract=lambda p: contract.pairs(p, ("surface", "kind")))  # fmt: skip
+
+
+@names_app.command("remove")
+def names_remove(
+    surface: Annotated[str, typer.Argument(help="削除する名前。", show_default=False)], db: DbOption = None
+) -> None:
+    """名前を辞書から削除します。"""
+    from kb import api
+
+    with store(db, write=True) as s:
+        api.remove_name(s, surface)
+    note(f"削除しました: {surface} (データベース: {s.path})")
+
+
+@synonyms_app.command("add")
+def synonyms_add(
+    word: Annotated[str, typer.Argument(help="語。", show_default=False)],
+    others: Annotated[list[str], typer.Argument(help="その同義語 (1つ以上)。", show_default=False)],
+    db: DbOption = None,
+) -> None:
+    """同義語を登録します: どの語で検索しても互いに見つかります。"""
+    from kb import api
+
+    with store(db, write=True) as s:
+        added = api.add_synonym(s, word, others)
+    note(f"登録しました: {word} ＝ {'・'.join(added)} (データベース: {s.path})")
+
+
+@synonyms_app.command("list")
+def synonyms_list(as_json: JsonOption = False, db: DbOption = None) -> None:
+    """登録した同義語の一覧。"""
+    from kb.views import contract, plain, show, term, words
+
+    with store(db) as s:
+        pairs = s.synonyms.all()
+        show(pairs, as_json, plain=lambda p: plain.format_names(p, words.SYNONYM_COLUMNS),
+             term=lambda c, p: term.print_lines(c, plain.format_names(p, words.SYNONYM_COLUMNS).splitlines()),
+             contract=lambda p: contract.pairs(p, ("word", "other")))  # fmt: skip
+
+
+@synonyms_app.command("remove")
+def synonyms_remove(
+    word: Annotated[str, typer.Argument(help="語。", show_default=False)],
+    other: Annotated[
+        str | None, typer.Argument(help="その同義語 (省略するとその語のすべて)。", show_default=False)
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """同義語を削除します。"""
+    from kb import api
+
+    with store(db, write=True) as s:
+        n = api.remove_synonym(s, word, other)
+    note(f"{n} 組の同義語を削除しました (データベース: {s.path})")
+
+
+@app.command()
+def reindex(quiet: QuietOption = False, db: DbOption = None) -> None:
+    """すべての投稿を解析し直します (SudachiPy や辞書の更新、名前の追加のあとに)。"""
+    from kb import api
+
+    with store(db, write=True) as s, progress(not quiet, "解析し直し中") as bar:
+        n = api.reindex(s, (lambda done, total: bar.update(done, total)) if bar else None)
+    if not quiet:
+        note(f"{n} 件の投稿の索引と事実を作り直しました (データベース: {s.path})")
+
+
+@app.command()
+def info(as_json: JsonOption = False, db: DbOption = None) -> None:
+    """データベースの場所、中身の数、索引を作った版を表示します。"""
+    from kb import api
+    from kb.views import contract, plain, show, term
+
+    with store(db) as s:
+        show(api.info(s), as_json, plain=plain.format_info, term=term.print_info, contract=contract.info)

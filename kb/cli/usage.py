@@ -1,0 +1,110 @@
+"""Running the command line: arguments decoded as the user typed them, output that any terminal can
+show, and every usage error (click's, in English) as one Japanese `kb:` line with a hint."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from typing import Any
+
+import click
+
+from kb.cli.app import EXIT_ERROR, EXIT_FOUND, EXIT_INTERRUPTED, interrupts
+
+_BAD_VALUE = (
+    (re.compile(r"'?(.*?)'? is not a valid integer"), "{0!r} は整数ではありません"),
+    (re.compile(r"'?(.*?)'? is not a valid float"), "{0!r} は数ではありません"),
+    (re.compile(r"'?(.*?)'? is not a valid boolean"), "{0!r} は真偽値ではありません"),
+    (re.compile(r"(.*?) is not in the range (.*)\."), "{0} は範囲外です ({1})"),
+    (re.compile(r"'?(.*?)'? is not one of (.*)\."), "{0!r} は指定できません (指定できる値: {1})"),
+)
+_USAGE = (
+    (re.compile(r"No such command '(.+)'"), "不明なコマンドです: {0}"),
+    (re.compile(r"Got unexpected extra arguments? \((.+)\)"), "余分な引数があります: {0}"),
+    (re.compile(r"Option '(.+)' requires an argument"), "{0} には値が必要です"),
+    (re.compile(r"Option '(.+)' does not take a value"), "{0} には値を付けません"),
+)
+
+
+def prepare() -> None:
+    """Arguments and output that survive any locale: a query typed in UTF-8 under an ASCII or Latin-1
+    locale is read as UTF-8 (not dropped as undecodable), and characters the terminal's encoding
+    cannot show are replaced instead of ending kb with an error."""
+    fixed = []
+    for arg in sys.argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            try:
+                arg = os.fsencode(arg).decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+        fixed.append(arg)
+    sys.argv = fixed
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):  # a closed or unusual stream: leave it as it is
+                pass
+
+
+def run(app: Any) -> int:
+    """Run the app; return the exit code. Nothing but a `kb:` line reaches stderr on an error."""
+    try:
+        code = app(standalone_mode=False)
+        if (
+            code == EXIT_INTERRUPTED and not interrupts
+        ):  # typer's silent exit for a Ctrl-C outside a command's handling
+            click.echo("\nkb: 中断しました (interrupted)", err=True)
+        return code if isinstance(code, int) else EXIT_FOUND
+    except click.exceptions.NoArgsIsHelpError as err:
+        click.echo(err.ctx.get_help() if err.ctx else "kb -h")
+        return EXIT_FOUND
+    except click.UsageError as err:
+        click.echo(f"kb: {usage_message(err)}", err=True)
+        return EXIT_ERROR
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo("\nkb: 中断しました (interrupted)", err=True)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_FOUND
+    except Exception as err:  # a bug in kb: say so in one line, the details are for KB_DEBUG=1
+        if os.environ.get("KB_DEBUG"):
+            raise
+        detail = " ".join(f"{type(err).__name__}: {err}".split())[:300]
+        click.echo(f"kb: 内部エラー (internal error): {detail} — 詳細は KB_DEBUG=1 を付けて再実行", err=True)
+        return EXIT_ERROR
+
+
+def usage_message(err: click.UsageError) -> str:
+    """A usage error in the user's language, with where to look."""
+    command = err.ctx.command_path if err.ctx is not None else "kb"
+    if isinstance(err, click.NoSuchOption):
+        text = f"不明なオプションです: {err.option_name}"
+        if err.possibilities:
+            text += f" (もしかして: {', '.join(sorted(err.possibilities))})"
+    elif isinstance(err, click.MissingParameter):
+        text = f"{_name(err.param)} を指定してください"
+    elif isinstance(err, click.BadParameter):
+        text = f"{_name(err.param)} の値が正しくありません: {_translated(err.message, _BAD_VALUE)}"
+    else:
+        text = _translated(err.message, _USAGE)
+    return f"{text} ({command} -h で使い方を表示)"
+
+
+def _name(param: click.Parameter | None) -> str:
+    if param is None:
+        return "引数"
+    longs = [o for o in param.opts if o.startswith("--")]
+    return longs[0] if longs else param.human_readable_name
+
+
+def _translated(message: str, table: tuple[tuple[re.Pattern[str], str], ...]) -> str:
+    for pattern, template in table:
+        m = pattern.search(message)
+        if m:
+            return template.format(*m.groups())
+    return message

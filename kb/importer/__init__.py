@@ -1,0 +1,62 @@
+"""`kb import`: files are planned as they are reached (kb.importer.plan), analysed in this process or
+in worker processes (kb.importer.pool) and stored by one writer thread (kb.importer.writer), whole
+files in batched transactions; unchanged files are skipped, bad ones reported by name."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from contextlib import closing
+from dataclasses import dataclass
+
+from kb.importer.plan import plan_files
+from kb.importer.pool import analyse_all
+from kb.importer.report import FileOutcome, ImportReport
+from kb.importer.writer import write_all
+from kb.pipeline import forget_words
+from kb.reading import iter_sources
+from kb.store import Store
+
+__all__ = ["FileOutcome", "ImportProgress", "ImportReport", "import_paths"]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportProgress:
+    """How far an import is: the file just finished, files done, files in all (0 when not counted)."""
+
+    path: str
+    done: int
+    total: int
+
+
+def import_paths(
+    store: Store,
+    paths: Sequence[str],
+    *,
+    encoding: str | None = None,
+    jobs: int = 1,
+    progress: Callable[[ImportProgress], None] | None = None,
+) -> ImportReport:
+    """Import files and folders (``-`` is standard input) into the store."""
+    started = time.perf_counter()
+    report = ImportReport(db=store.path)
+    names = store.names.all()
+    forget_words()
+    total = 0
+    if progress:  # for the progress bar only: counting walks the folders once more, cheaply
+        total = sum(1 for _ in iter_sources([p for p in paths if p != "-"])) + ("-" in paths)
+    done = 0
+
+    def finish(outcome: FileOutcome) -> None:
+        nonlocal done
+        done += 1
+        report.add(outcome)
+        if progress:
+            progress(ImportProgress(outcome.path, done, total))
+
+    with closing(store.reader()) as reader:
+        planned = plan_files(iter_sources(paths), reader)
+        write_all(store, analyse_all(planned, encoding, names, jobs), finish, names, encoding)
+    store.release_free_pages()
+    report.seconds = time.perf_counter() - started
+    return report

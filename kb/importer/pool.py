@@ -1,0 +1,157 @@
+"""Analysing planned files in order, in this process or in worker processes: results come back in
+input order, and what needs no analysis passes through in its place. A worker never prints and ends
+when the importing process is gone."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import threading
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import closing, suppress
+from dataclasses import dataclass
+from itertools import chain
+from typing import Any
+
+from kb.errors import KbError, UnreadableFile
+from kb.importer.plan import Planned, ToAnalyse
+from kb.pipeline import AnalysedFile, analyse_file
+
+HEAD_OUTCOMES = 1000  # outcomes held while waiting to see whether a pool is worth starting
+
+
+@dataclass(frozen=True, slots=True)
+class Analysed:
+    """A planned file after analysis: its posts, or why it could not be read."""
+
+    key: str
+    sha: str
+    size: int
+    result: AnalysedFile | UnreadableFile
+
+
+Result = Analysed | Planned  # what the writer receives, in input order
+
+
+def analyse(item: ToAnalyse, encoding: str | None, names: Sequence[tuple[str, str]]) -> Analysed:
+    """Read, structure, segment and tag one file (in a worker or here); errors cost that file only."""
+    result: AnalysedFile | UnreadableFile
+    try:
+        result = analyse_file(item.key, item.data, encoding, names, item.known)
+    except UnreadableFile as err:
+        result = UnreadableFile(item.key, err.reason)
+    except KbError as err:
+        result = UnreadableFile(item.key, str(err))
+    except Exception as err:  # a bug must cost one file, not the whole import
+        result = UnreadableFile(
+            item.key, f"読み込み中の内部エラー (internal error): {type(err).__name__}: {err}"
+        )
+    return Analysed(item.key, item.sha, len(item.data), result)
+
+
+def analyse_all(
+    items: Iterator[Planned], encoding: str | None, names: Sequence[tuple[str, str]], jobs: int
+) -> Iterator[Result]:
+    """Analysed files in input order. With ``jobs`` > 1 a pool starts only when a second file needs
+    analysing (starting one for a single file costs more than it saves)."""
+    it = iter(items)
+    if jobs <= 1:
+        for item in it:
+            yield analyse(item, encoding, names) if isinstance(item, ToAnalyse) else item
+        return
+    head: list[Planned] = []
+    analysable = 0
+    for item in it:
+        if not head and not isinstance(item, ToAnalyse):
+            yield item  # nothing to wait for yet
+            continue
+        head.append(item)
+        analysable += isinstance(item, ToAnalyse)
+        if analysable == 2 or len(head) >= HEAD_OUTCOMES:
+            break
+    else:
+        for item in head:  # at most one file to analyse: here, no pool
+            yield analyse(item, encoding, names) if isinstance(item, ToAnalyse) else item
+        return
+    yield from _pooled(chain(head, it), encoding, names, jobs)
+
+
+def _pooled(
+    items: Iterator[Planned], encoding: str | None, names: Sequence[tuple[str, str]], jobs: int
+) -> Iterator[Result]:
+    ctx = mp.get_context("forkserver" if os.name == "posix" else "spawn")
+    _start_quietly(ctx)
+    window = jobs * 4  # bounded in-flight work: memory does not grow with the corpus
+    alive_r, alive_w = ctx.Pipe(duplex=False)
+    with closing(alive_w), closing(alive_r):
+        pool = ProcessPoolExecutor(
+            max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(alive_r,)
+        )
+        pending: deque[Future[Analysed] | Planned] = deque()
+        try:
+            for item in items:
+                pending.append(
+                    pool.submit(analyse, item, encoding, names) if isinstance(item, ToAnalyse) else item
+                )
+                if len(pending) >= window:
+                    yield _ready(pending.popleft())
+            while pending:
+                yield _ready(pending.popleft())
+        except BaseException:
+            # stop the workers now (a Ctrl-C is the parent's to report) and wait for them, so no
+            # half-started worker outlives the parent and prints its own traceback
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                proc.terminate()
+            # a Ctrl-C during submit() can cut the start of the pool's manager thread, which
+            # shutdown() then cannot join: nothing is left to wait for, and the Ctrl-C is what to report
+            with suppress(RuntimeError):
+                pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
+
+
+def _ready(entry: Future[Analysed] | Planned) -> Result:
+    return entry.result() if isinstance(entry, Future) else entry
+
+
+def _start_quietly(ctx: Any) -> None:
+    """Start the fork server with SIGINT ignored and its stderr on /dev/null: the workers it forks
+    inherit both, so a Ctrl-C reaches only the parent, which stops them in order, and a worker cut
+    off while starting cannot print a traceback over kb's message. Workers report their errors
+    through their results, never on stderr."""
+    if ctx.get_start_method() != "forkserver":
+        return
+    import signal
+    from multiprocessing import forkserver
+
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        forkserver.ensure_running()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+        signal.signal(signal.SIGINT, old)
+
+
+def _init_worker(alive: Any) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    threading.Thread(target=_exit_with_parent, args=(alive,), name="kb-parent", daemon=True).start()
+
+
+def _exit_with_parent(alive: Any) -> None:
+    """End this worker when the importing process is gone. Killed (kill, SIGTERM, SIGKILL), the parent
+    cannot stop its pool, and a worker waiting for work would wait forever, holding the dictionary's
+    memory: the read end of a pipe whose only write end the parent holds reports EOF instead."""
+    try:
+        alive.recv()
+    except (EOFError, OSError):
+        pass
+    os._exit(1)

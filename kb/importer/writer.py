@@ -1,0 +1,298 @@
+"""Writing analysed files: one writer thread, whole files in batched transactions, and what a file's
+posts mean for the posts already stored (kept, shared with another file, edited, added, removed)."""
+
+from __future__ import annotations
+
+import difflib
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import suppress
+from functools import partial
+
+from kb.errors import UnreadableFile
+from kb.importer.plan import Big, Moved
+from kb.importer.pool import Analysed, Result
+from kb.importer.report import IMPORTED, MOVED, SKIPPED, FileOutcome
+from kb.models import PostRecord
+from kb.pipeline import AnalysedFile, analyse_posts
+from kb.reading import read_source
+from kb.store import HeldPost, Store, Writes
+from kb.structure import build_post
+
+BATCH_FILES = 200
+BATCH_SECONDS = 1.0
+WRITE_QUEUE = 8  # analysed files waiting for the writer at most: memory stays bounded
+SAME_POST = 0.8  # how alike two texts must be for an edited post to keep its number (title changed)
+SAME_TITLED_POST = 0.5  # … when the title is unchanged
+
+
+def write_all(
+    store: Store,
+    results: Iterator[Result],
+    finish: Callable[[FileOutcome], None],
+    names: Sequence[tuple[str, str]],
+    encoding: str | None,
+) -> None:
+    """Store analysed files in a writer thread while this thread analyses (or collects from the
+    workers) the next ones. SQLite releases the GIL while it writes, so part of the writing overlaps
+    with the analysis (bench/README.md has the measured gain and cost). One thread writes; whole
+    files only."""
+    pending: queue.Queue[Result | None] = queue.Queue(WRITE_QUEUE)
+    stop = threading.Event()  # set by the importing thread: finish the file in hand, then stop
+    done = threading.Event()  # set by the writer when it no longer uses the connection
+    failure: list[BaseException] = []
+
+    def writer() -> None:
+        batch = Batch(store)
+        try:
+            while not stop.is_set():
+                item = pending.get()
+                if item is None or stop.is_set():
+                    break
+                if isinstance(item, FileOutcome):
+                    finish(item)
+                elif isinstance(item, Big):
+                    batch.close()  # a big file is written in a transaction of its own
+                    finish(stream_big(store, item, names, encoding, stop))
+                elif isinstance(item, Moved):
+                    finish(batch.write(partial(record_move, store, item)))
+                elif isinstance(item, Analysed):
+                    finish(batch.write(partial(store_analysed, store, item)))
+        except BaseException as err:  # handed to the importing thread, which raises it
+            failure.append(err)
+        finally:
+            try:
+                batch.close()  # whole files only: a file being written when it failed was undone
+            except BaseException as err:
+                failure.append(err)
+            done.set()
+
+    thread = threading.Thread(target=writer, name="kb-writer", daemon=True)
+    thread.start()
+
+    def hand(item: Result | None) -> bool:
+        while thread.is_alive():
+            try:
+                pending.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    raised: BaseException | None = None
+    try:
+        for item in results:
+            if failure or not hand(item):
+                break
+    except BaseException as err:
+        raised = err
+    close = getattr(results, "close", None)
+    while True:  # never leave while the writer still uses the connection, even on another Ctrl-C
+        try:
+            if raised is not None:
+                stop.set()  # Ctrl-C: the writer finishes the file in hand, commits and stops
+                with suppress(queue.Full):
+                    pending.put_nowait(None)  # wakes a writer waiting for work
+            if close is not None:
+                close()  # stops the workers (after a Ctrl-C, or when the writer failed)
+                close = None
+            if raised is None:
+                hand(None)
+            # An Event can be waited on again after a Ctrl-C; a Thread.join() cut by one may mark
+            # the thread finished while it still runs (CPython 3.11) and return at once next time.
+            done.wait()
+            break
+        except BaseException as err:
+            raised = raised or err
+    if raised is not None:
+        raise raised
+    if failure:
+        raise failure[0]
+
+
+class Batch:
+    """Writes whole files in one transaction committed every BATCH_FILES files or BATCH_SECONDS:
+    fewer commits (fsyncs), and a kill loses at most one batch of work while the database only ever
+    holds whole files.
+
+    There is no savepoint per file: FTS5 flushes its pending terms into a new index segment at every
+    savepoint (a savepoint per file made one segment per file to merge later). Instead, when writing
+    a file fails midway (disk full, Ctrl-C), the whole open batch is rolled back and the files before
+    it in the batch are written again in a transaction of their own (their work is kept until the
+    batch commits: at most BATCH_FILES files)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.open = False
+        self.written: list[Callable[[], FileOutcome]] = []
+        self.since = 0.0
+
+    def write(self, fn: Callable[[], FileOutcome]) -> FileOutcome:
+        if not self.open:
+            self.store.begin()
+            self.open, self.since = True, time.monotonic()
+        try:
+            out = fn()
+        except BaseException:
+            self._undo_partial_file()
+            raise
+        self.written.append(fn)
+        if len(self.written) >= BATCH_FILES or time.monotonic() - self.since >= BATCH_SECONDS:
+            self.close()
+        return out
+
+    def _undo_partial_file(self) -> None:
+        self.open = False
+        self.store.rollback()
+        written, self.written = self.written, []
+        if not written:
+            return
+        try:
+            with self.store.transaction():
+                for fn in written:
+                    fn()
+        except BaseException:  # the error being raised already says what went wrong
+            pass  # rolled back: the database stays whole, and these files are imported next time
+
+    def close(self) -> None:
+        if self.open:
+            self.open = False
+            self.written = []
+            self.store.commit()
+
+
+def record_move(store: Store, item: Moved) -> FileOutcome:
+    """A file found under a new path with the content it had: its posts follow it."""
+    store.writes.move_file(item.file_id, item.key)
+    return FileOutcome(
+        item.key, MOVED, unchanged=len(store.writes.held(item.file_id)), moved_from=item.old_path
+    )
+
+
+def store_analysed(store: Store, a: Analysed) -> FileOutcome:
+    if isinstance(a.result, UnreadableFile):
+        return FileOutcome(a.key, SKIPPED, reason=a.result.reason)
+    if not a.result.posts:
+        return _empty(a.key, a.size, a.result)
+    uids = [p if isinstance(p, str) else p.uid for p in a.result.posts]
+    return store_file(store, a.key, a.sha, a.size, a.result, iter(a.result.posts), uids)
+
+
+def _empty(key: str, size: int, analysed: AnalysedFile) -> FileOutcome:
+    """A file with no post: skipped; a file that used to hold posts keeps them until it is removed."""
+    reason = "空のファイル (empty file)" if size == 0 else "投稿が見つかりません (no text)"
+    return FileOutcome(
+        key,
+        SKIPPED,
+        format=analysed.format,
+        encoding=analysed.encoding,
+        reason=reason,
+        warnings=analysed.warnings,
+    )
+
+
+def store_file(
+    store: Store,
+    key: str,
+    sha: str,
+    size: int,
+    analysed: AnalysedFile,
+    posts: Iterator[PostRecord | str],
+    uids: Sequence[str],
+    stop: threading.Event | None = None,
+) -> FileOutcome:
+    """Write one file's posts as they come (inside the caller's transaction; ``uids`` are those of all
+    its posts, known before they are analysed). A post already stored is linked, an edited one keeps
+    its number, a new one is added, and posts the file no longer holds are removed unless another
+    file holds them too."""
+    w = store.writes
+    out = FileOutcome(key, IMPORTED, format=analysed.format, encoding=analysed.encoding)
+    out.warnings = list(analysed.warnings)  # a replay must not add twice
+    known = w.file(key)
+    old = w.held(known.id) if known is not None else []
+    present = set(uids)
+    # an old post of this file that it no longer holds as it was, and no other file holds, may have
+    # been edited: a new post that reads like it takes its number
+    editable = [h for h in old if h.uid not in present and h.holders == 1]
+    old_uids = {h.uid for h in old}
+    file_id = w.save_file(key, sha, size, analysed.format, analysed.encoding)
+    ids: list[int] = []
+    for item in posts:
+        if stop is not None and stop.is_set():
+            raise Stopped
+        uid = item if isinstance(item, str) else item.uid
+        pid = w.post_for(uid)
+        if pid is not None:
+            ids.append(pid)
+            if uid in old_uids:
+                out.unchanged += 1
+            else:
+                out.duplicate += 1
+        elif isinstance(item, str):  # removed meanwhile by another process: analysed next time
+            out.warnings.append("取り込み中に投稿が変わりました; もう一度 kb import を実行してください")
+            w.mark_stale(file_id)
+        else:
+            ids.append(_add_or_update(w, item, editable, out))
+    w.set_links(file_id, ids)
+    gone = {h.post_id for h in old} - set(ids)
+    out.removed = w.remove_posts(w.orphans(gone)) if gone else 0
+    return out
+
+
+def _add_or_update(w: Writes, record: PostRecord, editable: list[HeldPost], out: FileOutcome) -> int:
+    match = _edited(record, editable, w.body)
+    if match is not None:
+        editable.remove(match)
+        w.replace_post(match.post_id, record)
+        out.updated += 1
+        pid = match.post_id
+    else:
+        pid = w.add_post(record)
+        out.added += 1
+    out.sections += sum(1 for s in record.sections if s.heading is not None)
+    out.passages += len(record.passages)
+    out.facts += len(record.facts)
+    out.photos += record.photos
+    return pid
+
+
+def _edited(record: PostRecord, candidates: list[HeldPost], body: Callable[[int], str]) -> HeldPost | None:
+    """The stored post a new record is an edit of: its title and most of its text unchanged, or nearly
+    all of its text when the title changed."""
+    new_body = record.text[record.body_start :].splitlines()
+    best: tuple[float, HeldPost] | None = None
+    for h in candidates:
+        matcher = difflib.SequenceMatcher(None, body(h.post_id).splitlines(), new_body, autojunk=False)
+        need = SAME_TITLED_POST if h.title == record.title else SAME_POST
+        if matcher.real_quick_ratio() < need or matcher.quick_ratio() < need:
+            continue
+        ratio = matcher.ratio()
+        if ratio >= need and (best is None or ratio > best[0]):
+            best = (ratio, h)
+    return None if best is None else best[1]
+
+
+class Stopped(BaseException):
+    """The import was interrupted while a big file was being written: its transaction is undone."""
+
+
+def stream_big(
+    store: Store, big: Big, names: Sequence[tuple[str, str]], encoding: str | None, stop: threading.Event
+) -> FileOutcome:
+    """Analyse and write a big file post by post in one transaction; problems become its outcome.
+    When ``stop`` is set between two posts the file is undone and Stopped is raised."""
+    try:
+        result = read_source(big.key, big.data, encoding)
+    except UnreadableFile as err:
+        return FileOutcome(big.key, SKIPPED, reason=err.reason)
+    known = store.writes.file(big.key)
+    held = frozenset(h.uid for h in store.writes.held(known.id)) if known is not None else frozenset()
+    analysed = AnalysedFile(result.format, result.encoding, list(result.warnings))
+    if not result.posts:
+        return _empty(big.key, len(big.data), analysed)
+    uids = [build_post(raw).uid for raw in result.posts]  # structure only: cheap beside analysis
+    posts = analyse_posts(result.posts, names, held)
+    with store.transaction():
+        return store_file(store, big.key, big.sha, len(big.data), analysed, posts, uids, stop)

@@ -1,0 +1,340 @@
+"""Opening a kb database: the connection, the checks that refuse what kb cannot read (another
+application's file, a damaged file, a newer kb's schema), migrations, the journal, transactions and
+meta values. Every SQLite error that reaches this layer's edge becomes a kb DatabaseError."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+from kb.errors import DatabaseError, ReadOnlyDatabase
+from kb.store import integrity
+from kb.store.schema import MIGRATION_SET, MIGRATIONS
+from kb.text.fold import fold
+
+BUSY_TIMEOUT_MS = 60_000
+PAGE_SIZE = 4096
+_INDEX_TABLES = ("sqlite_", "_sqlite_", "passages_fts", "posts_tri")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def failure_message(path: str, err: sqlite3.Error) -> str:
+    """What a failed statement means for the user, in their words."""
+    text = str(err)
+    if "full" in text:
+        return f"{path} に書き込めません: ディスクの空きがありません (database or disk is full)"
+    if "readonly" in text or "read-only" in text:
+        return f"{path} に書き込めません (読み取り専用)"
+    if "locked" in text or "busy" in text:
+        return f"{path} は他の kb が使用中です。しばらくしてからもう一度実行してください"
+    return f"データベースを読めません ({text}); 索引の破損なら kb reindex で作り直せます"
+
+
+def guarded(method: Callable[P, R]) -> Callable[P, R]:
+    """A store method whose SQLite errors reach the caller as DatabaseError (the first argument is
+    an object with a ``path``)."""
+
+    @functools.wraps(method)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.Error as err:
+            path = str(getattr(args[0], "path", "database"))
+            raise _translated(path, err) from None
+
+    return run
+
+
+def _translated(path: str, err: sqlite3.Error) -> DatabaseError:
+    message = failure_message(path, err)
+    if "readonly" in str(err) or "read-only" in str(err):
+        return ReadOnlyDatabase(message)
+    return DatabaseError(message)
+
+
+def guarded_iter(method: Callable[P, Iterator[R]]) -> Callable[P, Iterator[R]]:
+    """``guarded`` for a method that yields: errors raised while the caller iterates are translated too."""
+
+    @functools.wraps(method)
+    def run(*args: P.args, **kwargs: P.kwargs) -> Iterator[R]:
+        path = str(getattr(args[0], "path", "database"))
+        try:
+            yield from method(*args, **kwargs)
+        except sqlite3.Error as err:
+            raise _translated(path, err) from None
+
+    return run
+
+
+class Connection:
+    """An open, checked kb database. Opening refuses a file that is not a kb database, is damaged or
+    comes from a newer kb; a writable open applies pending migrations."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        self.path = str(path)
+        self.readonly = readonly
+        self.immutable = False  # read through ?immutable=1: a read-only folder, no -shm file possible
+        self._sig_before = integrity.signature(self.path)  # the file as it was before opening it
+        self.conn = self._connect()
+        try:
+            self._check_and_migrate()
+        except BaseException:
+            self.conn.close()
+            raise
+
+    # ----------------------------------------------------------------------------------- open
+
+    def _connect(self) -> sqlite3.Connection:
+        p = Path(self.path)
+        if self.readonly:
+            if not p.exists():
+                raise DatabaseError(
+                    f"データベースがありません: {self.path} (先に kb import を実行してください)"
+                )
+            # a database in a folder kb cannot write to cannot get the -shm file a WAL reader
+            # needs: nobody can write it there either, so it is read as an immutable file
+            self.immutable = not os.access(p.resolve().parent, os.W_OK)
+            uri = f"file:{_uri_path(p)}?{'immutable=1' if self.immutable else 'mode=ro'}"
+        else:
+            if p.exists() and p.is_dir():
+                raise DatabaseError(
+                    f"{self.path} はディレクトリです。データベースのファイル名を指定してください"
+                )
+            try:
+                p.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise DatabaseError(f"データベースの場所を作れません: {self.path} ({err.strerror})") from None
+            uri = f"file:{_uri_path(p)}?mode=rwc"
+        try:
+            conn = sqlite3.connect(
+                uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+            )
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys = ON")  # post_files links go with their file or post
+            conn.execute("PRAGMA schema_version").fetchone()  # forces a read of the header
+        except sqlite3.DatabaseError as err:
+            raise DatabaseError(
+                f"{self.path} は kb のデータベースではないか、壊れています ({err}). "
+                "別のファイルを --db で指定してください"
+            ) from None
+        conn.create_function("kb_fold", 1, lambda t: fold(t) if isinstance(t, str) else t, deterministic=True)
+        return conn
+
+    def _applied(self, tables: set[str]) -> list[str]:
+        if "_sqlite_migrations" not in tables:
+            return []
+        return [
+            str(r[0])
+            for r in self.conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", (MIGRATION_SET,)
+            )
+        ]
+
+    def _check_and_migrate(self) -> None:
+        try:
+            tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            applied = self._applied(tables)
+            self._verify(bool(applied))
+        except sqlite3.DatabaseError as err:
+            raise DatabaseError(f"{self.path} は kb のデータベースではないか、壊れています ({err})") from None
+        known = [name for name, _ in MIGRATIONS]
+        unknown = [a for a in applied if a not in known]
+        if unknown:
+            raise DatabaseError(
+                f"{self.path} は新しい版の kb で作られています (schema {unknown[-1]}); kb を更新してください"
+            )
+        user_tables = {t for t in tables if not t.startswith(_INDEX_TABLES)}
+        if not applied and user_tables:
+            raise DatabaseError(
+                f"{self.path} は kb のデータベースではありません (tables: {', '.join(sorted(user_tables)[:5])})"
+            )
+        if all(name in applied for name in known):
+            self._journal()
+            return
+        if self.readonly:
+            if not applied:  # an empty file, or one another kb is creating right now
+                raise DatabaseError(
+                    f"{self.path} にはまだ何も取り込まれていません (先に kb import を実行してください)"
+                )
+            raise DatabaseError(f"{self.path} は古い形式です; 書き込みできる状態で kb を一度実行してください")
+        if not tables:
+            # a new file. Text is kept as UTF-16: two bytes per kana or kanji instead of three, a
+            # third smaller post text (figures in bench/README.md)
+            self.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+            self.conn.execute("PRAGMA encoding = 'UTF-16le'")
+            # pages freed when FTS5 merges its segments go back to the file system (release_free_pages)
+            self.conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        self._journal()
+        self._migrate()
+
+    def _verify(self, is_kb: bool) -> None:
+        """Refuse a damaged file before anything reads or writes it. The check reads every page, so
+        it runs again only when the file has changed since it last passed (kb.store.integrity)."""
+        sig = integrity.signature(self.path)
+        # the file opened is the one stamped only if the path named the same file throughout
+        same = integrity.same_file(self._sig_before, sig)
+        if same and integrity.is_verified(self.path, sig):
+            return
+        if self.conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise DatabaseError(f"{self.path} は壊れています (integrity check failed)")
+        # remembered only for a kb database, and only if nothing wrote to it meanwhile
+        if is_kb and same and integrity.signature(self.path) == sig:
+            integrity.mark_verified(self.path, sig)
+
+    def _migrate(self) -> None:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            # re-read under the write lock: another process may have migrated meanwhile
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS _sqlite_migrations "
+                "(id INTEGER PRIMARY KEY, migration_set TEXT, name TEXT, applied_at TEXT)"
+            )
+            self.conn.execute(
+                "CREATE UNIQUE INDEX IF NOT EXISTS idx__sqlite_migrations_migration_set_name "
+                "ON _sqlite_migrations (migration_set, name)"
+            )
+            done = {
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", (MIGRATION_SET,)
+                )
+            }
+            for name, fn in MIGRATIONS:
+                if name in done:
+                    continue
+                fn(self.conn)
+                self.conn.execute(
+                    "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+                    "VALUES (?, ?, datetime('now'))",
+                    (MIGRATION_SET, name),
+                )
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as err:
+            self._rollback()
+            if "readonly" in str(err) or "read-only" in str(err):
+                raise ReadOnlyDatabase(f"{self.path} に書き込めません (読み取り専用)") from None
+            raise DatabaseError(f"{self.path} を準備できません ({err})") from None
+
+    def _journal(self) -> None:
+        if self.readonly:
+            return
+        try:
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.OperationalError:
+            pass  # e.g. a read-only directory: stay in rollback-journal mode
+
+    def reader(self) -> Connection:
+        """A second, read-only connection to this database (already checked by this one), for a
+        thread that reads while another writes through this connection."""
+        other = Connection.__new__(type(self))
+        other.path, other.readonly, other.immutable = self.path, True, False
+        other._sig_before = self._sig_before
+        other.conn = other._connect()
+        other._bind()
+        return other
+
+    def _bind(self) -> None:
+        """Attach the parts that work through this connection (subclasses add theirs)."""
+
+    # --------------------------------------------------------------------------- lifecycle
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction, taken at once (BEGIN IMMEDIATE) so writers queue on busy_timeout."""
+        self.begin()
+        try:
+            yield
+        except BaseException:
+            self.rollback()
+            raise
+        self.commit()
+
+    def begin(self) -> None:
+        """Open a write transaction (BEGIN IMMEDIATE); pair with ``commit`` or ``rollback``."""
+        if self.readonly:
+            raise ReadOnlyDatabase(f"{self.path} に書き込めません (読み取り専用)")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            raise _translated(self.path, err) from None
+
+    def commit(self) -> None:
+        if not self.conn.in_transaction:
+            return  # SQLite rolled back by itself after an error that has already been raised
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as err:
+            self._rollback()
+            raise _translated(self.path, err) from None
+
+    def rollback(self) -> None:
+        try:
+            self._rollback()
+        except sqlite3.Error:
+            pass  # the connection is unusable; the transaction is gone with it
+
+    @guarded
+    def release_free_pages(self) -> None:
+        """Give the pages left free by deletes and index merges back to the file system. Databases
+        created before kb used incremental auto-vacuum keep their free pages for reuse; a busy
+        database is left for the next time."""
+        if self.readonly or self.conn.in_transaction:
+            return
+        try:
+            self.conn.execute("PRAGMA busy_timeout = 0")  # busy: don't wait, leave it for next time
+            # executescript steps the pragma to the end (execute frees one page per step taken)
+            self.conn.executescript("PRAGMA incremental_vacuum;")
+        except sqlite3.OperationalError:
+            pass
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+    # ------------------------------------------------------------------------------- meta
+
+    @guarded
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    @guarded
+    def set_meta(self, key: str, value: str | None) -> None:
+        """Set (or, with None, delete) a meta value; inside a transaction."""
+        if value is None:
+            self.conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    @guarded
+    def schema_version(self) -> str:
+        row = self.conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid DESC LIMIT 1",
+            (MIGRATION_SET,),
+        ).fetchone()
+        return str(row[0]) if row else "none"
+
+
+def _uri_path(p: Path) -> str:
+    """A path for a file: URI (? and # would start the query or the fragment)."""
+    return str(p.resolve()).replace("%", "%25").replace("?", "%3f").replace("#", "%23")

@@ -1,0 +1,255 @@
+"""The SQL of search: windows of the word index, newest first; the passages and posts they point to;
+substring candidates through the trigram index; the lexicon of segmented words. kb.search decides
+what to ask; expressions reaching FTS5 are built there from quoted literals, never typed by a user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from kb.store.connection import guarded, guarded_iter
+from kb.store.posts import child_range, chunks
+from kb.store.schema import CHILD_BITS
+
+if TYPE_CHECKING:
+    from kb.store.connection import Connection
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IndexFilter:
+    """What a search is narrowed to before any bound applies."""
+
+    since: str | None = None  # ISO day, inclusive
+    until: str | None = None
+    topic: str | None = None  # folded: a heading that contains it
+    post_id: int | None = None
+    undated: bool = False  # only posts without a date (to count what a period leaves out)
+
+    @property
+    def posts(self) -> bool:
+        """Whether the filter needs the posts table."""
+        return bool(self.since or self.until or self.post_id is not None or self.undated)
+
+
+@dataclass(frozen=True, slots=True)
+class PostHead:
+    """What ranking and the result header need of a post."""
+
+    id: int
+    key: int
+    title: str
+    title_from: str
+    date: str | None
+    url: str | None
+    length: int  # characters of text
+
+
+@dataclass(frozen=True, slots=True)
+class PassageRow:
+    """A passage with its section heading and text."""
+
+    id: int
+    post_id: int
+    section_id: int | None
+    heading: str | None
+    heading_start: int | None
+    start: int
+    end: int
+    line: int | None
+    text: str
+
+    @property
+    def key(self) -> int:
+        return self.id >> CHILD_BITS
+
+    @property
+    def index(self) -> int:
+        return self.id & ((1 << CHILD_BITS) - 1)
+
+    @property
+    def is_heading(self) -> bool:
+        return self.heading is not None and self.heading_start == self.start
+
+
+def _post_conditions(f: IndexFilter, alias: str = "po") -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if f.since:
+        where.append(f"{alias}.date >= ?")
+        params.append(f.since)
+    if f.until:
+        where.append(f"{alias}.date <= ?")
+        params.append(f.until)
+    if f.undated:
+        where.append(f"{alias}.date IS NULL")
+    if f.post_id is not None:
+        where.append(f"{alias}.id = ?")
+        params.append(f.post_id)
+    return where, params
+
+
+class SearchIndex:
+    """Queries over the word index, the trigram index and the lexicon."""
+
+    def __init__(self, store: Connection) -> None:
+        self.path = store.path
+        self._c = store.conn
+
+    @guarded
+    def word_window(self, expr: str, f: IndexFilter, limit: int) -> list[int]:
+        """Ids of the passages matching an FTS5 expression, newest post version first, at most
+        ``limit``. Filters apply before the bound. Rows of removed versions may be among them (the
+        index is contentless): callers drop ids whose key belongs to no post."""
+        joins = ""
+        where, params = _post_conditions(f)
+        if where:
+            joins += f" JOIN posts po ON po.key = (i.rowid >> {CHILD_BITS})"
+        if f.topic:
+            joins += " JOIN passages p ON p.id = i.rowid JOIN sections s ON s.id = p.section_id"
+            where.append("instr(s.heading_folded, ?) > 0")
+            params.append(f.topic)
+        cond = "".join(" AND " + w for w in where)
+        sql = (
+            f"SELECT i.rowid FROM passages_fts i{joins} WHERE passages_fts MATCH ?{cond} "
+            "ORDER BY i.rowid DESC LIMIT ?"
+        )
+        return [int(r[0]) for r in self._c.execute(sql, [expr, *params, limit])]
+
+    @guarded
+    def word_in_post(self, expr: str, key: int, topic: str | None = None) -> list[int]:
+        """Ids of one post version's passages that match an FTS5 expression."""
+        lo, hi = child_range(key)
+        sql = "SELECT i.rowid FROM passages_fts i"
+        params: list[Any] = [expr, lo, hi]
+        cond = ""
+        if topic:
+            sql += " JOIN passages p ON p.id = i.rowid JOIN sections s ON s.id = p.section_id"
+            cond = " AND instr(s.heading_folded, ?) > 0"
+            params.append(topic)
+        sql += f" WHERE passages_fts MATCH ? AND i.rowid BETWEEN ? AND ?{cond}"
+        return [int(r[0]) for r in self._c.execute(sql, params)]
+
+    @guarded
+    def heads(self, keys: Sequence[int]) -> dict[int, PostHead]:
+        """The posts that own these version keys (keys of removed versions are left out)."""
+        out: dict[int, PostHead] = {}
+        for part in chunks(sorted(set(keys))):
+            q = (
+                "SELECT id, key, title, title_from, date, url, length(text) FROM posts "
+                f"WHERE key IN ({','.join('?' * len(part))})"
+            )
+            for r in self._c.execute(q, list(part)):
+                out[int(r[1])] = PostHead(int(r[0]), int(r[1]), str(r[2]), str(r[3]), r[4], r[5], int(r[6]))
+        return out
+
+    @guarded
+    def heads_by_id(self, ids: Sequence[int]) -> dict[int, PostHead]:
+        out: dict[int, PostHead] = {}
+        for part in chunks(sorted(set(ids))):
+            q = (
+                "SELECT id, key, title, title_from, date, url, length(text) FROM posts "
+                f"WHERE id IN ({','.join('?' * len(part))})"
+            )
+            for r in self._c.execute(q, list(part)):
+                out[int(r[0])] = PostHead(int(r[0]), int(r[1]), str(r[2]), str(r[3]), r[4], r[5], int(r[6]))
+        return out
+
+    @guarded
+    def post_count(self, min_key: int | None = None) -> int:
+        """How many posts there are (with a version key at least ``min_key``)."""
+        if min_key is None:
+            return int(self._c.execute("SELECT count(*) FROM posts").fetchone()[0])
+        return int(self._c.execute("SELECT count(*) FROM posts WHERE key >= ?", (min_key,)).fetchone()[0])
+
+    @guarded
+    def passages(self, ids: Sequence[int]) -> dict[int, PassageRow]:
+        """Passages by id, with their section's heading and their text."""
+        out: dict[int, PassageRow] = {}
+        for part in chunks(sorted(set(ids))):
+            q = (
+                'SELECT p.id, p.post_id, p.section_id, s.heading, s.start, p.start, p."end", p.line, '
+                'substr(po.text, p.start + 1, p."end" - p.start) FROM passages p '
+                "JOIN posts po ON po.id = p.post_id LEFT JOIN sections s ON s.id = p.section_id "
+                f"WHERE p.id IN ({','.join('?' * len(part))})"
+            )
+            for r in self._c.execute(q, list(part)):
+                out[int(r[0])] = PassageRow(
+                    int(r[0]), int(r[1]), r[2], r[3], r[4], int(r[5]), int(r[6]), r[7], str(r[8])
+                )
+        return out
+
+    @guarded
+    def trigram_posts(self, expr: str) -> set[int]:
+        """The posts whose folded text holds every trigram of the expression (a superset to verify)."""
+        return {
+            int(r[0]) for r in self._c.execute("SELECT rowid FROM posts_tri WHERE posts_tri MATCH ?", (expr,))
+        }
+
+    @guarded
+    def post_text(self, post_id: int) -> str:
+        row = self._c.execute("SELECT text FROM posts WHERE id = ?", (post_id,)).fetchone()
+        return "" if row is None else str(row[0])
+
+    @guarded
+    def passage_spans(self, key: int) -> list[tuple[int, int, int]]:
+        """(id, start, end) of a post version's passages, in order."""
+        return [
+            (int(r[0]), int(r[1]), int(r[2]))
+            for r in self._c.execute(
+                'SELECT id, start, "end" FROM passages WHERE id BETWEEN ? AND ? ORDER BY id', child_range(key)
+            )
+        ]
+
+    @guarded_iter
+    def substring_posts(
+        self, trigram_expr: str | None, scan: Sequence[str], f: IndexFilter, min_key: int = 0
+    ) -> Iterator[tuple[int, int, str]]:
+        """Posts that may hold the strings of a substring search, newest first: (id, key, text).
+
+        ``trigram_expr`` narrows by the trigram index (strings of three characters or more);
+        ``scan`` strings (shorter ones) are looked for in the folded text itself; ``min_key`` leaves
+        out versions older than a bounded word search looked at. The caller verifies
+        and stops when it has enough: the walk follows the date index backwards, so a common string
+        costs a few rows and a string in no post one pass over the index.
+        """
+        where, params = _post_conditions(f)
+        if min_key:
+            where.append("po.key >= ?")
+            params.append(min_key)
+        conds: list[str] = []
+        cparams: list[Any] = []
+        if trigram_expr is not None:
+            conds.append("po.id IN (SELECT rowid FROM posts_tri WHERE posts_tri MATCH ?)")
+            cparams.append(trigram_expr)
+        for x in scan:
+            conds.append("instr(kb_fold(po.text), ?) > 0")
+            cparams.append(x)
+        index = "" if f.post_id is not None else " INDEXED BY posts_date"
+        sql = (
+            f"SELECT po.id, po.key, po.text FROM posts po{index} "
+            f"WHERE {' AND '.join([*conds, *where]) or '1'} ORDER BY po.date DESC, po.id DESC"
+        )
+        for r in self._c.execute(sql, [*cparams, *params]):
+            yield int(r[0]), int(r[1]), str(r[2])
+
+    # ------------------------------------------------------------------------------ lexicon
+
+    @guarded
+    def units_of(self, surfaces: Sequence[str]) -> dict[str, str]:
+        """How the lexicon segments these words: surface → its folded normalized short units."""
+        out: dict[str, str] = {}
+        for part in chunks(sorted(set(surfaces))):
+            q = f"SELECT surface, units FROM lexicon WHERE surface IN ({','.join('?' * len(part))})"
+            out.update((str(r[0]), str(r[1])) for r in self._c.execute(q, list(part)))
+        return out
+
+    @guarded
+    def surfaces_of(self, units: Sequence[str]) -> dict[str, list[str]]:
+        """The words seen with these units (one short unit each): units → surfaces, for highlighting."""
+        out: dict[str, list[str]] = {}
+        for part in chunks(sorted(set(units))):
+            q = f"SELECT units, surface FROM lexicon WHERE units IN ({','.join('?' * len(part))})"
+            for u, s in self._c.execute(q, list(part)):
+                out.setdefault(str(u), []).append(str(s))
+        return out
