@@ -73,9 +73,7 @@ def report(root: str, listing: bool) -> None:
             dated += post.date is not None
             date_titles += not text_title and is_date_title(post.title)
             sentence_titles += not text_title and is_sentence_title(post.title)
-            rows.append(
-                f"  {Path(src.path).name}\t{post.date or '-':10}\t{post.title_from:4}\t{post.title}"
-            )
+            rows.append(f"  {Path(src.path).name}\t{post.date or '-':10}\t{post.title_from:4}\t{post.title}")
     print(f"{root}: {posts} posts ({skipped} files skipped)")
     print(f"  written title      {titled:4d}")
     print(f"  first-words title  {from_text:4d}   (title_from == 'text')")
