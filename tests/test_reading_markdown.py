@@ -94,14 +94,16 @@ def test_unreadable_date_is_a_warning() -> None:
     warnings: list[str] = []
     (post,) = read_markdown("---\ntitle: 視察\ndate: そのうち\n---\n本文\n", "t.md", warnings)
     assert post.date is None
-    assert warnings == ["front matter date not understood: 'そのうち'"]
+    assert warnings == ["front matter の date の日付が読めません: 'そのうち'"]
 
 
 def test_malformed_front_matter_is_read_as_text_with_a_warning() -> None:
     text = "---\ntitle: [視察\ndate: : :\n---\n金沢市の視察について。\n"
     warnings: list[str] = []
     (post,) = read_markdown(text, "t.md", warnings)
-    assert len(warnings) == 1 and warnings[0].startswith("malformed YAML front matter")
+    assert len(warnings) == 1 and warnings[0].startswith(
+        "front matter の YAML が壊れているため本文として読みました"
+    )
     assert post.title == "title: [視察"
     assert "金沢市の視察について。" in texts(post.lines)
 
@@ -109,7 +111,7 @@ def test_malformed_front_matter_is_read_as_text_with_a_warning() -> None:
 def test_front_matter_that_is_not_a_mapping() -> None:
     warnings: list[str] = []
     (post,) = read_markdown("---\n- a\n- b\n---\n本文\n", "t.md", warnings)
-    assert warnings == ["front matter is not a set of key: value lines, read as text"]
+    assert warnings == ["front matter が「キー: 値」の形ではないため本文として読みました"]
     assert post.title == "a"
 
 
