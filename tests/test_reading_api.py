@@ -97,8 +97,8 @@ def test_empty_files_have_no_posts_and_no_error(data: bytes) -> None:
 
 def test_warnings_are_passed_on() -> None:
     result = read_source("x.md", "---\ntitle: [壊れた\n---\n本文\x00です".encode())
-    assert result.warnings[0] == "1 NUL byte(s) removed"
-    assert result.warnings[1].startswith("malformed YAML front matter")
+    assert result.warnings[0] == "NUL バイト 1 個を取り除きました (NUL bytes)"
+    assert result.warnings[1].startswith("front matter の YAML が壊れているため")
 
 
 def test_binary_and_undecodable_raise() -> None:
@@ -109,9 +109,9 @@ def test_binary_and_undecodable_raise() -> None:
         + bytes(13)
         + struct.pack(">I", zlib.crc32(b""))
     )
-    with pytest.raises(UnreadableFile, match=r"binary file \(PNG image\), skipped"):
+    with pytest.raises(UnreadableFile, match=r"バイナリファイル \(PNG image\) のため読み飛ばしました"):
         read_source("photo.txt", png)
-    with pytest.raises(UnreadableFile, match="cannot decode"):
+    with pytest.raises(UnreadableFile, match="文字コードを判定できない"):
         read_source("x.txt", "Ça fait déjà très longtemps, n'est-ce pas?".encode("latin-1") * 2)
 
 
@@ -135,7 +135,7 @@ def test_a_whole_tree(tmp_path: Path) -> None:
         else:
             outcome[name] = f"{result.format}/{result.encoding}/{len(result.posts)}"
     assert outcome == {
-        "archive.docx": "binary file (ZIP archive (Word document)), skipped",
+        "archive.docx": "バイナリファイル (ZIP archive (Word document)) のため読み飛ばしました",
         "empty.txt": "text/utf-8/0",
         "make_fixtures.py": "text/utf-8/1",  # "# comments" do not make a script Markdown
         "report-cp932.txt": "text/cp932/1",
