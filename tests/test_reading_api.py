@@ -135,9 +135,9 @@ def test_a_whole_tree(tmp_path: Path) -> None:
         else:
             outcome[name] = f"{result.format}/{result.encoding}/{len(result.posts)}"
     assert outcome == {
-        "archive.docx": "バイナリファイル (ZIP archive (Word document)) のため読み飛ばしました",
+        "archive.docx": "Word 文書 (.docx) を読めません (broken document: KeyError)",
         "empty.txt": "text/utf-8/0",
-        "make_fixtures.py": "text/utf-8/1",  # "# comments" do not make a script Markdown
+        "make_fixtures.py": "プログラムのソースコード (.py: source code) のため読み飛ばしました",
         "report-cp932.txt": "text/cp932/1",
         "report-eucjp.txt": "text/euc_jp/1",
         "report-utf16.txt": "text/utf-16/1",
