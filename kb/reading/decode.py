@@ -139,13 +139,21 @@ def _decode_explicit(data: bytes, path: str, encoding: str) -> Decoded:
         return Decoded(data.decode(name), name)
     except UnicodeDecodeError:
         pass
-    text, bad = _replace_bad(data, name)
+    try:
+        text, bad = _replace_bad(data, name)
+    except UnicodeError:  # a stateful codec (ISO-2022-JP) that no error handler gets through
+        raise UnreadableFile(path, f"{encoding} として読めません (cannot decode as {name})") from None
     return Decoded(text, name, [_replaced(bad, name)])
 
 
 def _replace_bad(data: bytes, name: str) -> tuple[str, int]:
     """The text with each run of undecodable bytes as one U+FFFD, and the number of runs."""
-    escaped = data.decode(name, errors="surrogateescape") if _ascii_compatible(name) else None
+    escaped = None
+    if _ascii_compatible(name):
+        try:
+            escaped = data.decode(name, errors="surrogateescape")
+        except UnicodeError:
+            escaped = None
     if escaped is None:
         text = data.decode(name, errors="replace")
         return text, text.count("\ufffd")
@@ -201,7 +209,7 @@ def _undecodable(data: bytes) -> str:
     damaged places (then kb reads it with replacements); never a hint that cannot help."""
     best: tuple[float, str] | None = None
     for name in ("utf-8", "cp932", "euc_jp"):
-        text, bad = _replace_bad(data, name)
+        text, bad = _replace_bad(data, name)  # these codecs take every error handler
         ratio = bad / max(len(text), 1)
         if ratio < 0.1 and _looks_japanese(text) and (best is None or ratio < best[0]):
             best = (ratio, name)

@@ -91,7 +91,7 @@ def first_words(text: str) -> str:
     head = s[:end].rstrip("。．")
     if len(head) <= FIRST_WORDS + 2:
         return head if end >= len(s) or len(head) == end or s[end - 1] in "。．!?！？" else head + "…"
-    cut = _comma_before(head, FIRST_WORDS + 10)
+    cut = _comma_before(head, FIRST_WORDS + 2) or _comma_before(head, FIRST_WORDS + 12)
     return (head[:cut] if cut else head[:FIRST_WORDS]).rstrip("、，, ") + "…"
 
 
