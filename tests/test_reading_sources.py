@@ -222,9 +222,9 @@ def test_only_the_formats_kb_reads_are_listed_the_rest_say_why(tmp_path: Path) -
 def test_a_file_named_explicitly_is_still_checked_against_its_format(tmp_path: Path) -> None:
     script = write(tmp_path / "convert.py", "print('視察')\n")
     backup = write(tmp_path / "post.txt.bak")
-    found = list(iter_sources([str(script), str(backup)]))
-    assert [type(f) for f in found] == [UnreadableFile, UnreadableFile]
-    assert "source code" in found[0].reason and "backup" in found[1].reason
+    first, second = iter_sources([str(script), str(backup)])
+    assert isinstance(first, UnreadableFile) and isinstance(second, UnreadableFile)
+    assert "source code" in first.reason and "backup" in second.reason
 
 
 def test_content_decides_for_a_file_without_a_known_extension(tmp_path: Path) -> None:
