@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from kb.errors import UnreadableFile
 from kb.text.fold import HALFWIDTH_KANA
 
-UNDECODABLE = (
-    "文字コードを判定できないため読み飛ばしました (UTF-8, UTF-16, cp932, EUC-JP を試しました: cannot decode)"
+_TRIED = (
+    "文字コードを判定できないため読み飛ばしました (UTF-8, UTF-16, cp932, EUC-JP を試しました: cannot decode"
 )
+# No encoding is named when none of those reads the file: the option is, for one the user knows.
+UNDECODABLE = f"{_TRIED}; 文字コードが分かっていれば --encoding で指定してください)"
 # Damaged bytes tolerated when a file is otherwise text in one encoding: at most one damaged place
 # in 30 characters, and (for UTF-8 found by its valid multi-byte sequences) 10 valid ones per damage.
 _DAMAGE_RATIO = 30
@@ -216,7 +218,7 @@ def _undecodable(data: bytes) -> str:
     if best is None:
         return UNDECODABLE
     label = {"utf-8": "utf-8", "cp932": "cp932", "euc_jp": "euc-jp"}[best[1]]
-    return f"{UNDECODABLE[:-1]}; 壊れたバイトを置き換えて読むには --encoding {label})"
+    return f"{_TRIED}; 壊れたバイトを置き換えて読むには --encoding {label})"
 
 
 def _iso2022(data: bytes) -> Decoded | None:
