@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from kb.models import Line, RawPost
-from kb.reading.chrome import is_chrome
+from kb.reading.chrome import is_chrome, is_widget_header
 from kb.reading.titles import is_title_like, read_head, reads_as_sentence, strip_affixes
 from kb.text.dates import date_line
 from kb.text.lines import is_heading, is_photo_line
@@ -71,13 +71,16 @@ def _find_footer(lines: list[str]) -> str | None:
             or is_heading(key)
             or reads_as_sentence(key)
             or date_line(key) is not None
+            or is_widget_header(key)  # a sidebar's heading (カレンダー, アーカイブ) does not close posts
         ):
             continue
         chrome = is_chrome(key)
         if n < 2 and not chrome:
             continue
-        # each occurrence must be preceded by a blank line (footers stand apart from the text)
-        if not all(i == 0 or not keys[i - 1] for i in where):
+        # occurrences stand apart from the text: preceded by a blank line, most of them at least
+        # (a post that ends right above the banner); a sentence-like line must always be
+        apart = sum(1 for i in where if i == 0 or not keys[i - 1])
+        if apart * 3 < n * 2 or (not chrome and apart < n):
             continue
         # and the parts between occurrences must be real posts: several non-blank lines each
         bounds = [-1, *where]
@@ -85,7 +88,7 @@ def _find_footer(lines: list[str]) -> str | None:
             sum(1 for k in keys[a + 1 : b] if k and not is_photo_line(k))
             for a, b in zip(bounds, bounds[1:], strict=False)
         ]
-        if min(parts) < 2:
+        if min([p for p in parts if p] or [0]) < 2:  # two footers in a row leave an empty part
             continue
         # what follows each occurrence but the last starts a post (a title or a date line)
         if not chrome and not all(_starts_post(keys, i + 1) for i in where[:-1]):

@@ -67,6 +67,7 @@ _PAGER = re.compile(
     re.I,
 )
 _LEGAL = re.compile(r"copyright|©|\(c\)\s*\d{4}|all\s+rights\s+reserved|powered\s+by|proudly\s+powered", re.I)
+_WEEKDAY_FIRST = frozenset("日月火水木金土smtwf")
 _WEEKDAY_TOKENS = frozenset("日 月 火 水 木 金 土 sun mon tue wed thu fri sat su mo tu we th fr sa".split())
 _DAY_GRID = re.compile(r"^\s*(?:(?:[1-9]|[12]\d|3[01])\s+)*(?:[1-9]|[12]\d|3[01])\s*$")
 _MONTH_HEADER = re.compile(r"^[«‹<＜]+\s*\S.*\S\s*[»›>＞]+$|^[«‹<＜]\s*$|^\s*[»›>＞]$")
@@ -97,8 +98,8 @@ def chrome_level(text: str) -> int:
     ranking banners); 2 for chrome wherever it stands (skip links, breadcrumbs, menus, share and
     comment-count lines, pagination, copyright, calendar rows)."""
     s = widen(text).strip()
-    if not s or len(s) > 80 or is_heading(s):
-        return 0
+    if not s or len(s) > 80 or (len(s) > 20 and "。" in s) or is_heading(s):
+        return 0  # empty, long, a sentence of the author's, or a heading
     low = s.lower()
     if _SKIP_LINK.match(s) or _LEGAL.search(s) or _SHARE.match(s):
         return 2
@@ -131,6 +132,8 @@ def is_breadcrumb(text: str) -> bool:
 
 def is_menu(text: str) -> bool:
     """A line of navigation words (``ホーム プロフィール 活動報告 お問い合わせ``)."""
+    if len(text) > 120 or "。" in text:
+        return False
     words = tokens(text)
     if len(words) < 3:
         return False
@@ -139,7 +142,10 @@ def is_menu(text: str) -> bool:
 
 
 def is_weekday_row(text: str) -> bool:
-    words = tokens(text)
+    s = text.strip()
+    if not s or len(s) > 60 or s[0].lower() not in _WEEKDAY_FIRST:
+        return False
+    words = tokens(s)
     return len(words) >= 5 and all(w in _WEEKDAY_TOKENS for w in words)
 
 
@@ -190,7 +196,7 @@ def chrome_mask(lines: Sequence[str]) -> list[bool]:
     return [level > 0 for level in chrome_levels(lines)]
 
 
-def trim_tail(lines: Sequence[str]) -> int:
+def trim_tail(lines: Sequence[str], levels: Sequence[int] | None = None) -> int:
     """How many lines to keep: the post without the chrome under it (widgets, archive lists, banners).
 
     A widget header (``最近の記事``, ``アーカイブ``) starts chrome when everything after it is short
@@ -198,7 +204,7 @@ def trim_tail(lines: Sequence[str]) -> int:
     between are kept (the structure layer drops them); a line of the author's stops the trim.
     """
     n = len(lines)
-    mask = chrome_mask(lines)
+    mask = [level > 0 for level in (chrome_levels(lines) if levels is None else levels)]
     nonblank = [i for i in range(n) if lines[i].strip()]
     window = nonblank[-40:]
     for k, i in enumerate(window):

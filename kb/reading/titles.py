@@ -130,7 +130,7 @@ def read_head(lines: Sequence[str], *, title_known: bool = False, site: str | No
     """
     levels = chrome_levels(lines)
     mask = [level > 0 for level in levels]
-    head = Head(end=trim_tail(lines), site=site)
+    head = Head(end=trim_tail(lines, levels), site=site)
     head.drop.update(i for i in range(head.end) if levels[i] == 2)  # calendars, share lines: anywhere
     nonblank = [i for i in range(head.end) if lines[i].strip()]
     k = 0

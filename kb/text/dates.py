@@ -33,6 +33,7 @@ _ERA_NAMES = "|".join(ERA_SPANS)
 
 # Full-width digits, Latin letters and punctuation to ASCII, one character for one: offsets stay valid.
 _WIDTH = {o: o - 0xFEE0 for o in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
 
 _EY = r"(?:\d{1,2}|元)"
 _DAY = re.compile(
@@ -90,7 +91,7 @@ class Period:
 
 def widen(text: str) -> str:
     """Full-width digits, letters and punctuation as ASCII, with every offset kept."""
-    return text.translate(_WIDTH)
+    return text.translate(_WIDTH) if _FULL_WIDTH.search(text) else text
 
 
 def find_days(text: str) -> Iterator[Day]:
