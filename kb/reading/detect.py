@@ -7,7 +7,7 @@ import os
 import re
 import unicodedata
 
-from kb.text.dates import date_line, first_day
+from kb.text.dates import date_line, find_days, first_day
 
 MT_KEYS = (
     "AUTHOR",
@@ -100,5 +100,13 @@ def _squash(text: str) -> str:
 
 
 def date_only(text: str) -> str | None:
-    """An ISO date when a short line is only a date (a label, a weekday or a time may stand around it)."""
-    return date_line(text)
+    """An ISO date when a short text is mostly a date: a label may come before it (投稿日：) and a
+    weekday, a time or a few words after it (a theme's date element); not a sentence with a date."""
+    s = text.strip()
+    found = date_line(s)
+    if found is not None:
+        return found
+    day = next(find_days(s), None)
+    if day is None or day.start > 8 or len(s) - day.end > 20 or "。" in s:
+        return None
+    return day.iso
