@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kb.errors import UnreadableFile
-from kb.reading import Source, iter_sources, read_file
+from kb.reading import Source, iter_sources, os_reason, read_file
 
 
 def write(path: Path, text: str = "視察報告\n本文です。\n") -> Path:
@@ -329,7 +329,7 @@ def test_process_substitution_is_read_once() -> None:
 
 
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
-def test_an_endless_device_is_refused_at_the_size_cap(device: str) -> None:
+def test_an_endless_device_is_refused_at_the_size_cap(device: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from kb.reading.sources import read_stream
 
     if not os.path.exists(device):
@@ -338,6 +338,10 @@ def test_an_endless_device_is_refused_at_the_size_cap(device: str) -> None:
         read_stream(device, cap=1024 * 1024)
     (src,) = iter_sources([device])
     assert isinstance(src, Source) and src.stream and src.size == 0
+    monkeypatch.setattr("kb.reading.sources.MAX_STREAM", 1024 * 1024)
+    with pytest.raises(OSError) as err:  # what read_bytes callers (the importer) already handle
+        src.read_bytes()
+    assert os_reason(err.value) == "1 MB を超える入力のため読み飛ばしました (size limit)"
 
 
 def test_standard_input_is_capped(monkeypatch: pytest.MonkeyPatch) -> None:

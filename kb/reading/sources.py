@@ -82,19 +82,23 @@ class Source:
 
     def read_bytes(self) -> bytes:
         """The file's bytes. OSError when the file went away or became unreadable since it was
-        listed; UnreadableFile when a stream is over MAX_STREAM bytes."""
+        listed, or a stream is over MAX_STREAM bytes (EFBIG; os_reason gives its message)."""
         if self.data is not None:
             return self.data
         if not self.stream:
             with open(self.path, "rb") as fh:
                 return fh.read()
         if not self._cache:  # a pipe gives its bytes once: keep them for a second caller
-            self._cache.append(read_stream(self.path))
+            try:
+                self._cache.append(read_stream(self.path))
+            except UnreadableFile as err:  # over the cap: an OSError, as the callers expect here
+                raise OSError(errno.EFBIG, err.reason) from None
         return self._cache[0]
 
 
-def read_capped(fh: BinaryIO, path: str, cap: int = MAX_STREAM) -> bytes:
-    """At most ``cap`` bytes of a binary file object; UnreadableFile when there are more."""
+def read_capped(fh: BinaryIO, path: str, cap: int | None = None) -> bytes:
+    """At most ``cap`` (MAX_STREAM) bytes of a binary file object; UnreadableFile when there are more."""
+    cap = MAX_STREAM if cap is None else cap
     read = fh.read
     chunks: list[bytes] = []
     total = 0
@@ -109,13 +113,15 @@ def read_capped(fh: BinaryIO, path: str, cap: int = MAX_STREAM) -> bytes:
     return b"".join(chunks)
 
 
-def too_big(cap: int = MAX_STREAM) -> str:
+def too_big(cap: int) -> str:
     return f"{cap // (1024 * 1024)} MB を超える入力のため読み飛ばしました (size limit)"
 
 
-def read_stream(path: str, cap: int = MAX_STREAM, wait: float | None = None) -> bytes:
-    """Read a pipe or a device once, up to ``cap`` bytes. A named pipe is opened without blocking
-    (no writer yet must not hang kb) and waited on for at most ``wait`` seconds until one writes."""
+def read_stream(path: str, cap: int | None = None, wait: float | None = None) -> bytes:
+    """Read a pipe or a device once, up to ``cap`` (MAX_STREAM) bytes. A named pipe is opened without
+    blocking (no writer yet must not hang kb) and waited on for at most ``wait`` (FIFO_WAIT) seconds
+    until one writes."""
+    cap = MAX_STREAM if cap is None else cap
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     try:
         if not stat.S_ISFIFO(os.fstat(fd).st_mode):
@@ -191,7 +197,7 @@ def iter_sources(
             if not stdin_done:
                 stdin_done = True
                 try:
-                    data = read_capped(sys.stdin.buffer, STDIN, MAX_STREAM)
+                    data = read_capped(sys.stdin.buffer, STDIN)
                 except UnreadableFile as err:
                     yield err
                     continue
@@ -370,6 +376,8 @@ def os_reason(err: OSError) -> str:
         return "ファイルまたはフォルダがありません (no such file or directory)"
     if isinstance(err, IsADirectoryError):
         return "フォルダです (is a directory)"
+    if err.errno == errno.EFBIG and err.strerror:
+        return str(err.strerror)  # the size cap of a stream, already in words
     if err.errno == errno.ELOOP:
         return "シンボリックリンクが循環しています (symbolic link loop)"
     return f"読み取れません (cannot read: {_strerror(err)})"
