@@ -57,8 +57,10 @@ _POST_LISTS = re.compile(
     r"関連する記事|おすすめ記事|バックナンバー|過去の記事|記事一覧)$",
     re.I,
 )
+# A ranking banner or a link to a blog directory ("…ランキングへ", "… ブログ … へ", a link's wording).
 _BANNER = re.compile(
-    r"ランキング|ブログ村|ranking|クリック.{0,10}(?:お願い|よろしく)|応援(?:クリック|ポチ)|ポチッと", re.I
+    r"ランキング|ranking|ブログ.{0,24}へ$|クリック.{0,10}(?:お願い|よろしく)|応援(?:クリック|ポチ)|ポチッと",
+    re.I,
 )
 _PAGER = re.compile(
     r"前の記事|次の記事|前のページ|次のページ|前の投稿|次の投稿|新しい記事|古い記事|^[«‹<]\s*前|次\s*[»›>]$|"
