@@ -94,9 +94,12 @@ def import_paths(
     *,
     encoding: str | None = None,
     jobs: int | None = None,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
     progress: Callable[[ImportProgress], None] | None = None,
 ) -> ImportReport:
-    """Import files and folders (``-`` is standard input); unchanged files are skipped."""
+    """Import files and folders (``-`` is standard input); unchanged files are skipped. ``include``
+    and ``exclude`` are globs over the paths inside folders (``!`` in front excludes too)."""
     from kb.importer import import_paths as run
     from kb.segment import versions
 
@@ -107,7 +110,10 @@ def import_paths(
     if store.get_meta(SEGMENTER_KEY) is None:
         with store.transaction():
             store.set_meta(SEGMENTER_KEY, json.dumps(versions(), sort_keys=True))
-    return run(store, paths, encoding=encoding, jobs=jobs or os.cpu_count() or 1, progress=progress)
+    jobs = jobs or os.cpu_count() or 1
+    return run(
+        store, paths, encoding=encoding, jobs=jobs, include=include, exclude=exclude, progress=progress
+    )
 
 
 def check_encoding(encoding: str) -> str:

@@ -1,10 +1,12 @@
-"""Post structure: photo placeholders, section headings, passages and the post date found in its text."""
+"""Post structure: photo placeholders, section headings, passages and the post date found in its text
+(a date line stays in the post's text: the author wrote it)."""
 
 from __future__ import annotations
 
 import hashlib
 
 from kb.models import Line, Passage, Post, RawPost, Section
+from kb.text.dates import tail_date
 from kb.text.lines import date_from_line, is_heading, is_photo_line
 
 _SENTENCE_END = "。！？!?"
@@ -78,12 +80,10 @@ def build_post(raw: RawPost) -> Post:
     lines, photos = _clean_lines(raw.lines)
     date = raw.date
     if date is None:
-        for k, ln in enumerate(lines[:3]):
-            found = date_from_line(ln.text)
-            if found:
-                date = found
-                del lines[k]
-                break
+        # a date line at the top of the body, or among its last lines, dates the post; it stays in
+        # the text (the author wrote it, and the date facts must see it)
+        date = next((d for d in map(date_from_line, (ln.text for ln in lines[:3])) if d), None)
+        date = date or tail_date([ln.text for ln in lines])
     title = " ".join(raw.title.split("\n")).strip()
     with_title = bool(title) and raw.title_from != "text"
     text_parts: list[str] = [title] if with_title else []

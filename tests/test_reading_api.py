@@ -97,8 +97,8 @@ def test_empty_files_have_no_posts_and_no_error(data: bytes) -> None:
 
 def test_warnings_are_passed_on() -> None:
     result = read_source("x.md", "---\ntitle: [壊れた\n---\n本文\x00です".encode())
-    assert result.warnings[0] == "1 NUL byte(s) removed"
-    assert result.warnings[1].startswith("malformed YAML front matter")
+    assert result.warnings[0] == "NUL バイト 1 個を取り除きました (NUL bytes)"
+    assert result.warnings[1].startswith("front matter の YAML が壊れているため")
 
 
 def test_binary_and_undecodable_raise() -> None:
@@ -109,9 +109,9 @@ def test_binary_and_undecodable_raise() -> None:
         + bytes(13)
         + struct.pack(">I", zlib.crc32(b""))
     )
-    with pytest.raises(UnreadableFile, match=r"binary file \(PNG image\), skipped"):
+    with pytest.raises(UnreadableFile, match=r"バイナリファイル \(PNG image\) のため読み飛ばしました"):
         read_source("photo.txt", png)
-    with pytest.raises(UnreadableFile, match="cannot decode"):
+    with pytest.raises(UnreadableFile, match="文字コードを判定できない"):
         read_source("x.txt", "Ça fait déjà très longtemps, n'est-ce pas?".encode("latin-1") * 2)
 
 
@@ -135,9 +135,9 @@ def test_a_whole_tree(tmp_path: Path) -> None:
         else:
             outcome[name] = f"{result.format}/{result.encoding}/{len(result.posts)}"
     assert outcome == {
-        "archive.docx": "binary file (ZIP archive (Word document)), skipped",
+        "archive.docx": "Word 文書 (.docx) を読めません (broken document: KeyError)",
         "empty.txt": "text/utf-8/0",
-        "make_fixtures.py": "text/utf-8/1",  # "# comments" do not make a script Markdown
+        "make_fixtures.py": "プログラムのソースコード (.py: source code) のため読み飛ばしました",
         "report-cp932.txt": "text/cp932/1",
         "report-eucjp.txt": "text/euc_jp/1",
         "report-utf16.txt": "text/utf-16/1",
@@ -154,3 +154,32 @@ def test_seed_archive_page_reads_as_five_posts() -> None:
     result = read(seed)
     assert result.format == "text"
     assert [p.title_lineno for p in result.posts] == [1, 162, 309, 461, 477]
+
+
+def test_every_reason_and_warning_is_one_japanese_line(tmp_path: Path) -> None:
+    import re
+
+    (tmp_path / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(40))
+    (tmp_path / "noise.txt").write_bytes(bytes(range(256)) * 20)
+    (tmp_path / "latin.txt").write_bytes("Café crème à la française.\n".encode("latin-1") * 5)
+    (tmp_path / "tool.py").write_text("print(1)\n", encoding="utf-8")
+    (tmp_path / "page.html.bak").write_text("x", encoding="utf-8")
+    (tmp_path / "~$doc.docx").write_bytes(b"x")
+    (tmp_path / "script").write_text("#!/bin/sh\necho\n", encoding="utf-8")
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (tmp_path / "bad.md").write_bytes("---\ntitle: [壊\n---\n本文\x00です\n".encode() + b"\xff")
+    (tmp_path / "bomb.md").write_text("---\na: &a [x]\nb: *a\n---\n本文です。\n", encoding="utf-8")
+    os_link = tmp_path / "gone.txt"
+    os_link.symlink_to(tmp_path / "nowhere.txt")
+    messages: list[str] = []
+    for src in iter_sources([str(tmp_path), "https://example.jp/", str(tmp_path / "missing.txt")]):
+        if isinstance(src, UnreadableFile):
+            messages.append(src.reason)
+            continue
+        try:
+            messages.extend(read_file(src).warnings)
+        except UnreadableFile as err:
+            messages.append(err.reason)
+    assert len(messages) >= 14
+    for message in messages:
+        assert "\n" not in message and re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", message), message

@@ -14,6 +14,7 @@ import pytest
 
 from kb.errors import UnreadableFile
 from kb.reading import decode_bytes
+from kb.reading.decode import UNDECODABLE
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"
 REPORT = (FORMATS / "report-utf8.txt").read_text(encoding="utf-8")
@@ -142,11 +143,16 @@ def test_explicit_encoding_wins() -> None:
     assert decode_bytes(b"abc", "x.txt", encoding="euc-jp").encoding == "euc_jp"
 
 
-def test_explicit_encoding_failure_names_the_encoding() -> None:
-    with pytest.raises(UnreadableFile) as err:
-        decode_bytes(REPORT.encode("cp932"), "report.txt", encoding="utf-8")
-    assert err.value.path == "report.txt"
-    assert "utf-8" in err.value.reason
+def test_explicit_encoding_reads_damaged_bytes_with_replacements_and_a_warning() -> None:
+    data = REPORT.encode("utf-8")
+    damaged = data[:300] + b"\xff" + data[300:]
+    decoded = decode_bytes(damaged, "report.txt", encoding="utf-8")
+    assert decoded.encoding == "utf-8"
+    assert decoded.text.count("\ufffd") == 1
+    assert decoded.warnings == ["壊れたバイト 1 か所を U+FFFD に置き換えて読みました (invalid UTF-8 bytes)"]
+    # the wrong encoding asked for is still what the user asked: read, with the damage counted
+    wrong = decode_bytes(REPORT.encode("cp932"), "report.txt", encoding="utf-8")
+    assert wrong.encoding == "utf-8" and "U+FFFD" in wrong.warnings[0]
 
 
 def test_unknown_encoding() -> None:
@@ -159,7 +165,7 @@ def test_utf8_with_a_few_invalid_bytes_is_repaired_with_a_warning() -> None:
     decoded = decode_bytes(data, "x.txt")
     assert decoded.encoding == "utf-8"
     assert decoded.text.count("\ufffd") == 2  # one replacement per run of bad bytes
-    assert decoded.warnings == ["3 invalid UTF-8 byte(s) replaced with U+FFFD"]
+    assert decoded.warnings == ["壊れたバイト 2 か所を U+FFFD に置き換えて読みました (invalid UTF-8 bytes)"]
     assert "168万人" in decoded.text
 
 
@@ -171,27 +177,54 @@ def test_utf8_truncated_in_the_middle_of_a_character() -> None:
     assert decoded.warnings
 
 
+def test_scattered_damage_in_a_utf8_file_is_repaired_not_skipped() -> None:
+    """40 damaged bytes in about 6 KB, each inside a three-byte character (issue 17, item 2)."""
+    import random
+
+    rng = random.Random(17)
+    data = bytearray((REPORT * 30).encode("utf-8")[:6144])
+    starts = [i for i, b in enumerate(data) if 0xE0 <= b <= 0xEF and i < len(data) - 3]
+    for i in rng.sample(starts, 40):
+        data[i + 1] = 0x41  # breaks the character: its lead and last byte are now stray
+    decoded = decode_bytes(bytes(data), "damaged.txt")
+    assert decoded.encoding == "utf-8"
+    assert 40 <= decoded.text.count("\ufffd") <= 81  # the lead and the last byte of each character
+    assert decoded.warnings == ["壊れたバイト 40 か所を U+FFFD に置き換えて読みました (invalid UTF-8 bytes)"]
+    assert "電子政府" in decoded.text or "商店街" in decoded.text
+
+
 def test_mostly_invalid_utf8_is_undecodable() -> None:
     data = bytes(range(0x80, 0x100)) * 4
     with pytest.raises(UnreadableFile) as err:
         decode_bytes(data, "bad.txt")
-    assert "--encoding" in err.value.reason or "binary" in err.value.reason
+    # no encoding reads this: none is named (the option is, for an encoding the user knows)
+    assert err.value.reason == UNDECODABLE
+    assert not any(f"--encoding {name}" in err.value.reason for name in ("cp932", "euc-jp", "utf-8"))
 
 
-def test_latin1_is_undecodable_with_a_hint() -> None:
+def test_latin1_is_undecodable_and_no_japanese_encoding_is_suggested() -> None:
     data = "Café crème à la française, déjà vu: naïve façade.\n".encode("latin-1") * 3
     with pytest.raises(UnreadableFile) as err:
         decode_bytes(data, "latin.txt")
-    assert err.value.reason == (
-        "cannot decode text (tried UTF-8, UTF-16, cp932, EUC-JP); try --encoding cp932 or --encoding euc-jp"
-    )
+    assert err.value.reason == UNDECODABLE
+
+
+def test_heavily_damaged_cp932_suggests_the_encoding_that_reads_it() -> None:
+    good = (REPORT * 5).encode("cp932")
+    # a broken double-byte character every 20 bytes: too many to guess, few enough for --encoding
+    data = b"".join(good[i : i + 20] + b"\x81\x7f" for i in range(0, len(good), 20))
+    with pytest.raises(UnreadableFile) as err:
+        decode_bytes(data, "old.txt")
+    assert err.value.reason.endswith("--encoding cp932)")
+    decoded = decode_bytes(data, "old.txt", encoding="cp932")
+    assert "商店街" in decoded.text and decoded.warnings
 
 
 def test_nul_bytes_in_text_are_removed_with_a_warning() -> None:
     data = (REPORT[:30] + "\x00" + REPORT[30:90] + "\x00" + REPORT[90:]).encode()
     decoded = decode_bytes(data, "x.txt")
     assert decoded.text == REPORT
-    assert decoded.warnings == ["2 NUL byte(s) removed"]
+    assert decoded.warnings == ["NUL バイト 2 個を取り除きました (NUL bytes)"]
 
 
 def test_empty_data() -> None:
@@ -242,12 +275,12 @@ def test_binary_files_are_rejected_by_magic(kind: str, make: object, tmp_path: P
     for encoding in (None, "utf-8"):
         with pytest.raises(UnreadableFile) as err:
             decode_bytes(data, "file.txt", encoding=encoding)
-        assert err.value.reason == f"binary file ({kind}), skipped"
+        assert err.value.reason == f"バイナリファイル ({kind}) のため読み飛ばしました"
 
 
 def test_nul_heavy_content_is_binary() -> None:
     data = b"\x00\x01\x02\x03abc\x00\x00\x00\x10\x11" * 50
-    with pytest.raises(UnreadableFile, match=r"binary file \(NUL bytes"):
+    with pytest.raises(UnreadableFile, match=r"バイナリファイル \(binary: NUL bytes"):
         decode_bytes(data, "blob.bin")
 
 

@@ -84,3 +84,6 @@ def test_date_only_accepts_short_date_lines_only() -> None:
     assert date_only("2018年4月13日（金）") == "2018-04-13"
     assert date_only("2018.04.13 21:30") == "2018-04-13"
     assert date_only("2018年4月13日に金沢市を訪れ、北陸新幹線の開業効果について伺いました。") is None
+    # a theme's date element may carry a few words after the date
+    assert date_only("2018年10月25日 視察報告") == "2018-10-25"
+    assert date_only("平成31年5月1日 (月)") is None  # 平成 had ended

@@ -46,7 +46,9 @@ def test_sample_page() -> None:
             False,
         ),
     ]
-    assert all(ln.lineno == 0 for ln in post.lines)
+    # every line points to the line of the file its text starts on (the h1 title is line 30)
+    assert post.title_lineno == 30
+    assert [ln.lineno for ln in post.lines] == [34, 35, 36, 37, 38, 39, 41, 42, 43, 46, 47]
 
 
 def test_sample_page_chrome_is_gone() -> None:
@@ -100,7 +102,8 @@ def test_date_written_near_the_title() -> None:
     body = "<article><h1>視察</h1><p class='x'>2018.04.13</p><p>本文です。</p></article>"
     (post,) = read_html(page("", body), "p.html")
     assert post.date == "2018-04-13"
-    assert [ln.text for ln in post.lines] == ["本文です。"]
+    # the date line dates the post and stays in its text: the author wrote it
+    assert [ln.text for ln in post.lines] == ["2018.04.13", "本文です。"]
 
 
 def test_blogger_date_header_outside_the_title() -> None:

@@ -94,14 +94,16 @@ def test_unreadable_date_is_a_warning() -> None:
     warnings: list[str] = []
     (post,) = read_markdown("---\ntitle: 視察\ndate: そのうち\n---\n本文\n", "t.md", warnings)
     assert post.date is None
-    assert warnings == ["front matter date not understood: 'そのうち'"]
+    assert warnings == ["front matter の date の日付が読めません: 'そのうち'"]
 
 
 def test_malformed_front_matter_is_read_as_text_with_a_warning() -> None:
     text = "---\ntitle: [視察\ndate: : :\n---\n金沢市の視察について。\n"
     warnings: list[str] = []
     (post,) = read_markdown(text, "t.md", warnings)
-    assert len(warnings) == 1 and warnings[0].startswith("malformed YAML front matter")
+    assert len(warnings) == 1 and warnings[0].startswith(
+        "front matter の YAML が壊れているため本文として読みました"
+    )
     assert post.title == "title: [視察"
     assert "金沢市の視察について。" in texts(post.lines)
 
@@ -109,7 +111,7 @@ def test_malformed_front_matter_is_read_as_text_with_a_warning() -> None:
 def test_front_matter_that_is_not_a_mapping() -> None:
     warnings: list[str] = []
     (post,) = read_markdown("---\n- a\n- b\n---\n本文\n", "t.md", warnings)
-    assert warnings == ["front matter is not a set of key: value lines, read as text"]
+    assert warnings == ["front matter が「キー: 値」の形ではないため本文として読みました"]
     assert post.title == "a"
 
 
@@ -215,3 +217,43 @@ def test_empty_markdown_has_no_post() -> None:
 def test_front_matter_only_is_a_post_without_lines() -> None:
     (post,) = read_markdown("---\ntitle: 下書き\n---\n", "t.md")
     assert (post.title, post.lines) == ("下書き", [])
+
+
+ALIAS_BOMB = "\n".join(
+    ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    + [
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]"
+        for i in range(9)
+    ]
+    + ["title: *j", "url: *j"]
+)
+
+
+def test_a_yaml_alias_bomb_is_refused_and_the_post_read_without_metadata() -> None:
+    assert len(ALIAS_BOMB) < 600  # expands to 9 * 4**9 (2.4 million) items when aliases are followed
+    warnings: list[str] = []
+    (post,) = read_markdown(
+        f"---\n{ALIAS_BOMB}\n---\n金沢市の視察\n\n観光施策を伺いました。\n", "bomb.md", warnings
+    )
+    assert warnings == ["front matter の YAML 別名 (alias) は使えないため、メタデータなしで読みました"]
+    assert (post.title, post.url, post.title_lineno) == ("金沢市の視察", None, 15)
+    assert texts(post.lines) == ["観光施策を伺いました。"]
+
+
+def test_front_matter_values_are_bounded_scalars() -> None:
+    warnings: list[str] = []
+    long_url = "https://example.jp/" + "a" * 5000
+    text = f"---\ntitle: 視察\nurl: {long_url}\ntags: [観光, {{nested: [1, [2, [3]]]}}]\n---\n本文です。\n"
+    (post,) = read_markdown(text, "t.md", warnings)
+    assert (post.title, post.url) == ("視察", None)
+    assert warnings == ["front matter の url は読めない値 (長すぎるか入れ子) のため読み飛ばしました"]
+    assert post.categories == ["観光"]
+
+
+def test_front_matter_that_is_too_long_is_left_out() -> None:
+    warnings: list[str] = []
+    big = "title: 視察\n" + "\n".join(f"k{i}: {'x' * 60}" for i in range(1200))
+    (post,) = read_markdown(f"---\n{big}\n---\n見出しのない本文です。\n", "t.md", warnings)
+    assert len(warnings) == 1 and warnings[0].startswith("front matter が長すぎるため")
+    assert post.title == "見出しのない本文です"
+    assert post.title_from == "text"

@@ -32,17 +32,19 @@ def test_sample_export() -> None:
 
 def test_sample_html_body_with_extended_body() -> None:
     first = read_mt(SAMPLE.read_text(encoding="utf-8"), "x")[0]
+    # HTML bodies point to the file lines their text came from (BODY: is line 13, EXTENDED BODY: 20)
     assert [(ln.text, ln.heading, ln.photo, ln.lineno) for ln in first.lines] == [
-        ("経済委員会の所管事務調査で、香川県高松市の丸亀町商店街を視察しました。", False, False, 0),
-        ("", False, True, 0),
-        ("■丸亀町商店街の概要", True, False, 0),
-        ("全長470mのアーケードに約150店舗が並び、1日の通行量は平日でも約1万人です。", False, False, 0),
-        ("土地の所有と利用を分離した「定期借地権方式」による再開発が特徴です。", False, False, 0),
-        ("■再開発の成果", True, False, 0),
-        ("A街区から G街区まで、7つの街区で再開発を段階的に実施", False, False, 0),
-        ("商店街内の居住人口は約75人から約1,000人に増加", False, False, 0),
-        ("地権者の合意形成に長い時間をかけたことが成功の鍵だと伺いました。", False, False, 0),
+        ("経済委員会の所管事務調査で、香川県高松市の丸亀町商店街を視察しました。", False, False, 14),
+        ("", False, True, 15),
+        ("■丸亀町商店街の概要", True, False, 16),
+        ("全長470mのアーケードに約150店舗が並び、1日の通行量は平日でも約1万人です。", False, False, 17),
+        ("土地の所有と利用を分離した「定期借地権方式」による再開発が特徴です。", False, False, 18),
+        ("■再開発の成果", True, False, 21),
+        ("A街区から G街区まで、7つの街区で再開発を段階的に実施", False, False, 23),
+        ("商店街内の居住人口は約75人から約1,000人に増加", False, False, 24),
+        ("地権者の合意形成に長い時間をかけたことが成功の鍵だと伺いました。", False, False, 26),
     ]
+    assert first.title_from == "meta"
     text = "\n".join(ln.text for ln in first.lines)
     assert "本区の商店街" not in text  # the comment
     assert "192.0.2.10" not in text
@@ -99,7 +101,7 @@ def test_bad_date_is_a_warning() -> None:
     warnings: list[str] = []
     (post,) = read_mt(entry(date="13/45/2018 10:00:00"), "x", warnings)
     assert post.date is None
-    assert warnings == ["entry '視察': DATE not understood: '13/45/2018 10:00:00'"]
+    assert warnings == ["記事「視察」の日付 (DATE) が読めません: '13/45/2018 10:00:00'"]
 
 
 def test_crlf_and_missing_final_separator() -> None:
@@ -118,14 +120,14 @@ def test_entry_without_body_is_a_post_without_lines() -> None:
 
 def test_convert_breaks_zero_ignores_newlines() -> None:
     (post,) = read_mt(entry(body="一行目\n二行目", extra="CONVERT BREAKS: 0\n"), "x")
-    assert post.lines == [Line("一行目 二行目")]
+    assert post.lines == [Line("一行目 二行目", 7)]
 
 
 def test_convert_breaks_default_with_block_tags_is_html() -> None:
     (post,) = read_mt(
         entry(body="<p>一段落目\nの続き</p>\n<p>二段落目</p>", extra="CONVERT BREAKS: 1\n"), "x"
     )
-    assert post.lines == [Line("一段落目 の続き"), Line("二段落目")]
+    assert post.lines == [Line("一段落目 の続き", 7), Line("二段落目", 9)]
 
 
 def test_convert_breaks_markdown() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kb.errors import UnreadableFile
-from kb.reading import Source, iter_sources, read_file
+from kb.reading import Source, iter_sources, os_reason, read_file
 
 
 def write(path: Path, text: str = "視察報告\n本文です。\n") -> Path:
@@ -76,7 +76,10 @@ def test_missing_path(tmp_path: Path) -> None:
     missing = str(tmp_path / "nope.txt")
     (item,) = iter_sources([missing])
     assert isinstance(item, UnreadableFile)
-    assert (item.path, item.reason) == (missing, "no such file or directory")
+    assert (item.path, item.reason) == (
+        missing,
+        "ファイルまたはフォルダがありません (no such file or directory)",
+    )
 
 
 def test_symlink_loop_terminates(tmp_path: Path) -> None:
@@ -99,7 +102,7 @@ def test_broken_symlink(tmp_path: Path) -> None:
     os.symlink(tmp_path / "gone.txt", tmp_path / "link.txt")
     (item,) = iter_sources([str(tmp_path)])
     assert isinstance(item, UnreadableFile)
-    assert item.reason == "broken symbolic link"
+    assert item.reason == "リンク先のないシンボリックリンク (broken symbolic link) です"
 
 
 def test_unreadable_file(tmp_path: Path) -> None:
@@ -113,7 +116,7 @@ def test_unreadable_file(tmp_path: Path) -> None:
         assert len(found) == 2
         assert isinstance(found[0], Source)
         assert isinstance(found[1], UnreadableFile)
-        assert (found[1].path, found[1].reason) == (str(f), "cannot read: permission denied")
+        assert (found[1].path, found[1].reason) == (str(f), "読み取る権限がありません (permission denied)")
     finally:
         f.chmod(0o644)
 
@@ -127,7 +130,7 @@ def test_unreadable_directory(tmp_path: Path) -> None:
             pytest.skip("running with privileges that read any directory (root)")
         (item,) = iter_sources([str(tmp_path)])
         assert isinstance(item, UnreadableFile)
-        assert item.reason.startswith("cannot read directory")
+        assert item.reason.startswith("フォルダを読めません (cannot read directory")
     finally:
         d.chmod(0o755)
 
@@ -136,7 +139,7 @@ def test_fifo_inside_a_directory_is_not_opened(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe")
     (item,) = iter_sources([str(tmp_path)])
     assert isinstance(item, UnreadableFile)
-    assert item.reason == "not a regular file, skipped"
+    assert item.reason == "通常のファイルではない (not a regular file) ため読み飛ばしました"
 
 
 def test_file_removed_after_listing_raises_oserror(tmp_path: Path) -> None:
@@ -176,3 +179,179 @@ def test_hard_linked_file_read_once(tmp_path: Path) -> None:
     os.link(f, tmp_path / "b.txt")
     other = write(tmp_path / "c.txt")
     assert paths(list(iter_sources([str(tmp_path), str(f)]))) == [str(f), str(other)]
+
+
+# --------------------------------------------------------------------------- which files (issue 13, item 5)
+
+
+def reasons(items: list[Source | UnreadableFile]) -> dict[str, str | None]:
+    return {Path(i.path).name: (i.reason if isinstance(i, UnreadableFile) else None) for i in items}
+
+
+def test_only_the_formats_kb_reads_are_listed_the_rest_say_why(tmp_path: Path) -> None:
+    for name in ("報告.txt", "報告.md", "page.html", "export", "notes.memo", "report.pdf", "report.docx"):
+        write(tmp_path / name)
+    for name in (
+        "tool.py",
+        "data.json",
+        "table.csv",
+        "~$report.docx",
+        "page.html.bak",
+        "draft.txt~",
+        ".#lock.txt",
+    ):
+        write(tmp_path / name)
+    write(tmp_path / "photo.png")
+    got = reasons(list(iter_sources([str(tmp_path)])))
+    assert {k for k, v in got.items() if v is None} == {
+        "報告.txt", "報告.md", "page.html", "export", "notes.memo", "report.pdf", "report.docx",
+    }  # fmt: skip
+    assert got["tool.py"] == "プログラムのソースコード (.py: source code) のため読み飛ばしました"
+    assert got["data.json"] == "データや設定のファイル (.json: data or configuration) のため読み飛ばしました"
+    assert got["table.csv"] == "データや設定のファイル (.csv: data or configuration) のため読み飛ばしました"
+    assert got["~$report.docx"] == "Office などの一時ファイル (temporary file) のため読み飛ばしました"
+    assert (
+        got["page.html.bak"]
+        == got["draft.txt~"]
+        == "バックアップファイル (backup file) のため読み飛ばしました"
+    )
+    assert "photo.png" in got and "binary file" in str(got["photo.png"])
+    assert ".#lock.txt" not in got  # a hidden name inside a folder is not listed at all
+
+
+def test_a_file_named_explicitly_is_still_checked_against_its_format(tmp_path: Path) -> None:
+    script = write(tmp_path / "convert.py", "print('視察')\n")
+    backup = write(tmp_path / "post.txt.bak")
+    first, second = iter_sources([str(script), str(backup)])
+    assert isinstance(first, UnreadableFile) and isinstance(second, UnreadableFile)
+    assert "source code" in first.reason and "backup" in second.reason
+
+
+def test_content_decides_for_a_file_without_a_known_extension(tmp_path: Path) -> None:
+    from kb.reading import read_source
+
+    with pytest.raises(UnreadableFile, match=r"スクリプト \(script with #!\)"):
+        read_source("tools/convert", b"#!/usr/bin/env python3\nprint('x')\n")
+    with pytest.raises(UnreadableFile, match=r"JSON のデータ \(JSON document\)"):
+        read_source("dump", '{"title": "視察", "body": "本文"}'.encode())
+    # a text that only starts with a bracket is a post
+    (post,) = read_source("memo", "[報告] 金沢市の視察\n\n観光施策を伺いました。\n".encode()).posts
+    assert post.title == "[報告] 金沢市の視察"
+
+
+@pytest.mark.parametrize(
+    ("globs", "expected"),
+    [
+        (["*.md"], ["a.md", "sub/c.md"]),
+        (["!*.md"], ["b.txt", "drafts/d.txt", "sub/e.txt"]),
+        (["*.txt", "!drafts/"], ["b.txt", "sub/e.txt"]),
+        (["sub/*"], ["sub/c.md", "sub/e.txt"]),
+        (["**/e.txt"], ["sub/e.txt"]),
+        (["*.{md,txt}", "!sub/**"], ["a.md", "b.txt", "drafts/d.txt"]),
+        (["*.txt", "!*.txt", "b.txt"], ["b.txt"]),  # the last matching glob wins, as in ripgrep
+    ],
+)
+def test_include_and_exclude_globs_as_in_ripgrep(
+    tmp_path: Path, globs: list[str], expected: list[str]
+) -> None:
+    for name in ("a.md", "b.txt", "drafts/d.txt", "sub/c.md", "sub/e.txt"):
+        write(tmp_path / name)
+    found = [
+        Path(s.path).relative_to(tmp_path).as_posix() for s in iter_sources([str(tmp_path)], include=globs)
+    ]
+    assert found == expected
+
+
+def test_exclude_globs_and_explicit_files(tmp_path: Path) -> None:
+    for name in ("a.md", "b.txt", "sub/c.md"):
+        write(tmp_path / name)
+    found = [Path(s.path).name for s in iter_sources([str(tmp_path)], exclude=["*.md"])]
+    assert found == ["b.txt"]
+    # globs filter what a folder holds; a file named on the command line is read
+    named = [Path(s.path).name for s in iter_sources([str(tmp_path / "a.md")], exclude=["*.md"])]
+    assert named == ["a.md"]
+
+
+@pytest.mark.parametrize("url", ["https://example.jp/blog/2024/10/02/", "http://example.jp/a.html"])
+def test_a_url_says_that_kb_reads_saved_pages(url: str) -> None:
+    (item,) = iter_sources([url])
+    assert isinstance(item, UnreadableFile)
+    assert item.path == url
+    assert item.reason.startswith("URL は読み込めません: kb は保存したページやファイルを読みます")
+    assert "名前を付けて保存" in item.reason
+
+
+# --------------------------------------------------------------------------- pipes and devices (issue 17, 3 and 7)
+
+
+def test_a_named_pipe_with_a_live_writer_is_read_once(tmp_path: Path) -> None:
+    import threading
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    text = "パイプの視察報告\n\n本文です。\n".encode()
+
+    def writer() -> None:
+        with open(fifo, "wb") as fh:
+            fh.write(text)
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    (src,) = iter_sources([str(fifo)])
+    assert isinstance(src, Source) and src.stream
+    assert src.read_bytes() == text
+    assert src.read_bytes() == text  # a second caller gets the same bytes: the pipe is not opened again
+    thread.join(5)
+    assert read_file(src).posts[0].title == "パイプの視察報告"
+
+
+def test_a_named_pipe_without_a_writer_does_not_hang(tmp_path: Path) -> None:
+    from kb.reading.sources import read_stream
+
+    fifo = tmp_path / "nobody"
+    os.mkfifo(fifo)
+    assert read_stream(str(fifo), wait=0.1) == b""
+
+
+def test_process_substitution_is_read_once() -> None:
+    read_end, write_end = os.pipe()
+    os.write(write_end, "置換の報告\n本文。\n".encode())
+    os.close(write_end)
+    try:
+        path = f"/dev/fd/{read_end}"
+        if not os.path.exists(path):
+            pytest.skip("no /dev/fd on this system")
+        (src,) = iter_sources([path])
+        assert isinstance(src, Source)
+        assert src.read_bytes() == "置換の報告\n本文。\n".encode()
+    finally:
+        os.close(read_end)
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_an_endless_device_is_refused_at_the_size_cap(device: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kb.reading.sources import read_stream
+
+    if not os.path.exists(device):
+        pytest.skip(f"no {device} here")
+    with pytest.raises(UnreadableFile, match=r"1 MB を超える入力のため読み飛ばしました \(size limit\)"):
+        read_stream(device, cap=1024 * 1024)
+    (src,) = iter_sources([device])
+    assert isinstance(src, Source) and src.stream and src.size == 0
+    monkeypatch.setattr("kb.reading.sources.MAX_STREAM", 1024 * 1024)
+    with pytest.raises(OSError) as err:  # what read_bytes callers (the importer) already handle
+        src.read_bytes()
+    assert os_reason(err.value) == "1 MB を超える入力のため読み飛ばしました (size limit)"
+
+
+def test_standard_input_is_capped(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kb.reading import sources
+
+    class FakeStdin:
+        buffer = io.BytesIO(b"x" * 5000)
+
+    monkeypatch.setattr(sys, "stdin", FakeStdin())
+    monkeypatch.setattr(sources, "MAX_STREAM", 4096)
+    (item,) = iter_sources(["-"])
+    assert isinstance(item, UnreadableFile)
+    assert "size limit" in item.reason

@@ -45,6 +45,17 @@ def import_(
         int | None,
         typer.Option("--jobs", "-j", min=1, max=64, help="解析に使うプロセスの数 (既定: CPU の数)。"),
     ] = None,
+    include: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--include",
+            "-g",
+            help="フォルダの中でこの形に合うファイルだけ (例: '*.txt'; ! を前に付けると除外)。",
+        ),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None, typer.Option("--exclude", help="フォルダの中でこの形に合うファイルを除きます。")
+    ] = None,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
     db: DbOption = None,
@@ -55,8 +66,9 @@ def import_(
 
     with store(db, write=True, create=True) as s, progress(not (quiet or as_json), "取り込み中") as bar:
         report = api.import_paths(
-            s, paths, encoding=encoding, jobs=jobs, progress=bar.on_import if bar else None
-        )
+            s, paths, encoding=encoding, jobs=jobs, include=include or (), exclude=exclude or (),
+            progress=bar.on_import if bar else None,
+        )  # fmt: skip
     if as_json:
         write(contract.dumps(contract.import_report(report)))
     elif not quiet and sys.stderr.isatty():

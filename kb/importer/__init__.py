@@ -35,16 +35,21 @@ def import_paths(
     *,
     encoding: str | None = None,
     jobs: int = 1,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
     progress: Callable[[ImportProgress], None] | None = None,
 ) -> ImportReport:
-    """Import files and folders (``-`` is standard input) into the store."""
+    """Import files and folders (``-`` is standard input) into the store; ``include`` and ``exclude``
+    are globs over the paths inside the folders (ripgrep's -g: a leading ! excludes)."""
     started = time.perf_counter()
     report = ImportReport(db=store.path)
     names = store.names.all()
     forget_words()
     total = 0
     if progress:  # for the progress bar only: counting walks the folders once more, cheaply
-        total = sum(1 for _ in iter_sources([p for p in paths if p != "-"])) + ("-" in paths)
+        total = sum(1 for _ in iter_sources([p for p in paths if p != "-"], include, exclude)) + (
+            "-" in paths
+        )
     done = 0
 
     def finish(outcome: FileOutcome) -> None:
@@ -55,7 +60,7 @@ def import_paths(
             progress(ImportProgress(outcome.path, done, total))
 
     with closing(store.reader()) as reader:
-        planned = plan_files(iter_sources(paths), reader)
+        planned = plan_files(iter_sources(paths, include, exclude), reader)
         write_all(store, analyse_all(planned, encoding, names, jobs), finish, names, encoding)
     store.release_free_pages()
     report.seconds = time.perf_counter() - started

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from kb.errors import KbError, UnreadableFile
 from kb.importer.report import SKIPPED, UNCHANGED, FileOutcome
-from kb.reading import STDIN, Source
+from kb.reading import STDIN, Source, os_reason
 from kb.store import Store
 
 STREAM_BYTES = 4 * 1024 * 1024  # a file larger than this is analysed and written post by post
@@ -78,7 +78,7 @@ def plan_files(sources: Iterable[Source | UnreadableFile], reader: Store) -> Ite
         try:
             yield _plan_one(src, reader)
         except OSError as err:
-            yield FileOutcome(storable(src.path), SKIPPED, reason=f"読めません: {err.strerror or err}")
+            yield FileOutcome(storable(src.path), SKIPPED, reason=os_reason(err))
         except KbError as err:
             yield FileOutcome(storable(src.path), SKIPPED, reason=str(err))
 

@@ -9,9 +9,15 @@ from dataclasses import dataclass, field
 from kb.errors import UnreadableFile
 from kb.text.fold import HALFWIDTH_KANA
 
-UNDECODABLE = (
-    "cannot decode text (tried UTF-8, UTF-16, cp932, EUC-JP); try --encoding cp932 or --encoding euc-jp"
+_TRIED = (
+    "文字コードを判定できないため読み飛ばしました (UTF-8, UTF-16, cp932, EUC-JP を試しました: cannot decode"
 )
+# No encoding is named when none of those reads the file: the option is, for one the user knows.
+UNDECODABLE = f"{_TRIED}; 文字コードが分かっていれば --encoding で指定してください)"
+# Damaged bytes tolerated when a file is otherwise text in one encoding: at most one damaged place
+# in 30 characters, and (for UTF-8 found by its valid multi-byte sequences) 10 valid ones per damage.
+_DAMAGE_RATIO = 30
+_EVIDENCE = 10
 
 # Magic numbers of binary formats people keep next to their notes.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -69,6 +75,9 @@ _CHARSET_ALIASES = {
 }
 _JAPANESE_CODECS = frozenset({"cp932", "euc_jp", "euc_jis_2004", "euc_jisx0213", "shift_jis_2004"})
 _ESCAPED = re.compile(r"[\udc80-\udcff]+")
+# One damaged place: bad runs a character or two apart (a byte changed inside a character leaves
+# its lead byte and its last byte stray on either side of the new one).
+_PLACES = re.compile(r"[\udc80-\udcff]+(?:[^\udc80-\udcff]{1,2}[\udc80-\udcff]+)*")
 
 
 @dataclass(slots=True)
@@ -104,11 +113,16 @@ def binary_kind(data: bytes) -> str | None:
     return None
 
 
+def binary_reason(kind: str) -> str:
+    """The skip reason for a binary file, in the words the import report uses."""
+    return f"バイナリファイル ({kind}) のため読み飛ばしました"
+
+
 def decode_bytes(data: bytes, path: str, encoding: str | None = None) -> Decoded:
     """Decode a file's bytes to text with ``\\n`` newlines; raise UnreadableFile for binary or undecodable."""
     kind = binary_kind(data)
     if kind is not None:
-        raise UnreadableFile(path, f"binary file ({kind}), skipped")
+        raise UnreadableFile(path, binary_reason(kind))
     if encoding is not None:
         decoded = _decode_explicit(data, path, encoding)
     elif not data:
@@ -119,16 +133,43 @@ def decode_bytes(data: bytes, path: str, encoding: str | None = None) -> Decoded
 
 
 def _decode_explicit(data: bytes, path: str, encoding: str) -> Decoded:
+    """The encoding the user named: damaged bytes are replaced (with a warning), never a refusal."""
     name = _codec_name(encoding)
     if name is None:
-        raise UnreadableFile(path, f"unknown encoding {encoding!r}")
+        raise UnreadableFile(path, f"不明なエンコーディングです: {encoding!r} (unknown encoding)")
     try:
         return Decoded(data.decode(name), name)
-    except UnicodeDecodeError as err:
-        bad = data[err.start : err.start + 1].hex()
-        raise UnreadableFile(
-            path, f"cannot decode as {encoding} (byte 0x{bad} at offset {err.start})"
-        ) from None
+    except UnicodeDecodeError:
+        pass
+    try:
+        text, bad = _replace_bad(data, name)
+    except UnicodeError:  # a stateful codec (ISO-2022-JP) that no error handler gets through
+        raise UnreadableFile(path, f"{encoding} として読めません (cannot decode as {name})") from None
+    return Decoded(text, name, [_replaced(bad, name)])
+
+
+def _replace_bad(data: bytes, name: str) -> tuple[str, int]:
+    """The text with each run of undecodable bytes as one U+FFFD, and the number of runs."""
+    escaped = None
+    if _ascii_compatible(name):
+        try:
+            escaped = data.decode(name, errors="surrogateescape")
+        except UnicodeError:
+            escaped = None
+    if escaped is None:
+        text = data.decode(name, errors="replace")
+        return text, text.count("\ufffd")
+    runs = _ESCAPED.findall(escaped)
+    return _ESCAPED.sub("\ufffd", escaped), len(runs)
+
+
+def _ascii_compatible(name: str) -> bool:
+    return not name.startswith(("utf-16", "utf-32", "utf_16", "utf_32"))
+
+
+def _replaced(bad: int, name: str) -> str:
+    label = "UTF-8" if name.startswith("utf-8") or name == "utf_8" else name
+    return f"壊れたバイト {bad} か所を U+FFFD に置き換えて読みました (invalid {label} bytes)"
 
 
 def _decode_guess(data: bytes, path: str) -> Decoded:
@@ -145,8 +186,8 @@ def _decode_guess(data: bytes, path: str) -> Decoded:
         if found is not None:
             return found
         if nuls * 20 > len(data) or controls:
-            what = "NUL bytes, not UTF-16 text" if nuls else "control bytes"
-            raise UnreadableFile(path, f"binary file ({what}), skipped")
+            what = "binary: NUL bytes, not UTF-16 text" if nuls else "binary: control bytes"
+            raise UnreadableFile(path, binary_reason(what))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -159,10 +200,25 @@ def _decode_guess(data: bytes, path: str) -> Decoded:
     found = _declared(data) or _decode_japanese(data)
     if found is not None:
         return found
-    lenient = _lenient_utf8(data, need_evidence=False)
+    lenient = _lenient_japanese(data) or _lenient_utf8(data, need_evidence=False)
     if lenient is not None:
         return lenient
-    raise UnreadableFile(path, UNDECODABLE)
+    raise UnreadableFile(path, _undecodable(data))
+
+
+def _undecodable(data: bytes) -> str:
+    """The reason for a file no encoding reads, with ``--encoding X`` only when X reads it with few
+    damaged places (then kb reads it with replacements); never a hint that cannot help."""
+    best: tuple[float, str] | None = None
+    for name in ("utf-8", "cp932", "euc_jp"):
+        text, bad = _replace_bad(data, name)  # these codecs take every error handler
+        ratio = bad / max(len(text), 1)
+        if ratio < 0.1 and _looks_japanese(text) and (best is None or ratio < best[0]):
+            best = (ratio, name)
+    if best is None:
+        return UNDECODABLE
+    label = {"utf-8": "utf-8", "cp932": "cp932", "euc_jp": "euc-jp"}[best[1]]
+    return f"{_TRIED}; 壊れたバイトを置き換えて読むには --encoding {label})"
 
 
 def _iso2022(data: bytes) -> Decoded | None:
@@ -212,7 +268,9 @@ def _decode_bom(data: bytes, name: str) -> Decoded | None:
     bad = text.count("\ufffd")
     if bad * 100 > max(len(text), 100):
         return None
-    return Decoded(text, name, [f"{bad} invalid {name.upper()} code unit(s) replaced with U+FFFD"])
+    return Decoded(
+        text, name, [f"壊れたコード単位 {bad} か所を U+FFFD に置き換えて読みました (invalid {name.upper()})"]
+    )
 
 
 def _decode_utf16(data: bytes) -> Decoded | None:
@@ -252,17 +310,36 @@ def _plausible_utf16(text: str) -> bool:
 
 
 def _lenient_utf8(data: bytes, *, need_evidence: bool, name: str = "utf-8") -> Decoded | None:
-    """Mostly valid UTF-8 (at most 1% bad bytes): replace each run of bad bytes with U+FFFD."""
+    """Mostly valid UTF-8 with scattered damage: each run of bad bytes becomes one U+FFFD.
+
+    A damaged byte inside a three-byte character leaves up to three bad bytes, so damage is counted
+    in places (runs), against the characters around them: at most one place in _DAMAGE_RATIO
+    characters, and with ``need_evidence`` at least _EVIDENCE valid multi-byte characters per place
+    (text in cp932 or EUC-JP has almost none)."""
     escaped = data.decode("utf-8", errors="surrogateescape")
-    bad = sum(len(m) for m in _ESCAPED.findall(escaped))
-    if bad > max(1, len(data) // 100):
+    places = len(_PLACES.findall(escaped))
+    if places * _DAMAGE_RATIO > max(len(escaped), _DAMAGE_RATIO):
         return None
-    if need_evidence:
-        valid = sum(1 for ch in escaped if ch >= "\x80" and not "\udc80" <= ch <= "\udcff")
-        if valid < 4 * bad:
-            return None
+    valid = sum(1 for ch in escaped if ch >= "\x80" and not "\udc80" <= ch <= "\udcff")
+    if valid < (_EVIDENCE if need_evidence else 4) * places:
+        return None
     text = _ESCAPED.sub("\ufffd", escaped)
-    return Decoded(text, name, [f"{bad} invalid UTF-8 byte(s) replaced with U+FFFD"])
+    return Decoded(text, name, [_replaced(places, name)])
+
+
+def _lenient_japanese(data: bytes) -> Decoded | None:
+    """cp932 or EUC-JP text with a few damaged bytes: the one with the fewest damaged places."""
+    best: tuple[float, str, str, int] | None = None
+    for name in ("cp932", "euc_jp"):
+        text, bad = _replace_bad(data, name)
+        if bad * _DAMAGE_RATIO > max(len(text), _DAMAGE_RATIO):
+            continue
+        score = _japanese_score(text) - 10.0 * bad
+        if score > 0 and _looks_japanese(text) and (best is None or score > best[0]):
+            best = (score, name, text, bad)
+    if best is None:
+        return None
+    return Decoded(best[2], best[1], [_replaced(best[3], best[1])])
 
 
 def _decode_japanese(data: bytes) -> Decoded | None:
@@ -288,6 +365,12 @@ def _decode_japanese(data: bytes) -> Decoded | None:
     return Decoded(best[2], best[1])
 
 
+def _looks_japanese(text: str) -> bool:
+    """Japanese prose: kana make up a good part of what is not ASCII (misread bytes give kanji)."""
+    others = sum(1 for ch in text if ch >= "\x80" and ch != "\ufffd")
+    return others > 0 and len(_KANA.findall(text)) * 5 >= others and _japanese_score(text) > 0
+
+
 def _japanese_score(text: str) -> float:
     """Kana and kanji count for, half-width katakana and private-use characters count against."""
     return (
@@ -311,6 +394,6 @@ def _finish(decoded: Decoded) -> Decoded:
     nuls = text.count("\x00")
     if nuls:
         text = text.replace("\x00", "")
-        decoded.warnings.append(f"{nuls} NUL byte(s) removed")
+        decoded.warnings.append(f"NUL バイト {nuls} 個を取り除きました (NUL bytes)")
     decoded.text = text.replace("\r\n", "\n").replace("\r", "\n")
     return decoded

@@ -7,7 +7,7 @@ import os
 import re
 import unicodedata
 
-from kb.text.eras import POST_ERAS, match_day
+from kb.text.dates import date_line, find_days, first_day
 
 MT_KEYS = (
     "AUTHOR",
@@ -35,11 +35,6 @@ _ATX = re.compile(r"^ {0,3}#{1,6}[ \t\u3000]+\S", re.MULTILINE)
 _PLAIN_EXTENSIONS = frozenset({"", ".txt", ".text"})
 _FRONT_KEY = re.compile(r"^[A-Za-z_][\w-]*[ \t]*:")
 
-_DATE = re.compile(
-    rf"(?:(?P<era>{POST_ERAS})\s*(?P<ey>\d{{1,2}}|元)"
-    r"|(?P<y>(?:19|20)\d{2}))\s*[年/.\-]\s*"
-    r"(?P<m>\d{1,2})\s*[月/.\-]\s*(?P<d>\d{1,2})(?!\d)"
-)
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v\xa0]+")
 
 
@@ -87,8 +82,7 @@ def iso_date(value: object) -> str | None:
         return value.isoformat()
     if not isinstance(value, str):
         return None
-    m = _DATE.search(unicodedata.normalize("NFKC", value))
-    return None if m is None else match_day(m)
+    return first_day(value)
 
 
 def clean_title(text: str) -> str:
@@ -106,9 +100,13 @@ def _squash(text: str) -> str:
 
 
 def date_only(text: str) -> str | None:
-    """An ISO date when a short line is mostly a date (a weekday or time may follow), else None."""
-    s = unicodedata.normalize("NFKC", text).strip()
-    m = _DATE.search(s)
-    if m is None or m.start() > 8 or len(s) - m.end() > 20:
+    """An ISO date when a short text is mostly a date: a label may come before it (投稿日：) and a
+    weekday, a time or a few words after it (a theme's date element); not a sentence with a date."""
+    s = text.strip()
+    found = date_line(s)
+    if found is not None:
+        return found
+    day = next(find_days(s), None)
+    if day is None or day.start > 8 or len(s) - day.end > 20 or "。" in s:
         return None
-    return iso_date(s)
+    return day.iso

@@ -9,7 +9,9 @@ from bs4 import BeautifulSoup
 from bs4.element import NavigableString, PageElement, PreformattedString, Tag
 
 from kb.models import Line, RawPost
+from kb.reading.chrome import is_blog_name, is_chrome
 from kb.reading.detect import date_only, iso_date, same_text
+from kb.reading.titles import cut_site, read_head, strip_affixes
 
 # Never text: dropped from whole pages and from fragments alike.
 _NEVER_TEXT = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "rt", "rp")
@@ -44,7 +46,6 @@ _BLOCK = frozenset(
 )  # fmt: skip
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _SPACE = re.compile(r"[ \t\n\r\f\v\xa0\u200b]+")
-_SEPARATOR = r"\s*[|｜\-–—:：«»/]\s*"
 
 
 def read_html(text: str, source: str, warnings: list[str] | None = None) -> list[RawPost]:
@@ -55,13 +56,13 @@ def read_html(text: str, source: str, warnings: list[str] | None = None) -> list
 def html_to_lines(fragment: str, first_lineno: int = 0, newline_breaks: bool = False) -> list[Line]:
     """Lines of an HTML fragment (a Movable Type body): blocks and <br> break lines, h1-h6 are headings.
 
-    With ``newline_breaks`` each newline of the source is a line break too, and lines are numbered
-    from ``first_lineno`` (0 leaves them unnumbered).
+    Lines are numbered from ``first_lineno``, the file line of the fragment's first line (0 leaves
+    them unnumbered). With ``newline_breaks`` each newline of the source is a line break too.
     """
     soup = BeautifulSoup(fragment, "html.parser")
     for tag in soup.find_all((*_NEVER_TEXT, *_CHROME_TAGS)):
         tag.decompose()
-    return _LineBuilder(first_lineno, newline_breaks).run(soup)
+    return _LineBuilder(first_lineno, newline_breaks, numbered=bool(first_lineno)).run(soup)
 
 
 class _Page:
@@ -90,8 +91,11 @@ class _Page:
         articles = self._articles()
         headed = [a for a in articles if a.find(("h1", "h2", "h3"))]
         if len(articles) >= 2 and len(headed) == len(articles) and self.og_type != "article":
-            found = [self._post(a, single=False) for a in articles]
-            return [p for p in found if p is not None]
+            found = [p for p in (self._post(a, single=False) for a in articles) if p is not None]
+            for raw, title in zip(found, strip_affixes([p.title for p in found], self.site), strict=True):
+                if raw.title_from != "text":
+                    raw.title = title
+            return found
         if articles:
             outer = max(articles, key=lambda a: len(a.get_text()))
         else:
@@ -106,8 +110,11 @@ class _Page:
         levels = ("h1",) if single else ("h1", "h2", "h3")
         title_el = self._title_element(outer, self.site if single else None, levels)
         title = _clean(title_el.get_text(" ")) if title_el is not None else ""
+        title_from = "line"
+        title_lineno = (title_el.sourceline or 0) if title_el is not None else 0
         if single and not title:
-            title = _strip_site(self.og_title or self.title, self.site)
+            title = self._meta_title()
+            title_from = "meta" if title else "line"
         url = (self.url if single else None) or _permalink(title_el, outer)
         date = self._date(outer, title_el, single)
         categories = _dedupe([*self._categories(outer), *(self.tags if single else [])])
@@ -118,17 +125,20 @@ class _Page:
         for tag in [t for t in root.find_all(True) if self._is_chrome(t)]:
             if not tag.decomposed:
                 tag.decompose()
-        lines = _LineBuilder(0, False).run(root)
+        lines = _LineBuilder(1, False, numbered=True).run(root)
         if lines and title and same_text(lines[0].text, title):
+            if title_from == "meta":  # the page's title is written at the top of the text: a line of it
+                title_from, title_lineno = "line", lines[0].lineno
             del lines[0]
-        for k, ln in enumerate(lines[:3]):
-            written = date_only(ln.text)  # a date line under the title is metadata, not text
-            if written is not None and date in (None, written):
-                date = written
-                del lines[k]
-                break
-        if not title and lines:
-            title = lines.pop(0).text
+        # the shape rules: chrome at the top and bottom, a date line, and the title when none is known
+        head = read_head([ln.text for ln in lines], title_known=bool(title), site=self.site)
+        if not title:
+            title, title_from = head.title, head.title_from
+            if head.title_index is not None:
+                title_lineno = lines[head.title_index].lineno
+        if date is None:
+            date = head.date
+        lines = [ln for k, ln in enumerate(lines[: head.end]) if k not in head.drop and k != head.title_index]
         if not title and not lines:
             return None
         return RawPost(
@@ -139,7 +149,22 @@ class _Page:
             author=author,
             url=url,
             categories=categories,
+            title_lineno=title_lineno,
+            title_from=title_from,
         )
+
+    def _meta_title(self) -> str:
+        """The page's og:title or <title> without the blog's name, when it is a usable title."""
+        for candidate in (self.og_title, self.title):
+            if not candidate:
+                continue
+            cut = cut_site(candidate, self.site)
+            title = cut[0] if cut is not None else candidate
+            if self.site and same_text(title, self.site):
+                continue  # the <title> of a page is only the blog's name
+            if title and not is_chrome(title) and not is_blog_name(title):
+                return title
+        return ""
 
     def _articles(self) -> list[Tag]:
         """Top-level <article> elements that are not page chrome (comments, related posts)."""
@@ -289,15 +314,6 @@ def _chrome_name(name: str) -> bool:
     return not _STATE_CLASS.match(name) and bool(_CHROME_NAME.search(name))
 
 
-def _strip_site(title: str, site: str | None) -> str:
-    """Drop a " | site name" suffix, but only when it is the site name the page declares."""
-    if site:
-        stripped = re.sub(_SEPARATOR + re.escape(site) + r"\s*$", "", title).strip()
-        if stripped:
-            return stripped
-    return title
-
-
 def _meta(soup: BeautifulSoup, key: str) -> str | None:
     for attr in ("property", "name", "itemprop"):
         tag = soup.find("meta", attrs={attr: key})
@@ -330,18 +346,24 @@ def _dedupe(items: Iterable[str]) -> list[str]:
 
 
 class _LineBuilder:
-    """Walks a tree without recursion and cuts its text into Lines."""
+    """Walks a tree without recursion and cuts its text into Lines, each with the source line its
+    text starts on: html.parser gives every tag its line (``Tag.sourceline``), and the newlines in
+    the text since the last tag give the rest."""
 
-    def __init__(self, first_lineno: int, newline_breaks: bool) -> None:
+    def __init__(self, first_lineno: int, newline_breaks: bool, numbered: bool = False) -> None:
         self.first_lineno = first_lineno
         self.newline_breaks = newline_breaks
+        self.numbered = numbered and first_lineno > 0
         self.lines: list[Line] = []
         self.buf: list[str] = []
         self.images = 0
+        self.image_line = 0
         self.heading = 0
         self.pre = 0
         self.start = 0  # source line (0-based, newline mode) where the current line began
         self.cur = 0
+        self.src = 1  # source line (1-based, in the parsed text) at the current position
+        self.line_start = 0  # source line where the current line's text began (0: no text yet)
 
     def run(self, root: Tag) -> list[Line]:
         stack: list[tuple[PageElement, bool]] = [(root, False)]
@@ -364,6 +386,8 @@ class _LineBuilder:
         return self.lines
 
     def open(self, tag: Tag) -> None:
+        if tag.sourceline is not None:
+            self.src = tag.sourceline
         name = tag.name
         if name in _HEADINGS:
             self.flush()
@@ -373,6 +397,8 @@ class _LineBuilder:
             if name == "pre":
                 self.pre += 1
         elif name == "img":
+            if not self.images:
+                self.image_line = self.src
             self.images += 1
         elif name in ("td", "th"):
             self.buf.append(" ")
@@ -387,26 +413,41 @@ class _LineBuilder:
                 self.pre -= 1
 
     def text(self, text: str) -> None:
+        if not self.line_start and text.strip():
+            lead = len(text) - len(text.lstrip())
+            self.line_start = self.src + text.count("\n", 0, lead)
         if not (self.pre or self.newline_breaks):
             self.buf.append(text)
+            self.src += text.count("\n")
             return
         pieces = text.split("\n")
         self.buf.append(pieces[0])
         for piece in pieces[1:]:
             self.flush(blank=self.newline_breaks)
             self.cur += 1
+            self.src += 1
             self.start = self.cur
             self.buf.append(piece)
+            if piece.strip() and not self.line_start:
+                self.line_start = self.src
+
+    def _lineno(self, line_start: int) -> int:
+        if self.newline_breaks:
+            return self.first_lineno + self.start if self.first_lineno else 0
+        if not self.numbered:
+            return 0
+        return self.first_lineno + line_start - 1 if line_start else 0
 
     def flush(self, blank: bool = False) -> None:
         text = _SPACE.sub(" ", "".join(self.buf)).strip()
-        lineno = self.first_lineno + self.start if self.first_lineno else 0
         if text:
-            self.lines.append(Line(text, lineno, heading=self.heading > 0))
+            self.lines.append(Line(text, self._lineno(self.line_start), heading=self.heading > 0))
         elif self.images:
+            lineno = self._lineno(self.image_line)
             self.lines.extend(Line("", lineno, photo=True) for _ in range(self.images))
         elif blank:
-            self.lines.append(Line("", lineno))
+            self.lines.append(Line("", self._lineno(self.src)))
         self.buf.clear()
         self.images = 0
         self.start = self.cur
+        self.line_start = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from typing import Any
@@ -10,6 +11,8 @@ import yaml
 
 from kb.models import Line, RawPost
 from kb.reading.detect import clean_title, iso_date, same_text
+from kb.reading.titles import read_head
+from kb.text.dates import is_date_line
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t\u3000]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -48,34 +51,45 @@ def read_markdown(text: str, source: str, warnings: list[str] | None = None) -> 
     lines = text.split("\n")
     meta, body_start = _front_matter(lines, warnings if warnings is not None else [])
     blocks = _blocks(lines[body_start:], body_start + 1)
-    title, title_lineno = "", 0
+    title, title_lineno, title_from = "", 0, "line"
     raw_title = meta.get("title")
-    if raw_title is not None and str(raw_title).strip():
-        title = clean_title(str(raw_title))
+    if isinstance(raw_title, str | int | float) and str(raw_title).strip():
+        title = clean_title(str(raw_title))[:MAX_VALUE]
+        title_from = "meta"
         title_lineno = next((i + 1 for i, ln in enumerate(lines[:body_start]) if _TITLE_KEY.match(ln)), 0)
         first = next((k for k, (ln, _) in enumerate(blocks) if ln.text.strip()), None)
         if first is not None and blocks[first][1] and same_text(blocks[first][0].text, title):
             del blocks[first]
-    else:
-        pick = next((k for k, (ln, level) in enumerate(blocks) if level == 1), None)
-        if pick is None:
-            pick = next((k for k, (ln, _) in enumerate(blocks) if ln.text.strip() and not ln.photo), None)
-        if pick is not None:
-            title, title_lineno = blocks[pick][0].text.strip(), blocks[pick][0].lineno
-            del blocks[pick]
-    body = trim_lines([ln for ln, _ in blocks])
+    body_lines = [ln for ln, _ in blocks]
+    head = read_head([ln.text if not ln.photo else "" for ln in body_lines], title_known=bool(title))
+    if not title:
+        # an H1 before any text is the title; otherwise the shape rules pick one, or the first words
+        texts = [
+            k for k, (ln, _) in enumerate(blocks) if ln.text.strip() and not ln.photo and k not in head.drop
+        ]
+        h1 = next((k for k in texts if blocks[k][1] == 1), None)
+        if h1 is not None and all(is_date_line(blocks[k][0].text) for k in texts if k < h1):
+            head.title, head.title_index, head.title_from = blocks[h1][0].text.strip(), h1, "line"
+        title, title_from = head.title, head.title_from
+        if head.title_index is not None:
+            title_lineno = blocks[head.title_index][0].lineno
+    body = trim_lines(
+        [ln for k, ln in enumerate(body_lines[: head.end]) if k not in head.drop and k != head.title_index]
+    )
     if not title and not body:
         return []
+    date = _date(meta, warnings) or head.date
     return [
         RawPost(
             title=title,
             lines=body,
             source=source,
-            date=_date(meta, warnings),
+            date=date,
             author=_author(meta),
             url=_first_str(meta, "url", "link", "permalink", "canonical"),
             categories=_categories(meta),
             title_lineno=title_lineno,
+            title_from=title_from,
         )
     ]
 
@@ -85,25 +99,82 @@ def markdown_lines(lines: list[str], first_lineno: int = 1) -> list[Line]:
     return [ln for ln, _ in _blocks(lines, first_lineno)]
 
 
+MAX_FRONT_MATTER = 64 * 1024  # characters of YAML read at most
+MAX_VALUE = 2000  # characters of one front-matter value kept at most
+MAX_ITEMS = 200  # items of one list value (tags, categories) kept at most
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """The safe loader without aliases: ``*a`` refers to a node again, and a few hundred bytes of
+    nested aliases expand to gigabytes (an alias bomb). Front matter never needs them."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise _AliasRefused
+        return super().compose_node(parent, index)
+
+
+class _AliasRefused(Exception):
+    pass
+
+
 def _front_matter(lines: list[str], warnings: list[str]) -> tuple[dict[str, Any], int]:
-    """The front matter as a dict with lower-case keys, and the index of the first body line."""
+    """The front matter as a dict with lower-case keys, and the index of the first body line.
+
+    Malformed YAML is read as text; front matter that is too long or uses aliases is left out
+    (the post is read without its metadata). Values are scalars (or lists of scalars) of bounded
+    length; others are dropped with a warning.
+    """
     if not lines or lines[0].rstrip() != "---":
         return {}, 0
     end = next((i for i, ln in enumerate(lines[1:], start=1) if ln.rstrip() in ("---", "...")), None)
     if end is None:
         return {}, 0
+    source = "\n".join(lines[1:end])
+    if len(source) > MAX_FRONT_MATTER:
+        warnings.append(f"front matter が長すぎるため ({len(source)} 文字) メタデータなしで読みました")
+        return {}, end + 1
     try:
-        loaded = yaml.safe_load("\n".join(lines[1:end]))
+        loaded = yaml.load(source, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader without aliases
+    except _AliasRefused:
+        warnings.append("front matter の YAML 別名 (alias) は使えないため、メタデータなしで読みました")
+        return {}, end + 1
     except Exception as err:  # noqa: BLE001 - any YAML failure means "not front matter", never a crash
         problem = getattr(err, "problem", None) or type(err).__name__
-        warnings.append(f"malformed YAML front matter ({problem}), read as text")
+        warnings.append(f"front matter の YAML が壊れているため本文として読みました ({problem})")
         return {}, 0
     if loaded is None:
         return {}, end + 1
     if not isinstance(loaded, dict):
-        warnings.append("front matter is not a set of key: value lines, read as text")
+        warnings.append("front matter が「キー: 値」の形ではないため本文として読みました")
         return {}, 0
-    return {str(k).strip().lower(): v for k, v in loaded.items()}, end + 1
+    meta: dict[str, Any] = {}
+    for key, value in loaded.items():
+        name = str(key).strip().lower()[:100]
+        kept = _bounded(value)
+        if kept is None and value is not None:
+            warnings.append(f"front matter の {name} は読めない値 (長すぎるか入れ子) のため読み飛ばしました")
+            continue
+        meta[name] = kept
+    return meta, end + 1
+
+
+def _bounded(value: Any, depth: int = 0) -> Any:
+    """A front-matter value kept as it is when it is a scalar of bounded length, a short list of
+    them, or (for an author) a small mapping of them; None otherwise."""
+    if isinstance(value, str):
+        return value if len(value) <= MAX_VALUE else None
+    if isinstance(value, bool | int | float | dt.date):
+        return value
+    if depth >= 2:
+        return None
+    if isinstance(value, list):
+        items = [_bounded(v, depth + 1) for v in value[:MAX_ITEMS]]
+        return [v for v in items if v is not None]
+    if isinstance(value, dict):
+        pairs = {str(k)[:100]: _bounded(v, depth + 1) for k, v in list(value.items())[:MAX_ITEMS]}
+        return {k: v for k, v in pairs.items() if v is not None}
+    return None
 
 
 def _blocks(lines: list[str], first_lineno: int) -> list[tuple[Line, int]]:
@@ -187,7 +258,7 @@ def _date(meta: dict[str, Any], warnings: list[str] | None) -> str | None:
             continue
         found = iso_date(value if not isinstance(value, int) else str(value))
         if found is None and warnings is not None:
-            warnings.append(f"front matter {key} not understood: {value!r}")
+            warnings.append(f"front matter の {key} の日付が読めません: {str(value)[:100]!r}")
         return found
     return None
 

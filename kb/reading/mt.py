@@ -12,6 +12,7 @@ from kb.models import Line, RawPost
 from kb.reading.detect import MT_KEY_LINE, clean_title, iso_date
 from kb.reading.html import html_to_lines
 from kb.reading.markdown import markdown_lines, trim_lines
+from kb.reading.titles import read_head
 
 ENTRY_END = "--------"
 SECTION_END = "-----"
@@ -104,19 +105,24 @@ def _post(entry: _Entry, lines: list[str], source: str, warnings: list[str] | No
             body.extend(_body_lines(lines, idx, convert))
     title, title_lineno = meta.get("TITLE", ("", 0))
     title = clean_title(title)
-    if not title:
-        first = next((k for k, ln in enumerate(body) if ln.text.strip()), None)
-        if first is not None:
-            title, title_lineno = body[first].text.strip(), body[first].lineno
-            del body[first]
-    body = trim_lines(body)
+    title_from = "meta" if title else "line"
+    head = read_head([ln.text for ln in body], title_known=bool(title))
+    if not title:  # no TITLE: the shape rules pick a title line, or the first words stand in for one
+        title, title_from = head.title, head.title_from
+        if head.title_index is not None:
+            title_lineno = body[head.title_index].lineno
+    body = trim_lines(
+        [ln for k, ln in enumerate(body[: head.end]) if k not in head.drop and k != head.title_index]
+    )
     if not title and not body:
         return None
     date = None
     if "DATE" in meta:
         date = _date(meta["DATE"][0])
         if date is None and warnings is not None:
-            warnings.append(f"entry {title!r}: DATE not understood: {meta['DATE'][0]!r}")
+            warnings.append(f"記事「{title}」の日付 (DATE) が読めません: {meta['DATE'][0]!r}")
+    if date is None:
+        date = head.date
     return RawPost(
         title=title,
         lines=body,
@@ -126,6 +132,7 @@ def _post(entry: _Entry, lines: list[str], source: str, warnings: list[str] | No
         url=meta.get("UNIQUE URL", ("", 0))[0] or None,
         categories=_categories(entry),
         title_lineno=title_lineno,
+        title_from=title_from,
     )
 
 
@@ -137,7 +144,7 @@ def _body_lines(lines: list[str], idx: list[int], convert: str) -> list[Line]:
         return markdown_lines([lines[k] for k in idx], first)
     if convert in _PLAIN_BREAKS and not _BLOCK_TAG.search(text):
         return html_to_lines(text, first, newline_breaks=True)
-    return html_to_lines(text)
+    return html_to_lines(text, first)
 
 
 def _date(value: str) -> str | None:

@@ -4,13 +4,14 @@ section headings by their mark, and lines that are only a date."""
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from kb.text.eras import POST_ERAS, match_day
+from kb.text.dates import date_line
 
-# Photo placeholders left in the text by blog editors and phone uploads: IMG_9012, FullSizeRender, image.
+# Photo placeholders left in the text by blog editors and phone uploads: IMG_9012, FullSizeRender, image,
+# and the hex ids some blog services name uploaded images with (a91d0c7e44b2).
 _PHOTO = re.compile(
-    r"^(?:IMG[_-]?\d+|DSC[FN_]?\d+|P\d{7}|PXL_\d+[_\d]*|FullSizeRender|image\d*|画像|写真)"
+    r"^(?:IMG[_-]?\d+|DSC[FN_]?\d+|P\d{7}|PXL_\d+[_\d]*|FullSizeRender|image\d*|画像|写真"
+    r"|(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,40})"
     r"(?:\.(?:jpe?g|png|heic|gif|webp))?$",
     re.IGNORECASE,
 )
@@ -21,15 +22,6 @@ _CIRCLED = re.compile(r"^[\u2460-\u2473\u3251-\u325f\u32b1-\u32bf\u2474-\u2487\u
 _BRACKET = re.compile(r"^【[^】]{1,40}】")
 _STARS = re.compile(r"^[☆★]+.*[☆★]$|^[☆★]{2,}$")
 _NOTE = re.compile(r"^※\S{1,12}$")
-_DATE_LINE = re.compile(
-    rf"^\s*(?:(?P<era>{POST_ERAS})(?P<ey>\d{{1,2}}|元)"
-    r"|(?P<y>(?:19|20)\d{2}))\s*[年/.\-]\s*(?P<m>\d{1,2})\s*[月/.\-]"
-    r"\s*(?P<d>\d{1,2})\s*日?(?P<rest>.*)$"
-)
-# What may follow a date on a date-only line: a weekday and a time, nothing that reads as a sentence.
-_DATE_REST = re.compile(
-    r"^\s*(?:[(（]?[月火水木金土日](?:曜日?)?[)）]?)?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*$"
-)
 
 
 def is_photo_line(text: str) -> bool:
@@ -52,8 +44,5 @@ def is_heading(text: str) -> bool:
 
 
 def date_from_line(text: str) -> str | None:
-    """An ISO date when the line is only a date (and maybe a weekday or time), else None."""
-    m = _DATE_LINE.match(unicodedata.normalize("NFKC", text))
-    if not m or not _DATE_REST.match(m.group("rest")):
-        return None
-    return match_day(m)
+    """An ISO date when the line is only a date (and maybe a label, a weekday or a time), else None."""
+    return date_line(text)
