@@ -36,7 +36,7 @@ import sys
 import tempfile
 import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,9 +82,9 @@ class GrepQuery:
     excluded: list[str]
 
 
-def grep_query(raw: str) -> GrepQuery:
+def grep_query(raw: str, fold: Callable[[str], str] = grep_fold) -> GrepQuery:
     """The query language as a user reads it: space-separated words, "quoted phrases", OR between
-    alternatives, and -word or -"phrase" to exclude. Words are folded with grep_fold."""
+    alternatives, and -word or -"phrase" to exclude. Words are folded with ``fold``."""
     groups: list[list[str]] = []
     excluded: list[str] = []
     pending_or = False
@@ -95,7 +95,7 @@ def grep_query(raw: str) -> GrepQuery:
             continue
         if phrase is None and word.startswith("-") and len(word) > 1:
             minus, word = "-", word[1:]
-        text = grep_fold(phrase if phrase is not None else word).strip()
+        text = fold(phrase if phrase is not None else word).strip()
         if not text:
             continue
         if minus:
