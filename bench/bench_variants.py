@@ -1,6 +1,6 @@
 """What kb.variants' keys merge, what they would add on the graded needs, and what a reading costs.
 
-    python bench/bench_variants.py [--pairs] [--needs] [--merges] [--cost]   (all four by default)
+    python bench/bench_variants.py [--pairs] [--needs] [--synonyms] [--merges] [--cost]   (all by default)
 
 * --pairs: Sudachi's normalized, dictionary and reading forms (mode C) of spelling pairs that
   should match and homophones that must not, and which key merges them.
@@ -11,6 +11,8 @@
   also matches by its spelling key, or its kana_key, among the post's spelling keys and terms).
   Prints the relevant (grade >= 1) and other posts each reaches, summed over query forms, and
   every post a key adds.
+* --synonyms: the same matching with every query word OR its kb.synonyms expansions (only the
+  close ones: variants, abbreviations, translations and other names; or all of them).
 * --merges: every set of distinct normalized forms in the corpus that a key puts together, to
   read for false merges.
 * --cost: what Morpheme.reading_form() and the two keys cost per long unit, and what reading
@@ -40,6 +42,7 @@ from kb.importer import import_paths
 from kb.models import Token
 from kb.segment import chunks
 from kb.store import Store
+from kb.synonyms import expansion_details, expansions
 from kb.text.fold import fold
 from kb.variants import kana_key, spelling_key
 
@@ -154,8 +157,16 @@ def matches(doc: Indexed, term: Indexed, key: str) -> bool:
     return term.identity in doc.spelling or term.identity in doc.terms["kana_key"]
 
 
-def matched_posts(docs: dict[str, Indexed], seg: Segmenter, query: str, key: str) -> set[str]:
+def matched_posts(
+    docs: dict[str, Indexed],
+    seg: Segmenter,
+    query: str,
+    key: str,
+    expand: Callable[[str], list[str]] | None = None,
+) -> set[str]:
     q = grep_query(query, fold=str.strip)  # the words as typed: segmented first, folded after
+    if expand is not None:  # each word, or one of its synonyms
+        q.groups = [[x for w in g for x in (w, *expand(w))] for g in q.groups]
     groups = [[index(seg(w)) for w in g] for g in q.groups]
     excluded = [index(seg(w)) for w in q.excluded]
     return {
@@ -164,6 +175,36 @@ def matched_posts(docs: dict[str, Indexed], seg: Segmenter, query: str, key: str
         if all(any(matches(doc, t, key) for t in g) for g in groups)
         and not any(matches(doc, t, key) for t in excluded)
     }
+
+
+def show_synonyms(needs: list[Need], docs: dict[str, Indexed], seg: Segmenter) -> None:
+    """Post-level word matching (kana_key + spelling_key) with each query word OR its expansions."""
+    close = ("user", "variant", "abbreviation", "translation", "alias", "former")
+
+    def close_only(w: str) -> list[str]:
+        return [e.word for e in expansion_details(w) if e.relation in close]
+
+    configs: dict[str, Callable[[str], list[str]] | None] = {
+        "no expansion": None,
+        "variants, abbreviations, names": close_only,
+        "every expansion": lambda w: expansions(w),
+    }
+    totals = {name: [0, 0] for name in configs}
+    gains: list[str] = []
+    for n in needs:
+        relevant = {p for p, g in n.grades.items() if g >= 1}
+        for query in n.queries:
+            found = {name: matched_posts(docs, seg, query, KEYS[2], f) for name, f in configs.items()}
+            for name in configs:
+                totals[name][0] += len(found[name] & relevant)
+                totals[name][1] += len(found[name] - relevant)
+            for p in sorted(found["every expansion"] - found["no expansion"]):
+                gains.append(f"  {n.id} {query!r}: adds {p[:12]} (grade {n.grades.get(p, 0)})")
+    print("\nsynonym expansion (kb.synonyms) on top of kana_key + spelling_key, post-level word matching")
+    print(f"{'expansions':40} {'relevant reached':>17} {'others reached':>15}")
+    for name, (rel, other) in totals.items():
+        print(f"{name:40} {rel:17} {other:15}")
+    print("\n".join(gains) if gains else "  (no post added)")
 
 
 def corpus(seg: Segmenter) -> tuple[dict[str, str], dict[str, list[Long]]]:
@@ -349,18 +390,21 @@ def show_cost(texts: dict[str, str], reps: int) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    for flag in ("pairs", "needs", "merges", "cost"):
+    for flag in ("pairs", "needs", "synonyms", "merges", "cost"):
         ap.add_argument(f"--{flag}", action="store_true")
     ap.add_argument("--reps", type=int, default=7, help="runs of the --cost measurement")
     args = ap.parse_args()
-    every = not (args.pairs or args.needs or args.merges or args.cost)
+    every = not (args.pairs or args.needs or args.synonyms or args.merges or args.cost)
     seg = Segmenter()
     if every or args.pairs:
         show_pairs(seg)
-    if every or args.needs or args.merges or args.cost:
+    if every or args.needs or args.synonyms or args.merges or args.cost:
         texts, units = corpus(seg)
+        docs = {name: index(u) for name, u in units.items()}
         if every or args.needs:
-            show_needs(load_needs(), {name: index(u) for name, u in units.items()}, seg)
+            show_needs(load_needs(), docs, seg)
+        if every or args.synonyms:
+            show_synonyms(load_needs(), docs, seg)
         if every or args.merges:
             show_merges(units)
         if every or args.cost:
