@@ -38,7 +38,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 from _measure import corpus_files, corpus_size, kb_command, kb_revision, mb, run_measured, spread, table
 
@@ -104,96 +103,93 @@ def tokenize_only(root: Path, which: str) -> dict[str, float]:
 def breakdown(files: list[Path], tokenizer_rate: float | None) -> None:
     """Where one process spends its import time, stage by stage, over the given files (in this process).
 
-    Times kb's stages one after the other (read, structure, segment, ``record_for`` with the time spent
-    in ``kb.pipeline.extract``, the facts, measured inside it), then the real ``import_paths`` over the
-    same files into a fresh database: what it costs beyond the stages is the store (SQLite, FTS5) and
-    the importer's own overhead. Then the same import without the writer thread (each file analysed,
-    then stored, in this thread, committed every BATCH_FILES files): the store's own CPU time, and
-    what the thread costs in CPU and saves in wall time. Prints a note instead of figures when kb's
-    internals have changed shape.
+    Times kb's stages one after the other (read, structure, segment, facts, index terms, the lexicon
+    of new words), then the real ``import_paths`` over the same files into a fresh database: what it
+    costs beyond the stages is the store (SQLite, FTS5) and the importer's own overhead. Then the same
+    import without the writer thread (each file analysed, then stored, in this thread, committed every
+    BATCH_FILES files): the store's own CPU time, and what the thread costs in CPU and saves in wall
+    time. Prints a note instead of figures when kb's internals have changed shape.
     """
     try:
-        import kb.pipeline as pipeline
-        from kb.importer import BATCH_FILES, analyse_bytes, import_paths
-        from kb.importer import _store as store_file
+        from kb.facts import extract_facts
+        from kb.importer import import_paths
+        from kb.importer.plan import ToAnalyse, sha256
+        from kb.importer.pool import analyse
+        from kb.importer.writer import BATCH_FILES, store_analysed
+        from kb.pipeline import forget_words, new_words
         from kb.reading import read_source
         from kb.segment import segment
         from kb.store import Store
         from kb.structure import build_post
+        from kb.terms import index_terms
     except ImportError as err:
         print(f"breakdown unavailable: {err}")
         return
-    read = structure = seg = record = 0.0
-    facts = [0.0]
+    times = dict.fromkeys(("read", "structure", "segment", "facts", "terms", "lexicon"), 0.0)
     chars = 0
     clock = time.process_time  # CPU time of this process: holds up when other work shares the machine
-    extract = pipeline.extract
-
-    def timed_extract(*args: Any, **kwargs: Any) -> Any:  # the facts part of record_for
-        started = clock()
-        try:
-            return extract(*args, **kwargs)
-        finally:
-            facts[0] += clock() - started
-
     segment("電子政府")  # dictionary loaded outside the timings
+    forget_words()
     try:
-        pipeline.extract = timed_extract
-        try:
-            for f in files:
-                data = f.read_bytes()
-                chars += len(data.decode("utf-8"))
-                t0 = clock()
-                result = read_source(str(f), data, None)
-                t1 = clock()
-                posts = [build_post(raw) for raw in result.posts]
-                t2 = clock()
-                tokens = [[segment(p.text) for p in post.passages] for post in posts]
-                t3 = clock()
-                for post, toks in zip(posts, tokens, strict=True):
-                    pipeline.record_for(post, toks, ())
-                t4 = clock()
-                read += t1 - t0
-                structure += t2 - t1
-                seg += t3 - t2
-                record += t4 - t3
-        finally:
-            pipeline.extract = extract
+        for f in files:
+            data = f.read_bytes()
+            chars += len(data.decode("utf-8"))
+            t0 = clock()
+            result = read_source(str(f), data, None)
+            t1 = clock()
+            posts = [build_post(raw) for raw in result.posts]
+            t2 = clock()
+            tokens = [[segment(p.text) for p in post.passages] for post in posts]
+            t3 = clock()
+            for post, toks in zip(posts, tokens, strict=True):
+                extract_facts(post, toks, ())
+            t4 = clock()
+            for post, toks in zip(posts, tokens, strict=True):
+                [index_terms(t, p.text) for p, t in zip(post.passages, toks, strict=True)]
+            t5 = clock()
+            for toks in tokens:
+                list(new_words(toks))
+            t6 = clock()
+            for name, a, b in (("read", t0, t1), ("structure", t1, t2), ("segment", t2, t3), ("facts", t3, t4),
+                               ("terms", t4, t5), ("lexicon", t5, t6)):  # fmt: skip
+                times[name] += b - a
         with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
             store = Store(Path(tmp) / "kb.db")
-            t6, w6 = clock(), time.perf_counter()
+            t7, w7 = clock(), time.perf_counter()
             import_paths(store, [str(f) for f in files], jobs=1)
-            whole, whole_wall = clock() - t6, time.perf_counter() - w6
+            whole, whole_wall = clock() - t7, time.perf_counter() - w7
             store.close()
             # the same work with no writer thread: analyse a file, then store it, in this thread
             store = Store(Path(tmp) / "inline.db")
+            forget_words()
             analysed = stored = 0.0
-            w7 = time.perf_counter()
+            w8 = time.perf_counter()
             for k, f in enumerate(files):
-                t7 = clock()
-                a = analyse_bytes(str(f.resolve()), f.read_bytes(), None, ())
                 t8 = clock()
+                data = f.read_bytes()
+                done = analyse(ToAnalyse(str(f.resolve()), data, sha256(data), frozenset()), None, ())
+                t9 = clock()
                 if k % BATCH_FILES == 0:
                     store.begin()
-                store_file(store, a)
+                store_analysed(store, done)
                 if k % BATCH_FILES == BATCH_FILES - 1 or k == len(files) - 1:
                     store.commit()
-                analysed += t8 - t7
-                stored += clock() - t8
-            inline_wall = time.perf_counter() - w7
+                analysed += t9 - t8
+                stored += clock() - t9
+            inline_wall = time.perf_counter() - w8
             store.close()
     except (TypeError, AttributeError, ValueError) as err:
         print(f"breakdown unavailable (kb internals changed): {type(err).__name__}: {err}")
         return
+    seg = times["segment"]
     stages = {
-        "read (decode, detect, split)": read,
-        "structure (build_post)": structure,
+        "read (decode, detect, split)": times["read"],
+        "structure (build_post)": times["structure"],
         "segment": seg,
-        "index terms and rows (record_for − facts)": max(0.0, record - facts[0]),
-        "facts (extract, inside record_for)": facts[0],
-        "store and importer overhead (rest of import_paths)": max(
-            0.0, whole - (read + structure + seg + record)
-        ),
+        "facts (extract_facts)": times["facts"],
+        "index terms": times["terms"],
+        "lexicon (new words, segmented alone)": times["lexicon"],
+        "store and importer overhead (rest of import_paths)": max(0.0, whole - sum(times.values())),
     }
     rows = [
         [

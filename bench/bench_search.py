@@ -77,8 +77,8 @@ def grep_argv(query: str, corpus: Path) -> list[str]:
 
 
 def warm_latency(db: Path, reps: int) -> tuple[list[list[object]], list[float]]:
+    from kb import api
     from kb.errors import KbError
-    from kb.search import search
     from kb.store import Store
 
     store = Store(db, readonly=True)
@@ -87,7 +87,7 @@ def warm_latency(db: Path, reps: int) -> tuple[list[list[object]], list[float]]:
     try:
         for q in QUERIES:  # warm-up: dictionary, statements, page cache
             try:
-                search(store, q, limit=20)
+                api.search(store, q, limit=20)
             except KbError:
                 pass
         for q in QUERIES:
@@ -96,8 +96,10 @@ def warm_latency(db: Path, reps: int) -> tuple[list[list[object]], list[float]]:
             for _ in range(reps):
                 started = time.perf_counter()
                 try:
-                    found = search(store, q, limit=20)
-                    hits = f"{len(found)} ({sum(h.match == 'word' for h in found)} word)"
+                    found = api.search(store, q, limit=20)
+                    hits = (
+                        f"{len(found.hits)}/{found.total} ({sum(h.match == 'word' for h in found.hits)} word)"
+                    )
                 except KbError as err:
                     hits = f"error: {err}"
                 times.append((time.perf_counter() - started) * 1000)
@@ -115,7 +117,10 @@ STARTUP_STAGES = [
     ("import typer (and the standard library it needs)", "import typer"),
     ("import kb.cli", "import kb.cli"),
     ("typer builds the command tree", "from typer.main import get_command; get_command(kb.cli.app)"),
-    ("import kb.search (the search path's modules)", "import kb.search"),
+    (
+        "import kb.api, kb.search, kb.views.plain (the search path)",
+        "import kb.api, kb.search, kb.views.plain",
+    ),
     ("Sudachi dictionary load (first segment call)", "from kb.segment import segment; segment('電子政府')"),
 ]
 
