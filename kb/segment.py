@@ -26,8 +26,15 @@ class SegmenterUnavailable(KbError):
 
 
 def versions() -> dict[str, str]:
-    """The versions that decide segmentation: recorded in the store so a change can be detected."""
-    return {"sudachipy": _dist_version("sudachipy"), "sudachidict-core": _dist_version("sudachidict_core")}
+    """The versions that decide what the index holds (SudachiPy, its dictionary, kb's index rules):
+    recorded in the store so a change can be detected."""
+    from kb.terms import INDEX_VERSION
+
+    return {
+        "sudachipy": _dist_version("sudachipy"),
+        "sudachidict-core": _dist_version("sudachidict_core"),
+        "kb-index": INDEX_VERSION,
+    }
 
 
 def _dist_version(module: str) -> str:

@@ -1,4 +1,7 @@
-"""What the word index holds for a passage, shared by the import and the query side."""
+"""What the word index holds for a passage, shared by the import and the query side.
+
+INDEX_VERSION names the rules below: a change to them changes what the index holds, and
+kb.segment.versions() records it with the segmenter's versions, so kb asks for `kb reindex`."""
 
 from __future__ import annotations
 
@@ -8,7 +11,9 @@ from collections.abc import Sequence
 from kb.models import Token
 from kb.segment import short_units
 from kb.text.fold import fold
+from kb.variants import kana_key
 
+INDEX_VERSION = "2"  # 2: kana-only normalized forms in katakana, web addresses left out
 _WORD = re.compile(r"[^\W_]")
 # A web address written in a post: its parts are no words of the post (IR in …/IR/info is no IR).
 URL = re.compile(r"(?:https?://|www\.)[^\s　<>「」『』()（）]+", re.I)
@@ -23,8 +28,9 @@ def index_terms(tokens: Sequence[Token], text: str = "") -> str:
     """The word-index column of a passage: the folded normalized forms of its short units, space-separated.
 
     Units with no letter or digit (punctuation, symbols) are left out, as the index tokenizer would
-    drop them anyway. Normalized forms unify spelling variants (サーバ/サーバー, 取り組み/取組) and
-    the query goes through the same function, so one column serves surface and variant matches
+    drop them anyway. Normalized forms unify spelling variants (サーバ/サーバー, 取り組み/取組), and a
+    normalized form in kana alone is written in katakana (ごみ/ゴミ, kb.variants.kana_key); the query
+    goes through the same function, so one column serves surface and variant matches
     (bench/bench_relevance.py measures the alternatives). Units inside a web address in ``text``
     (the passage the tokens index) are left out.
     """
@@ -32,4 +38,4 @@ def index_terms(tokens: Sequence[Token], text: str = "") -> str:
     if "://" in text or "www." in text:
         urls = [(m.start(), m.end()) for m in URL.finditer(text)]
         units = (u for u in units if not any(a <= u.start < b for a, b in urls))
-    return fold(" ".join(u.normalized for u in units if _WORD.search(u.surface)))
+    return fold(" ".join(kana_key(u.normalized) for u in units if _WORD.search(u.surface)))

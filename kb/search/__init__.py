@@ -10,6 +10,7 @@ from kb.search.engine import Matches, match, rank
 from kb.search.plan import Plan, plan_query
 from kb.search.query import Query, describe, parse
 from kb.store import IndexFilter, Store
+from kb.text.fold import fold
 
 __all__ = ["describe", "matched_passages", "parse", "run_search"]
 
@@ -66,17 +67,32 @@ def _expander(store: Store) -> _Expand:
     return _Expand(store.synonyms.all())
 
 
+# Relations of the Sudachi synonym dictionary a term is expanded along by default: other spellings,
+# abbreviations, translations and names of the same lexeme. Other lexemes of a group ("synonym":
+# 介護 → 介助, 介錯) change what is asked for, and short Latin abbreviations (sp) are false friends.
+SAME_WORD = frozenset({"user", "variant", "abbreviation", "translation", "alias", "former", "misspelling", "misuse"})
+_KIND = {"user": "user", "variant": "variant", "misspelling": "variant", "misuse": "variant"}
+
+
 class _Expand:
-    """The other words a term is looked up as: the user's synonyms, in both directions."""
+    """The other words a term is looked up as: the user's synonyms (both ways) and the same word's
+    other spellings and names in the Sudachi synonym dictionary."""
 
     def __init__(self, pairs: Sequence[tuple[str, str]]) -> None:
-        self.user: dict[str, list[str]] = {}
+        self.user: dict[str, list[str]] = {}  # folded word -> the other words as the user wrote them
         for a, b in pairs:
-            self.user.setdefault(a, []).append(b)
-            self.user.setdefault(b, []).append(a)
+            self.user.setdefault(fold(a).strip(), []).append(b)
+            self.user.setdefault(fold(b).strip(), []).append(a)
 
     def __call__(self, term: str) -> list[tuple[str, str]]:
-        return [(w, "user") for w in self.user.get(term, ())]
+        from kb.synonyms import expansion_details
+
+        out = [(w, "user") for w in self.user.get(fold(term).strip(), ())]
+        for e in expansion_details(term):
+            if e.relation not in SAME_WORD or (e.alphabetic and len(e.word) < 4 and e.relation != "user"):
+                continue
+            out.append((e.word, _KIND.get(e.relation, "synonym")))
+        return out
 
 
 __all__ += ["Matches", "Plan", "Query"]
