@@ -229,7 +229,6 @@ class StoredPost:
 
     summary: PostSummary
     uid: str
-    key: int
     text: str
     body_start: int
     sections: tuple[SectionSpan, ...]

@@ -7,7 +7,6 @@ import bisect
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from kb.errors import UnreadableFile
 from kb.facts import extract_facts
 from kb.models import (
     Fact,
@@ -23,11 +22,9 @@ from kb.models import (
 )
 from kb.reading import read_source
 from kb.segment import segment
-from kb.store.schema import CHILD_BITS
 from kb.structure import build_post
 from kb.terms import has_word, index_terms
 
-MAX_ROWS = 1 << CHILD_BITS  # passages, sections or facts one post may hold
 _LEXICON_MEMORY = 200_000  # surfaces a process remembers having segmented for the lexicon
 
 
@@ -43,8 +40,6 @@ class AnalysedFile:
 
 def analyse_post(post: Post, names: Sequence[tuple[str, str]] = ()) -> PostRecord:
     """The store's record of a structured post: segmented once per passage, facts and terms included."""
-    if max(len(post.passages), len(post.sections)) > MAX_ROWS:
-        raise UnreadableFile(post.source, f"投稿が大きすぎます (1 投稿に {MAX_ROWS} 文まで; too large)")
     tokens = [segment(p.text) for p in post.passages]
     facts = extract_facts(post, tokens, names)
     return PostRecord(
@@ -66,7 +61,7 @@ def analyse_post(post: Post, names: Sequence[tuple[str, str]] = ()) -> PostRecor
             )
             for p, toks in zip(post.passages, tokens, strict=True)
         ),
-        facts=tuple(_fact_record(f, post.passages) for f in facts[:MAX_ROWS]),
+        facts=tuple(_fact_record(f, post.passages) for f in facts),
         words=tuple(new_words(tokens)),
     )
 

@@ -28,9 +28,7 @@ def reindex_all(store: Store, progress: Callable[[int, int], None] | None = None
             if stored is None:
                 continue
             record = analyse_post(stored_post(stored), names)
-            store.writes.reindex_post(
-                post_id, stored.key, stored.text, record.passages, record.facts, record.words
-            )
+            store.writes.reindex_post(post_id, stored.text, record.passages, record.facts, record.words)
             if progress:
                 progress(n, len(ids))
         store.set_meta(SEGMENTER_KEY, json.dumps(versions(), sort_keys=True))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from kb.models import Line, RawPost
-from kb.reading.chrome import is_chrome, is_widget_header
+from kb.reading.chrome import chrome_level, is_chrome, is_widget_header
 from kb.reading.titles import is_title_like, read_head, reads_as_sentence, strip_affixes
 from kb.text.dates import date_line
 from kb.text.lines import is_heading, is_photo_line
@@ -160,11 +160,15 @@ def _split_at_starts(lines: list[str]) -> list[list[int]]:
 
 
 def _says_something(post: RawPost) -> bool:
-    """A post says something: at least one full sentence of some length (page chrome does not)."""
+    """A post says something: a full sentence of some length, or a short one that is no page chrome
+    (pagination and profiles at the ends of a page are chrome; a two-line post is a post)."""
     texts = [ln.text.strip() for ln in post.lines if ln.text.strip()]
     if post.title_from == "text":
         return True  # titled by its first words: those are a sentence
-    return any(len(b) >= 15 and _SENTENCE_END.search(b) for b in texts)
+    if any(len(b) >= 15 and _SENTENCE_END.search(b) for b in texts):
+        return True
+    sentences = [b for b in texts if _SENTENCE_END.search(b)]
+    return bool(sentences) and not any(chrome_level(b) for b in [post.title, *texts])
 
 
 def _to_post(seg: list[int], lines: list[str], source: str) -> RawPost | None:

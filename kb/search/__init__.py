@@ -70,7 +70,9 @@ def _expander(store: Store) -> _Expand:
 # Relations of the Sudachi synonym dictionary a term is expanded along by default: other spellings,
 # abbreviations, translations and names of the same lexeme. Other lexemes of a group ("synonym":
 # 介護 → 介助, 介錯) change what is asked for, and short Latin abbreviations (sp) are false friends.
-SAME_WORD = frozenset({"user", "variant", "abbreviation", "translation", "alias", "former", "misspelling", "misuse"})
+SAME_WORD = frozenset(
+    {"user", "variant", "abbreviation", "translation", "alias", "former", "misspelling", "misuse"}
+)
 _KIND = {"user": "user", "variant": "variant", "misspelling": "variant", "misuse": "variant"}
 
 

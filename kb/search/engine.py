@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from kb.models import PassageHit, PostHit, Span
 from kb.search.plan import Plan, TermPlan
 from kb.store import IndexFilter, PassageRow, PostHead, Store
-from kb.store.schema import CHILD_BITS
 from kb.terms import URL
 from kb.text.fold import fold_with_map, heading_key
 
@@ -31,7 +30,6 @@ TITLE_BOOST = 0.5
 HEADING_BOOST = 0.25  # a heading often names a compound (水上バス) more than the post's subject
 SENTENCE_BONUS = 0.3  # every group in one passage
 SECTION_BONUS = 0.15  # every group in one section
-_MASK = (1 << CHILD_BITS) - 1
 _LATIN = re.compile(r"[a-z0-9]")
 
 
@@ -55,7 +53,7 @@ class Matches:
 
     candidates: dict[int, _Candidate]  # by post id
     bounded: bool = False
-    floor: int = 0  # when bounded: versions with a smaller key were not looked at
+    floor: int = 0  # when bounded: posts numbered below it were not looked at
 
 
 # ------------------------------------------------------------------------------------------ matching
@@ -78,63 +76,64 @@ def match(store: Store, plan: Plan, flt: IndexFilter) -> Matches:
 
 def _word_matches(store: Store, exprs: list[str], flt: IndexFilter) -> Matches:
     windows = [store.index.word_window(e, flt, WINDOW + 1) for e in exprs]
-    by_key: list[dict[int, list[int]]] = []
-    floors: list[int] = []  # keys at or above a group's floor are complete in its window
+    by_post: list[dict[int, list[int]]] = []
+    floors: list[int] = []  # a post whose passages all come after a group's floor is complete in its window
     for window in windows:
         full = len(window) <= WINDOW
         window = window[:WINDOW]
         found: dict[int, list[int]] = {}
-        for pid in window:
-            found.setdefault(pid >> CHILD_BITS, []).append(pid)
-        by_key.append(found)
-        floors.append(0 if full else (window[-1] >> CHILD_BITS) + 1)
-    bounded = False
+        for pid, post in window:
+            found.setdefault(post, []).append(pid)
+        by_post.append(found)
+        floors.append(0 if full else window[-1][0])
     exact = [i for i, f in enumerate(floors) if f == 0]
-    if exact:
-        base = min(exact, key=lambda i: len(by_key[i]))
-        keys = sorted(by_key[base], reverse=True)
-    else:
-        bounded = True
-        low = max(floors)
-        keys = sorted((k for k in by_key[0] if k >= low), reverse=True)
-    floor = max(floors) if bounded else 0
+    bounded = not exact
+    base = min(exact, key=lambda i: len(by_post[i])) if exact else 0
+    heads = store.index.heads(list(by_post[base]))
+    if bounded:  # every group's window is full: the posts after all their floors, complete in each
+        heads = {pid: h for pid, h in heads.items() if h.first > max(floors)}
     checks = 0
+    floor = min(heads, default=0) if bounded else 0
     matched: dict[int, list[list[int]]] = {}
-    for key in keys:  # newest first
+    for head in sorted(heads.values(), key=lambda h: h.first, reverse=True):  # newest first
         groups: list[list[int]] = []
         left_out = False
         for i, expr in enumerate(exprs):
-            pids = by_key[i].get(key)
-            if pids is None and key < floors[i]:  # older than group i's window: ask about this post
+            pids = by_post[i].get(head.id)
+            if head.first <= floors[i]:  # not all of this post is in group i's window: ask about it
                 if checks >= CHECKS:
                     left_out = True
                     break
                 checks += 1
-                pids = store.index.word_in_post(expr, key, flt.topic) or None
+                pids = store.index.word_in_post(expr, head, flt.topic) or None
             if pids is None:
                 break
             groups.append(sorted(pids))
         if left_out:  # this post and older ones are not looked at
-            bounded, floor = True, key + 1
+            bounded, floor = True, head.id + 1
             break
         if len(groups) == len(exprs):
-            matched[key] = groups
-    heads = store.index.heads(list(matched))
-    out = Matches({h.id: _Candidate(h, matched[key]) for key, h in heads.items()}, bounded, floor)
-    _score_words(store, out, [len(k) for k in by_key], floors)
+            matched[head.id] = groups
+    out = Matches({pid: _Candidate(heads[pid], groups) for pid, groups in matched.items()}, bounded, floor)
+    _score_words(
+        store,
+        out,
+        [len(p) for p in by_post],
+        [w[-1][1] if f else 0 for w, f in zip(windows, floors, strict=True)],
+    )
     return out
 
 
-def _score_words(store: Store, found: Matches, df_window: list[int], floors: list[int]) -> None:
+def _score_words(store: Store, found: Matches, df_window: list[int], floor_posts: list[int]) -> None:
     """BM25 over posts: a group's frequency in a post is the number of its passages that hold it."""
     if not found.candidates:
         return
     total = store.index.post_count()
+    last = store.index.last_post()
     dfs = []
-    for df, floor in zip(df_window, floors, strict=True):
+    for df, floor in zip(df_window, floor_posts, strict=True):
         if floor:  # the window covers the newest posts only: scale its count to the whole database
-            newer = max(store.index.post_count(floor), 1)
-            df = min(total, round(df * total / newer))
+            df = min(total, round(df * total / max(last - floor + 1, 1)))
         dfs.append(max(df, 1))
     idfs = [math.log(1 + (total - df + 0.5) / (df + 0.5)) for df in dfs]
     avg = sum(c.head.length for c in found.candidates.values()) / len(found.candidates) or 1.0
@@ -159,7 +158,7 @@ def _substring_matches(
     scan = [] if indexed else [min(g, key=len) for g in subs][:1]
     word_ids = set(found.candidates)
     read = 0
-    for post_id, key, text in store.index.substring_posts(trigram, scan, flt, found.floor):
+    for post_id, text in store.index.substring_posts(trigram, scan, flt, found.floor):
         if post_id in word_ids:
             continue
         if read >= SUBSTRING_TEXTS:
@@ -169,11 +168,11 @@ def _substring_matches(
         spans = [text_spans(text, g) for g in subs]
         if not all(spans):
             continue
-        head = PostHead(post_id, key, "", "", None, None, len(text))
+        head = PostHead(post_id, 0, 0, "", "", None, None, len(text))
         words: list[list[int]] = [[] for _ in subs]
         found.candidates[post_id] = _Candidate(head, words, spans, score=sum(len(s) for s in spans) ** 0.5)
     if len(found.candidates) > len(word_ids):
-        heads = store.index.heads_by_id([pid for pid, c in found.candidates.items() if not c.head.title])
+        heads = store.index.heads([pid for pid, c in found.candidates.items() if not c.head.title])
         for pid, h in heads.items():
             c = found.candidates[pid]
             c.head = h
@@ -185,7 +184,7 @@ def _complete_words(store: Store, plan: Plan, c: _Candidate) -> None:
     for i in range(len(plan.groups)):
         expr = plan.group_expr(i)
         if expr:
-            c.words[i] = store.index.word_in_post(expr, c.head.key)
+            c.words[i] = store.index.word_in_post(expr, c.head)
 
 
 def _find(folded: str, strings: Sequence[str]) -> list[Span]:
@@ -213,13 +212,12 @@ def _find(folded: str, strings: Sequence[str]) -> list[Span]:
 def _exclude(store: Store, excluded: list[TermPlan], flt: IndexFilter, found: Matches) -> None:
     """Drop the posts that hold an excluded word or phrase, as a word or as a substring."""
     gone: set[int] = set()
-    keys = {c.head.key: pid for pid, c in found.candidates.items()}
     for tp in excluded:
         expr = tp.word_expr
         if expr:
-            for pid in store.index.word_window(expr, IndexFilter(post_id=flt.post_id), WINDOW):
-                if (pid >> CHILD_BITS) in keys:
-                    gone.add(keys[pid >> CHILD_BITS])
+            for _, post in store.index.word_window(expr, IndexFilter(post_id=flt.post_id), WINDOW):
+                if post in found.candidates:
+                    gone.add(post)
     strings = [s for tp in excluded for s in tp.substrings]
     if strings:
         maybe: set[int] | None = None  # posts the trigram index says may hold a string
@@ -280,7 +278,7 @@ def _wanted_passages(top: Iterable[_Candidate]) -> list[int]:
 
 
 def _is_title(c: _Candidate, pid: int) -> bool:
-    return pid & _MASK == 0 and c.head.title_from != "text"
+    return pid == c.head.first and c.head.title_from != "text"
 
 
 def _boost(c: _Candidate, rows: dict[int, PassageRow], n_groups: int) -> float:
@@ -321,7 +319,7 @@ def _post_hit(
     head = c.head
     order = _word_order(c, rows)
     words = set(order)
-    spans = store.index.passage_spans(head.key)
+    spans = store.index.passage_spans(head)
     if len(order) < per_post or c.spans:
         text = store.index.post_text(head.id)
         strings = [s for g in plan.groups for tp in g for s in tp.substrings]
@@ -391,7 +389,7 @@ def text_spans(text: str, strings: Sequence[str]) -> list[Span]:
 
 def _passage_hit(row: PassageRow, marks: Sequence[str], kind: str, under: PassageRow | None) -> PassageHit:
     heading = row.heading
-    same_section = under is not None and under.section_id == row.section_id and under.key == row.key
+    same_section = under is not None and under.section_id == row.section_id and under.post_id == row.post_id
     return PassageHit(
         passage_id=row.id,
         section=heading,

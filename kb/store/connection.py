@@ -15,7 +15,7 @@ from typing import ParamSpec, TypeVar
 from kb.errors import DatabaseError, ReadOnlyDatabase
 from kb.store import integrity
 from kb.store.schema import MIGRATION_SET, MIGRATIONS
-from kb.text.fold import fold
+from kb.text.fold import fold, heading_key
 
 BUSY_TIMEOUT_MS = 60_000
 PAGE_SIZE = 4096
@@ -126,6 +126,9 @@ class Connection:
                 "別のファイルを --db で指定してください"
             ) from None
         conn.create_function("kb_fold", 1, lambda t: fold(t) if isinstance(t, str) else t, deterministic=True)
+        conn.create_function(
+            "kb_heading_key", 1, lambda t: heading_key(t) if isinstance(t, str) else t, deterministic=True
+        )
         return conn
 
     def _applied(self, tables: set[str]) -> list[str]:

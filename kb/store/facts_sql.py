@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from kb.models import FoundFact, Topic
 from kb.store.connection import guarded
-from kb.store.schema import CHILD_BITS
 
 if TYPE_CHECKING:
     from kb.store.connection import Connection
@@ -74,8 +73,8 @@ class FactReads:
             where.append(cond)
         if f.post_id is not None:  # a post's facts are one id range: no scan
             where.append(
-                f"fa.id BETWEEN (SELECT key << {CHILD_BITS} FROM posts WHERE id = ?) "
-                f"AND (SELECT ((key + 1) << {CHILD_BITS}) - 1 FROM posts WHERE id = ?)"
+                "fa.id BETWEEN (SELECT facts_from FROM posts WHERE id = ?) "
+                "AND (SELECT facts_from + facts_n - 1 FROM posts WHERE id = ?)"
             )
             params.extend([f.post_id, f.post_id])
         if f.since:

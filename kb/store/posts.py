@@ -4,13 +4,11 @@ path holds."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kb.models import Counts, PassageSpan, PostSummary, SectionSpan, StoredPost
 from kb.store.connection import guarded
-from kb.store.schema import CHILD_BITS
 
 if TYPE_CHECKING:
     from kb.store.connection import Connection
@@ -18,9 +16,9 @@ if TYPE_CHECKING:
 _LIST_ALL = 500  # listing more posts than this reads every heading in one pass instead of by post
 
 
-def child_range(key: int) -> tuple[int, int]:
-    """The first and last possible id of a post version's sections, passages and facts."""
-    return key << CHILD_BITS, ((key + 1) << CHILD_BITS) - 1
+def id_run(first: int, n: int) -> tuple[int, int]:
+    """The first and last id of a run of ``n`` ids from ``first`` ((0, -1) when there are none)."""
+    return (int(first), int(first) + int(n) - 1) if n else (0, -1)
 
 
 def like_prefix(prefix: str) -> str:
@@ -43,7 +41,10 @@ class PostReads:
     @guarded
     def summaries(self, limit: int | None = None, ids: Sequence[int] | None = None) -> list[PostSummary]:
         """Posts in order of their number, with their sources and headings."""
-        sql = "SELECT id, key, title, title_from, date, author, url, categories, photos FROM posts"
+        sql = (
+            "SELECT id, title, title_from, date, author, url, categories, photos, sections_from, sections_n "
+            "FROM posts"
+        )
         params: list[Any] = []
         if ids is not None:
             if not ids:
@@ -58,7 +59,7 @@ class PostReads:
         if not rows:
             return []
         sources = self._sources([int(r["id"]) for r in rows])
-        headings = self._headings([int(r["key"]) for r in rows])
+        headings = self._headings({int(r["id"]): id_run(r["sections_from"], r["sections_n"]) for r in rows})
         return [
             PostSummary(
                 id=int(r["id"]),
@@ -69,7 +70,7 @@ class PostReads:
                 url=r["url"],
                 sources=tuple(sources.get(int(r["id"]), ())),
                 categories=tuple(json.loads(r["categories"] or "[]")),
-                headings=tuple(headings.get(int(r["key"]), ())),
+                headings=tuple(headings.get(int(r["id"]), ())),
                 photos=int(r["photos"]),
             )
             for r in rows
@@ -92,29 +93,26 @@ class PostReads:
                 paths.append(str(path))
         return out
 
-    def _headings(self, keys: list[int]) -> dict[int, list[str]]:
-        """Each post version's headings, by key: one pass over the sections for a long list, else a
-        range read per post (a post's sections are one id range)."""
+    def _headings(self, runs: dict[int, tuple[int, int]]) -> dict[int, list[str]]:
+        """Each post's headings: one pass over the sections for a long list, else a range read per
+        post (a post's sections are one run of ids)."""
         out: dict[int, list[str]] = {}
-        if len(keys) > _LIST_ALL:
-            cursor: Iterable[sqlite3.Row] = self._c.execute(
-                "SELECT id, heading FROM sections WHERE heading IS NOT NULL ORDER BY id"
-            )
-        else:
-            cursor = (
-                row
-                for key in keys
-                for row in self._c.execute(
-                    "SELECT id, heading FROM sections WHERE id BETWEEN ? AND ? AND heading IS NOT NULL "
-                    "ORDER BY id",
-                    child_range(key),
+        if len(runs) > _LIST_ALL:
+            wanted = set(runs)
+            for pid, heading in self._c.execute(
+                "SELECT post_id, heading FROM sections WHERE heading IS NOT NULL ORDER BY id"
+            ):
+                if int(pid) in wanted:
+                    out.setdefault(int(pid), []).append(str(heading))
+            return out
+        for pid, run in runs.items():
+            out[pid] = [
+                str(r[0])
+                for r in self._c.execute(
+                    "SELECT heading FROM sections WHERE id BETWEEN ? AND ? AND heading IS NOT NULL ORDER BY id",
+                    run,
                 )
-            )
-        wanted = set(keys)
-        for sid, heading in cursor:
-            key = int(sid) >> CHILD_BITS
-            if key in wanted:
-                out.setdefault(key, []).append(str(heading))
+            ]
         return out
 
     @guarded
@@ -124,22 +122,22 @@ class PostReads:
         if not found:
             return None
         row = self._c.execute(
-            "SELECT uid, key, text, body_start FROM posts WHERE id = ?", (post_id,)
+            "SELECT uid, text, body_start, sections_from, sections_n, passages_from, passages_n "
+            "FROM posts WHERE id = ?",
+            (post_id,),
         ).fetchone()
-        key = int(row["key"])
         sections = self._c.execute(
             'SELECT id, heading, start, "end" FROM sections WHERE id BETWEEN ? AND ? ORDER BY id',
-            child_range(key),
+            id_run(row["sections_from"], row["sections_n"]),
         ).fetchall()
         ords = {int(s["id"]): i for i, s in enumerate(sections)}
         passages = self._c.execute(
             'SELECT id, section_id, start, "end", line FROM passages WHERE id BETWEEN ? AND ? ORDER BY id',
-            child_range(key),
+            id_run(row["passages_from"], row["passages_n"]),
         ).fetchall()
         return StoredPost(
             summary=found[0],
             uid=str(row["uid"]),
-            key=key,
             text=str(row["text"]),
             body_start=int(row["body_start"]),
             sections=tuple(

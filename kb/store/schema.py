@@ -5,9 +5,9 @@ Layout (readable with any SQLite tool):
 
 * ``files``: every file imported, with the checksum of the bytes it had then.
 * ``posts``: one row per post. ``id`` is the number users cite (``#21``) and stays when the post is
-  edited; ``key`` names the stored version: the rows of its sections, passages and facts have the ids
-  ``key << 20 | n`` (n = 0, 1, … in text order), so a post's rows are one id range and the word index
-  maps a passage to its post without a lookup. An edited post gets a new key.
+  edited. Its sections, passages and facts are each one run of ids (``*_from``, ``*_n``), allocated
+  from counters in ``meta`` and never reused: an edited post gets new runs, and rows of the word
+  index that belonged to an old run are left behind, never read (their passage is gone).
 * ``post_files``: which files hold a post, and where in the file (a post may be in several files).
 * ``sections``, ``passages`` (the title is passage 0, with no section), ``facts``; the view
   ``facts_text`` adds each fact's surface, a span of the post text.
@@ -23,7 +23,6 @@ import sqlite3
 from collections.abc import Callable
 
 MIGRATION_SET = "kb"
-CHILD_BITS = 20  # rows per post and table at most: 2**20 (a post is capped to fit, see kb.pipeline)
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[tuple[str, Migration]] = []
 
@@ -138,7 +137,6 @@ def m001_initial(conn: sqlite3.Connection) -> None:
 _M002_TABLES = """
 CREATE TABLE posts (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
-    key INTEGER NOT NULL UNIQUE,
     uid TEXT NOT NULL UNIQUE,
     title TEXT NOT NULL,
     title_from TEXT NOT NULL DEFAULT 'line',
@@ -150,8 +148,11 @@ CREATE TABLE posts (
     body_start INTEGER NOT NULL DEFAULT 0,
     photos INTEGER NOT NULL DEFAULT 0,
     title_line INTEGER,
+    sections_from INTEGER NOT NULL DEFAULT 0,
     sections_n INTEGER NOT NULL DEFAULT 0,
+    passages_from INTEGER NOT NULL DEFAULT 0,
     passages_n INTEGER NOT NULL DEFAULT 0,
+    facts_from INTEGER NOT NULL DEFAULT 0,
     facts_n INTEGER NOT NULL DEFAULT 0,
     added_at TEXT NOT NULL DEFAULT (datetime('now')),
     updated_at TEXT
@@ -198,6 +199,9 @@ CREATE TABLE facts (
 CREATE VIEW facts_text AS
     SELECT facts.*, substr(posts.text, facts.start + 1, facts."end" - facts.start) AS surface
     FROM facts JOIN posts ON posts.id = facts.post_id;
+CREATE VIRTUAL TABLE passages_fts USING fts5(
+    terms, content='', tokenize='unicode61 remove_diacritics 0', columnsize=0
+);
 CREATE TABLE lexicon (surface TEXT PRIMARY KEY, units TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX lexicon_units ON lexicon(units);
 CREATE TABLE synonyms (
@@ -206,17 +210,19 @@ CREATE TABLE synonyms (
     added_at TEXT NOT NULL DEFAULT (datetime('now')),
     PRIMARY KEY (word, other)
 ) WITHOUT ROWID;
-CREATE INDEX files_sha ON files(sha256);
+CREATE INDEX files_size ON files(size);
 """
 
 
 @migration
 def m002_shared_posts(conn: sqlite3.Connection) -> None:
-    """Posts shared by the files that hold them, stable post numbers, the title as passage 0.
+    """Posts shared by the files that hold them, stable post numbers, the title as passage 0, the
+    word index without the column sizes BM25 needed (kb ranks posts itself).
 
     An m001 database is converted in place: each post's text gains its title line (every offset
-    moves with it), its rows are renumbered from its key, and the two indexes are emptied; the meta
-    key ``reindex`` then asks for ``kb reindex``, which rebuilds both from the stored text.
+    moves with it) and a title passage at the head of its run of passages (later passages move up
+    by one per post before them); the two indexes are emptied and the meta key ``reindex`` asks for
+    ``kb reindex``, which rebuilds both from the stored text.
     """
     old = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
     converting = "posts" in old
@@ -226,6 +232,7 @@ def m002_shared_posts(conn: sqlite3.Connection) -> None:
             conn.execute(f"ALTER TABLE {name} RENAME TO m001_{name}")
         conn.execute("DROP INDEX IF EXISTS posts_file")
         conn.execute("DROP INDEX IF EXISTS posts_date")
+    conn.execute("DROP TABLE IF EXISTS passages_fts")
     run_script(conn, _M002_TABLES)
     if not converting:
         return
@@ -233,39 +240,39 @@ def m002_shared_posts(conn: sqlite3.Connection) -> None:
     run_script(
         conn,
         f"""
-        INSERT INTO posts (id, key, uid, title, title_from, date, author, url, categories, text,
-                           body_start, photos, title_line, sections_n, passages_n, facts_n)
-            SELECT o.id, o.id, o.uid, o.title, 'line', o.date, o.author, o.url, o.categories,
-                   o.title || char(10) || o.text, {shift}, o.photos, o.title_line,
-                   o.sections_n, o.passages_n + 1, o.facts_n
-            FROM m001_posts o;
+        CREATE TEMP TABLE m002_rank AS
+            SELECT id, row_number() OVER (ORDER BY passages_from, id) AS r FROM m001_posts;
+        INSERT INTO posts (id, uid, title, title_from, date, author, url, categories, text, body_start,
+                           photos, title_line, sections_from, sections_n, passages_from, passages_n,
+                           facts_from, facts_n)
+            SELECT o.id, o.uid, o.title, 'line', o.date, o.author, o.url, o.categories,
+                   o.title || char(10) || o.text, {shift}, o.photos, o.title_line, o.sections_from,
+                   o.sections_n, o.passages_from + k.r - 1, o.passages_n + 1, o.facts_from, o.facts_n
+            FROM m001_posts o JOIN m002_rank k ON k.id = o.id;
         INSERT INTO post_files (file_id, ord, post_id) SELECT file_id, ord, id FROM m001_posts;
         INSERT INTO sections (id, post_id, ord, heading, heading_folded, start, "end")
-            SELECT (o.id << {CHILD_BITS}) | s.ord, o.id, s.ord, s.heading, s.heading_folded,
-                   s.start + {shift}, s."end" + {shift}
+            SELECT s.id, s.post_id, s.ord, s.heading, kb_heading_key(s.heading), s.start + {shift},
+                   s."end" + {shift}
             FROM m001_sections s JOIN m001_posts o ON o.id = s.post_id;
         INSERT INTO passages (id, post_id, section_id, start, "end", line)
-            SELECT o.id << {CHILD_BITS}, o.id, NULL, 0, length(o.title), o.title_line FROM m001_posts o;
+            SELECT o.passages_from + k.r - 1, o.id, NULL, 0, length(o.title), o.title_line
+            FROM m001_posts o JOIN m002_rank k ON k.id = o.id;
         INSERT INTO passages (id, post_id, section_id, start, "end", line)
-            SELECT (o.id << {CHILD_BITS}) | (p.id - o.passages_from + 1), o.id,
-                   (o.id << {CHILD_BITS}) | s.ord, p.start + {shift}, p."end" + {shift}, p.line
-            FROM m001_passages p JOIN m001_posts o ON o.id = p.post_id
-            JOIN m001_sections s ON s.id = p.section_id;
+            SELECT p.id + k.r, o.id, p.section_id, p.start + {shift}, p."end" + {shift}, p.line
+            FROM m001_passages p JOIN m001_posts o ON o.id = p.post_id JOIN m002_rank k ON k.id = o.id;
         INSERT INTO facts (id, post_id, passage_id, kind, start, "end", value_num, value_text,
                            value_max, unit, qualifier, note)
-            SELECT (o.id << {CHILD_BITS}) | (f.id - o.facts_from), o.id,
-                   CASE WHEN f.passage_id IS NULL THEN NULL
-                        ELSE (o.id << {CHILD_BITS}) | (f.passage_id - o.passages_from + 1) END,
-                   f.kind, f.start + {shift}, f."end" + {shift}, f.value_num, f.value_text,
-                   f.value_max, f.unit, f.qualifier, f.note
-            FROM m001_facts f JOIN m001_posts o ON o.id = f.post_id;
+            SELECT f.id, o.id, f.passage_id + k.r, f.kind, f.start + {shift}, f."end" + {shift},
+                   f.value_num, f.value_text, f.value_max, f.unit, f.qualifier, f.note
+            FROM m001_facts f JOIN m001_posts o ON o.id = f.post_id JOIN m002_rank k ON k.id = o.id;
+        UPDATE meta SET value = CAST(value AS INTEGER) + (SELECT count(*) FROM m001_posts)
+            WHERE key = 'next_id_passages';
+        DROP TABLE m002_rank;
         DROP TABLE m001_facts;
         DROP TABLE m001_passages;
         DROP TABLE m001_sections;
         DROP TABLE m001_posts;
-        INSERT INTO passages_fts (passages_fts) VALUES ('delete-all');
         INSERT INTO posts_tri (posts_tri) VALUES ('delete-all');
-        DELETE FROM meta WHERE key LIKE 'next_id_%';
         INSERT OR REPLACE INTO meta (key, value) SELECT 'reindex', 'm002' WHERE EXISTS (SELECT 1 FROM posts);
         """,
     )

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kb.store.connection import guarded, guarded_iter
-from kb.store.posts import child_range, chunks
-from kb.store.schema import CHILD_BITS
+from kb.store.posts import chunks, id_run
 
 if TYPE_CHECKING:
     from kb.store.connection import Connection
@@ -37,7 +36,8 @@ class PostHead:
     """What ranking and the result header need of a post."""
 
     id: int
-    key: int
+    first: int  # the post's first passage id (its title, unless title_from is "text")
+    passages: int  # how many passages it has
     title: str
     title_from: str
     date: str | None
@@ -58,14 +58,6 @@ class PassageRow:
     end: int
     line: int | None
     text: str
-
-    @property
-    def key(self) -> int:
-        return self.id >> CHILD_BITS
-
-    @property
-    def index(self) -> int:
-        return self.id & ((1 << CHILD_BITS) - 1)
 
     @property
     def is_heading(self) -> bool:
@@ -97,29 +89,29 @@ class SearchIndex:
         self._c = store.conn
 
     @guarded
-    def word_window(self, expr: str, f: IndexFilter, limit: int) -> list[int]:
-        """Ids of the passages matching an FTS5 expression, newest post version first, at most
-        ``limit``. Filters apply before the bound. Rows of removed versions may be among them (the
-        index is contentless): callers drop ids whose key belongs to no post."""
-        joins = ""
+    def word_window(self, expr: str, f: IndexFilter, limit: int) -> list[tuple[int, int]]:
+        """(passage id, post id) of the passages matching an FTS5 expression, newest passage first, at
+        most ``limit``. Filters apply before the bound; index rows of removed passages never count
+        (the join with passages drops them)."""
+        joins = " JOIN passages p ON p.id = i.rowid"
         where, params = _post_conditions(f)
         if where:
-            joins += f" JOIN posts po ON po.key = (i.rowid >> {CHILD_BITS})"
+            joins += " JOIN posts po ON po.id = p.post_id"
         if f.topic:
-            joins += " JOIN passages p ON p.id = i.rowid JOIN sections s ON s.id = p.section_id"
+            joins += " JOIN sections s ON s.id = p.section_id"
             where.append("instr(s.heading_folded, ?) > 0")
             params.append(f.topic)
         cond = "".join(" AND " + w for w in where)
         sql = (
-            f"SELECT i.rowid FROM passages_fts i{joins} WHERE passages_fts MATCH ?{cond} "
+            f"SELECT i.rowid, p.post_id FROM passages_fts i{joins} WHERE passages_fts MATCH ?{cond} "
             "ORDER BY i.rowid DESC LIMIT ?"
         )
-        return [int(r[0]) for r in self._c.execute(sql, [expr, *params, limit])]
+        return [(int(r[0]), int(r[1])) for r in self._c.execute(sql, [expr, *params, limit])]
 
     @guarded
-    def word_in_post(self, expr: str, key: int, topic: str | None = None) -> list[int]:
-        """Ids of one post version's passages that match an FTS5 expression."""
-        lo, hi = child_range(key)
+    def word_in_post(self, expr: str, head: PostHead, topic: str | None = None) -> list[int]:
+        """Ids of one post's passages that match an FTS5 expression."""
+        lo, hi = id_run(head.first, head.passages)
         sql = "SELECT i.rowid FROM passages_fts i"
         params: list[Any] = [expr, lo, hi]
         cond = ""
@@ -131,36 +123,29 @@ class SearchIndex:
         return [int(r[0]) for r in self._c.execute(sql, params)]
 
     @guarded
-    def heads(self, keys: Sequence[int]) -> dict[int, PostHead]:
-        """The posts that own these version keys (keys of removed versions are left out)."""
-        out: dict[int, PostHead] = {}
-        for part in chunks(sorted(set(keys))):
-            q = (
-                "SELECT id, key, title, title_from, date, url, length(text) FROM posts "
-                f"WHERE key IN ({','.join('?' * len(part))})"
-            )
-            for r in self._c.execute(q, list(part)):
-                out[int(r[1])] = PostHead(int(r[0]), int(r[1]), str(r[2]), str(r[3]), r[4], r[5], int(r[6]))
-        return out
-
-    @guarded
-    def heads_by_id(self, ids: Sequence[int]) -> dict[int, PostHead]:
+    def heads(self, ids: Sequence[int]) -> dict[int, PostHead]:
+        """What ranking needs of these posts, by post id (ids of removed posts are left out)."""
         out: dict[int, PostHead] = {}
         for part in chunks(sorted(set(ids))):
             q = (
-                "SELECT id, key, title, title_from, date, url, length(text) FROM posts "
+                "SELECT id, passages_from, passages_n, title, title_from, date, url, length(text) FROM posts "
                 f"WHERE id IN ({','.join('?' * len(part))})"
             )
             for r in self._c.execute(q, list(part)):
-                out[int(r[0])] = PostHead(int(r[0]), int(r[1]), str(r[2]), str(r[3]), r[4], r[5], int(r[6]))
+                out[int(r[0])] = PostHead(
+                    int(r[0]), int(r[1]), int(r[2]), str(r[3]), str(r[4]), r[5], r[6], int(r[7])
+                )
         return out
 
     @guarded
-    def post_count(self, min_key: int | None = None) -> int:
-        """How many posts there are (with a version key at least ``min_key``)."""
-        if min_key is None:
-            return int(self._c.execute("SELECT count(*) FROM posts").fetchone()[0])
-        return int(self._c.execute("SELECT count(*) FROM posts WHERE key >= ?", (min_key,)).fetchone()[0])
+    def post_count(self) -> int:
+        """How many posts there are."""
+        return int(self._c.execute("SELECT count(*) FROM posts").fetchone()[0])
+
+    @guarded
+    def last_post(self) -> int:
+        """The highest post number in use (posts are numbered in the order they were added)."""
+        return int(self._c.execute("SELECT coalesce(max(id), 0) FROM posts").fetchone()[0])
 
     @guarded
     def passages(self, ids: Sequence[int]) -> dict[int, PassageRow]:
@@ -192,31 +177,32 @@ class SearchIndex:
         return "" if row is None else str(row[0])
 
     @guarded
-    def passage_spans(self, key: int) -> list[tuple[int, int, int]]:
-        """(id, start, end) of a post version's passages, in order."""
+    def passage_spans(self, head: PostHead) -> list[tuple[int, int, int]]:
+        """(id, start, end) of a post's passages, in order."""
         return [
             (int(r[0]), int(r[1]), int(r[2]))
             for r in self._c.execute(
-                'SELECT id, start, "end" FROM passages WHERE id BETWEEN ? AND ? ORDER BY id', child_range(key)
+                'SELECT id, start, "end" FROM passages WHERE id BETWEEN ? AND ? ORDER BY id',
+                id_run(head.first, head.passages),
             )
         ]
 
     @guarded_iter
     def substring_posts(
-        self, trigram_expr: str | None, scan: Sequence[str], f: IndexFilter, min_key: int = 0
-    ) -> Iterator[tuple[int, int, str]]:
-        """Posts that may hold the strings of a substring search, newest first: (id, key, text).
+        self, trigram_expr: str | None, scan: Sequence[str], f: IndexFilter, min_post: int = 0
+    ) -> Iterator[tuple[int, str]]:
+        """Posts that may hold the strings of a substring search, newest first: (id, text).
 
         ``trigram_expr`` narrows by the trigram index (strings of three characters or more);
-        ``scan`` strings (shorter ones) are looked for in the folded text itself; ``min_key`` leaves
-        out versions older than a bounded word search looked at. The caller verifies
+        ``scan`` strings (shorter ones) are looked for in the folded text itself; ``min_post`` leaves
+        out posts older than a bounded word search looked at. The caller verifies
         and stops when it has enough: the walk follows the date index backwards, so a common string
         costs a few rows and a string in no post one pass over the index.
         """
         where, params = _post_conditions(f)
-        if min_key:
-            where.append("po.key >= ?")
-            params.append(min_key)
+        if min_post:
+            where.append("po.id >= ?")
+            params.append(min_post)
         conds: list[str] = []
         cparams: list[Any] = []
         if trigram_expr is not None:
@@ -227,11 +213,11 @@ class SearchIndex:
             cparams.append(x)
         index = "" if f.post_id is not None else " INDEXED BY posts_date"
         sql = (
-            f"SELECT po.id, po.key, po.text FROM posts po{index} "
+            f"SELECT po.id, po.text FROM posts po{index} "
             f"WHERE {' AND '.join([*conds, *where]) or '1'} ORDER BY po.date DESC, po.id DESC"
         )
         for r in self._c.execute(sql, [*cparams, *params]):
-            yield int(r[0]), int(r[1]), str(r[2])
+            yield int(r[0]), str(r[1])
 
     # ------------------------------------------------------------------------------ lexicon
 

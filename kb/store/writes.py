@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING
 
 from kb.models import FactRecord, PassageRecord, PostRecord
 from kb.store.connection import guarded
-from kb.store.posts import child_range, chunks
-from kb.store.schema import CHILD_BITS
-from kb.text.fold import fold
+from kb.store.posts import chunks, id_run
+from kb.text.fold import fold, heading_key
 
 if TYPE_CHECKING:
     from kb.store.connection import Connection
@@ -130,57 +129,75 @@ class Writes:
         row = self._c.execute("SELECT text, body_start FROM posts WHERE id = ?", (post_id,)).fetchone()
         return "" if row is None else str(row[0])[int(row[1]) :]
 
-    def _next_key(self) -> int:
-        """A storage key never used before (keys are not reused: the word index may still hold rows
-        of an old version until kb reindex)."""
-        key = self._store.get_meta("next_key")
-        if key is None:
-            row = self._c.execute("SELECT max(key) FROM posts").fetchone()
-            key = str((row[0] or 0) + 1)
-        self._store.set_meta("next_key", str(int(key) + 1))
-        return int(key)
+    def _take_ids(self, table: str, n: int) -> int:
+        """Reserve n consecutive ids of a table; ids are never reused, even after deletions (the
+        contentless word index may still hold rows of deleted passages)."""
+        key = f"next_id_{table}"
+        found = self._store.get_meta(key)
+        if found is None:
+            row = self._c.execute(f"SELECT max(id) FROM {table}").fetchone()
+            found = str((row[0] or 0) + 1)
+        start = int(found)
+        self._store.set_meta(key, str(start + n))
+        return start
+
+    def _runs(self, post: PostRecord) -> tuple[int, int, int]:
+        return (
+            self._take_ids("sections", len(post.sections)),
+            self._take_ids("passages", len(post.passages)),
+            self._take_ids("facts", len(post.facts)),
+        )
 
     @guarded
     def add_post(self, post: PostRecord) -> int:
         """Store a new post; returns its number."""
-        key = self._next_key()
+        sec0, pas0, fac0 = self._runs(post)
         cur = self._c.execute(
-            "INSERT INTO posts (key, uid, title, title_from, date, author, url, categories, text, body_start, "
-            "photos, title_line, sections_n, passages_n, facts_n) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (key, *_post_columns(post)),
+            "INSERT INTO posts (uid, title, title_from, date, author, url, categories, text, body_start, photos, "
+            "title_line, sections_from, sections_n, passages_from, passages_n, facts_from, facts_n) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*_post_columns(post), sec0, len(post.sections), pas0, len(post.passages), fac0, len(post.facts)),
         )
         post_id = int(cur.lastrowid or 0)
-        self._insert_rows(post_id, key, post)
+        self._insert_rows(post_id, (sec0, pas0, fac0), post)
         return post_id
 
     @guarded
     def replace_post(self, post_id: int, post: PostRecord) -> None:
         """Store a new version of a post under the same number (an edited post keeps its #id)."""
-        row = self._c.execute("SELECT key, text FROM posts WHERE id = ?", (post_id,)).fetchone()
-        self._delete_rows(post_id, int(row[0]), str(row[1]))
-        key = self._next_key()
+        self._delete_rows(post_id)
+        sec0, pas0, fac0 = self._runs(post)
         self._c.execute(
-            "UPDATE posts SET key = ?, uid = ?, title = ?, title_from = ?, date = ?, author = ?, url = ?, "
-            "categories = ?, text = ?, body_start = ?, photos = ?, title_line = ?, sections_n = ?, "
-            "passages_n = ?, facts_n = ?, updated_at = datetime('now') WHERE id = ?",
-            (key, *_post_columns(post), post_id),
+            "UPDATE posts SET uid = ?, title = ?, title_from = ?, date = ?, author = ?, url = ?, categories = ?, "
+            "text = ?, body_start = ?, photos = ?, title_line = ?, sections_from = ?, sections_n = ?, "
+            "passages_from = ?, passages_n = ?, facts_from = ?, facts_n = ?, updated_at = datetime('now') "
+            "WHERE id = ?",
+            (
+                *_post_columns(post),
+                sec0,
+                len(post.sections),
+                pas0,
+                len(post.passages),
+                fac0,
+                len(post.facts),
+                post_id,
+            ),
         )
-        self._insert_rows(post_id, key, post)
+        self._insert_rows(post_id, (sec0, pas0, fac0), post)
 
-    def _insert_rows(self, post_id: int, key: int, post: PostRecord) -> None:
+    def _insert_rows(self, post_id: int, runs: tuple[int, int, int], post: PostRecord) -> None:
         c = self._c
-        base = key << CHILD_BITS
+        sec0, pas0, fac0 = runs
         c.executemany(
             'INSERT INTO sections (id, post_id, ord, heading, heading_folded, start, "end") '
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
                 (
-                    base | i,
+                    sec0 + i,
                     post_id,
                     i,
                     s.heading,
-                    None if s.heading is None else fold(s.heading),
+                    None if s.heading is None else heading_key(s.heading),
                     s.start,
                     s.end,
                 )
@@ -191,9 +208,9 @@ class Writes:
             'INSERT INTO passages (id, post_id, section_id, start, "end", line) VALUES (?, ?, ?, ?, ?, ?)',
             [
                 (
-                    base | i,
+                    pas0 + i,
                     post_id,
-                    None if p.section is None else base | p.section,
+                    None if p.section is None else sec0 + p.section,
                     p.start,
                     p.end,
                     p.line or None,
@@ -201,27 +218,31 @@ class Writes:
                 for i, p in enumerate(post.passages)
             ],
         )
-        self._index(post_id, key, post.passages, post.facts)
+        self._index(post_id, pas0, fac0, post.passages, post.facts)
         c.execute("INSERT INTO posts_tri (rowid, folded) VALUES (?, ?)", (post_id, fold(post.text)))
         if post.words:
             c.executemany("INSERT OR IGNORE INTO lexicon (surface, units) VALUES (?, ?)", post.words)
 
     def _index(
-        self, post_id: int, key: int, passages: Sequence[PassageRecord], facts: Sequence[FactRecord]
+        self,
+        post_id: int,
+        pas0: int,
+        fac0: int,
+        passages: Sequence[PassageRecord],
+        facts: Sequence[FactRecord],
     ) -> None:
-        base = key << CHILD_BITS
         self._c.executemany(
             "INSERT INTO passages_fts (rowid, terms) VALUES (?, ?)",
-            [(base | i, p.terms) for i, p in enumerate(passages)],
+            [(pas0 + i, p.terms) for i, p in enumerate(passages)],
         )
         self._c.executemany(
             'INSERT INTO facts (id, post_id, passage_id, kind, start, "end", value_num, value_text, '
             "value_max, unit, qualifier, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
-                    base | i,
+                    fac0 + i,
                     post_id,
-                    None if f.passage is None else base | f.passage,
+                    None if f.passage is None else pas0 + f.passage,
                     f.kind,
                     f.start,
                     f.end,
@@ -236,25 +257,34 @@ class Writes:
             ],
         )
 
-    def _delete_rows(self, post_id: int, key: int, text: str) -> None:
+    def _delete_rows(self, post_id: int) -> None:
         # Both indexes are contentless. A trigram entry is deleted with the folded text it was built
-        # from (fold is deterministic); word-index rows of a gone version stay until kb reindex and
-        # are never read: their key belongs to no post (keys are never reused).
+        # from (fold is deterministic); word-index rows of a gone run stay until kb reindex and are
+        # never read: a search joins them with passages, and run ids are never reused.
+        row = self._c.execute(
+            "SELECT text, sections_from, sections_n, passages_from, passages_n, facts_from, facts_n "
+            "FROM posts WHERE id = ?",
+            (post_id,),
+        ).fetchone()
+        if row is None:
+            return
         self._c.execute(
-            "INSERT INTO posts_tri (posts_tri, rowid, folded) VALUES ('delete', ?, ?)", (post_id, fold(text))
+            "INSERT INTO posts_tri (posts_tri, rowid, folded) VALUES ('delete', ?, ?)",
+            (post_id, fold(row[0])),
         )
-        for table in ("facts", "passages", "sections"):
-            self._c.execute(f"DELETE FROM {table} WHERE id BETWEEN ? AND ?", child_range(key))
+        for k, table in enumerate(("sections", "passages", "facts")):
+            self._c.execute(
+                f"DELETE FROM {table} WHERE id BETWEEN ? AND ?", id_run(row[1 + 2 * k], row[2 + 2 * k])
+            )
 
     @guarded
     def remove_posts(self, post_ids: Iterable[int]) -> int:
         """Delete posts (from every file that holds them); files left holding nothing go too."""
         n = 0
         for pid in post_ids:
-            row = self._c.execute("SELECT key, text FROM posts WHERE id = ?", (pid,)).fetchone()
-            if row is None:
+            if self._c.execute("SELECT 1 FROM posts WHERE id = ?", (pid,)).fetchone() is None:
                 continue
-            self._delete_rows(pid, int(row[0]), str(row[1]))
+            self._delete_rows(pid)
             self._c.execute("DELETE FROM posts WHERE id = ?", (pid,))
             n += 1
         self._c.execute("DELETE FROM files WHERE id NOT IN (SELECT file_id FROM post_files)")
@@ -306,7 +336,7 @@ class Writes:
     def clear_index(self) -> None:
         """Empty the derived rows (``kb reindex``): facts, both indexes; posts and their structure stay."""
         self._c.execute("DELETE FROM facts")
-        self._c.execute("UPDATE posts SET facts_n = 0")
+        self._c.execute("UPDATE posts SET facts_from = 0, facts_n = 0")
         self._c.execute("INSERT INTO passages_fts (passages_fts) VALUES ('delete-all')")
         self._c.execute("INSERT INTO posts_tri (posts_tri) VALUES ('delete-all')")
 
@@ -314,15 +344,19 @@ class Writes:
     def reindex_post(
         self,
         post_id: int,
-        key: int,
         text: str,
         passages: Sequence[PassageRecord],
         facts: Sequence[FactRecord],
         words: Sequence[tuple[str, str]] = (),
     ) -> None:
-        """Write the word index, the trigram entry and the facts of a stored post again."""
-        self._index(post_id, key, passages, facts)
-        self._c.execute("UPDATE posts SET facts_n = ? WHERE id = ?", (len(facts), post_id))
+        """Write the word index, the trigram entry and the facts of a stored post again (its passages
+        are stored already: their terms go in under their ids)."""
+        pas0 = int(self._c.execute("SELECT passages_from FROM posts WHERE id = ?", (post_id,)).fetchone()[0])
+        fac0 = self._take_ids("facts", len(facts))
+        self._index(post_id, pas0, fac0, passages, facts)
+        self._c.execute(
+            "UPDATE posts SET facts_from = ?, facts_n = ? WHERE id = ?", (fac0, len(facts), post_id)
+        )
         self._c.execute("INSERT INTO posts_tri (rowid, folded) VALUES (?, ?)", (post_id, fold(text)))
         if words:
             self._c.executemany("INSERT OR IGNORE INTO lexicon (surface, units) VALUES (?, ?)", words)
@@ -345,7 +379,4 @@ def _post_columns(post: PostRecord) -> tuple[object, ...]:
         post.body_start,
         post.photos,
         post.title_line or None,
-        len(post.sections),
-        len(post.passages),
-        len(post.facts),
     )
