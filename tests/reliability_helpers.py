@@ -350,8 +350,12 @@ def dump(db: Path) -> list[tuple[object, ...]]:
             key=repr,
         )
         cols = columns("posts")
+        text = "(SELECT text FROM texts WHERE texts.post_id = posts.id)" if "texts" in tables else "NULL"
         rows += sorted(
-            (("posts", *r) for r in conn.execute(f"SELECT {', '.join(_q(c) for c in cols)} FROM posts")),
+            (
+                ("posts", *r)
+                for r in conn.execute(f"SELECT {', '.join(_q(c) for c in cols)}, {text} FROM posts")
+            ),
             key=repr,
         )
         for table in ("sections", "passages", "facts"):

@@ -108,14 +108,14 @@ def test_an_unwritable_cache_only_means_checking_again(
 def test_new_databases_keep_text_as_utf16_and_read_back_exactly(seed_db: Path) -> None:
     import sqlite3
 
-    from conftest import SEED
+    from helpers import SEED
     from kb.reading.archive import read_plain
     from kb.structure import build_post
 
     con = sqlite3.connect(f"file:{seed_db}?mode=ro", uri=True)
     try:
         assert con.execute("PRAGMA encoding").fetchone()[0] == "UTF-16le"
-        stored = [r[0] for r in con.execute("SELECT text FROM posts ORDER BY id")]
+        stored = [r[0] for r in con.execute("SELECT text FROM texts ORDER BY post_id")]
     finally:
         con.close()
     read = [build_post(r).text for r in read_plain(SEED.read_text(encoding="utf-8"), "seed")]

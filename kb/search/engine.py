@@ -14,23 +14,28 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from kb.models import PassageHit, PostHit, Span
 from kb.search.plan import Plan, TermPlan
 from kb.store import IndexFilter, PassageRow, PostHead, Store
 from kb.terms import URL
-from kb.text.fold import fold_with_map, heading_key
+from kb.text.fold import fold, fold_with_map, heading_key
 
-WINDOW = 5000  # passages of one group read from the word index at most
+WINDOW = 2000  # passages of one group read from the word index at most
 CHECKS = 200  # posts older than a window that are checked one by one at most
-SUBSTRING_TEXTS = 2000  # post texts read for substring matches at most
+PASSAGES_READ = 6  # matched passages per group and post whose rows ranking reads at most
+SUBSTRING_TEXTS = 100  # post texts read to verify substring-only matches at most
+SCAN_POSTS = 1000  # newest posts looked at for a string too short for the trigram index
 K1, B = 1.2, 0.75  # BM25
 TITLE_BOOST = 0.5
 HEADING_BOOST = 0.25  # a heading often names a compound (水上バス) more than the post's subject
 SENTENCE_BONUS = 0.3  # every group in one passage
 SECTION_BONUS = 0.15  # every group in one section
 _LATIN = re.compile(r"[a-z0-9]")
+# characters that folding changes or that a folded query may stand for: Latin, digits, full-width
+# forms, half-width katakana, ideographic space, marks folding drops
+_FOLDABLE = re.compile("[\\x00-\\x7f\\uff01-\\uff9f\\u3000\\ufe0e\\ufe0f\\u200b\\u200d\\u0080-\\u024f]")
 
 
 @dataclass(slots=True)
@@ -39,7 +44,7 @@ class _Candidate:
 
     head: PostHead
     words: list[list[int]]  # per group: passage ids with a word match ([] when only a substring)
-    spans: list[list[Span]] = field(default_factory=list)  # per group: substring matches in the text
+    substring: bool = False  # some group is only a substring of the text
     score: float = 0.0
 
     @property
@@ -146,37 +151,55 @@ def _substring_matches(
     store: Store, plan: Plan, subs: list[list[str]], flt: IndexFilter, found: Matches
 ) -> None:
     """Posts where every group occurs as a substring of the text, not found as words for every group:
-    substring-only matches, and word matches of some groups completed by substrings of the others."""
+    substring-only matches, and word matches of some groups completed by substrings of the others.
+
+    Candidates come from the trigram index when every string of a group has three characters or
+    more, else from the newest posts (SCAN_POSTS at most). A group of one string in kana and kanji
+    (folding changes none of its characters) is checked by SQLite as written; other groups are
+    checked here on the folded text. At most SUBSTRING_TEXTS posts are taken, newest first: the
+    search says it was bounded when more were left."""
     indexed = [g for g in subs if all(len(s) >= 3 for s in g)]
-    trigram = (
-        " AND ".join(
+    word_ids = set(found.candidates)
+    if indexed:
+        expr = " AND ".join(
             "(" + " OR ".join("(" + " AND ".join(_trigrams(s)) + ")" for s in g) + ")" for g in indexed
         )
-        if indexed
-        else None
-    )
-    scan = [] if indexed else [min(g, key=len) for g in subs][:1]
-    word_ids = set(found.candidates)
-    read = 0
-    for post_id, text in store.index.substring_posts(trigram, scan, flt, found.floor):
-        if post_id in word_ids:
-            continue
-        if read >= SUBSTRING_TEXTS:
+        ids = sorted(
+            (i for i in store.index.trigram_posts(expr) if i >= found.floor and i not in word_ids),
+            reverse=True,
+        )
+    else:
+        ids = [i for i in store.index.newest_posts(SCAN_POSTS, found.floor) if i not in word_ids]
+    plain = [g[0] for g in subs if len(g) == 1 and not _FOLDABLE.search(g[0])]
+    check = [g for g in subs if not (len(g) == 1 and g[0] in plain)]
+    if not plain and len(ids) > SUBSTRING_TEXTS:
+        ids = ids[:SUBSTRING_TEXTS]
+        found.bounded = True
+    matched: list[int] = []
+    for post_id, text in store.index.texts(ids, flt, plain):
+        if len(matched) >= SUBSTRING_TEXTS:
             found.bounded = True
             break
-        read += 1
-        spans = [text_spans(text, g) for g in subs]
-        if not all(spans):
+        if check and not all(_find(fold(text), g) for g in check):
             continue
-        head = PostHead(post_id, 0, 0, "", "", None, None, len(text))
-        words: list[list[int]] = [[] for _ in subs]
-        found.candidates[post_id] = _Candidate(head, words, spans, score=sum(len(s) for s in spans) ** 0.5)
-    if len(found.candidates) > len(word_ids):
-        heads = store.index.heads([pid for pid, c in found.candidates.items() if not c.head.title])
-        for pid, h in heads.items():
-            c = found.candidates[pid]
-            c.head = h
+        if flt.topic and not _in_topic(store, post_id, text, subs, flt.topic):
+            continue
+        matched.append(post_id)
+    heads = store.index.heads(matched)
+    for pid, head in heads.items():
+        c = _Candidate(head, [[] for _ in subs], substring=True)
+        if len(subs) > 1:  # with one group, a post not matched by words holds it as a substring only
             _complete_words(store, plan, c)
+        c.score = 0.5 * sum(1 for w in c.words if w)  # ranked by how many groups it holds as words
+        found.candidates[pid] = c
+
+
+def _in_topic(store: Store, post_id: int, text: str, subs: list[list[str]], topic: str) -> bool:
+    """Whether the strings occur in a section whose heading holds the topic."""
+    sections = [
+        (a, b) for h, a, b in store.index.sections_of(post_id) if h is not None and topic in heading_key(h)
+    ]
+    return all(any(a <= x < b for x, _ in text_spans(text, g) for a, b in sections) for g in subs)
 
 
 def _complete_words(store: Store, plan: Plan, c: _Candidate) -> None:
@@ -261,20 +284,18 @@ def rank(
     else:
         cands.sort(key=lambda c: (c.coverage, c.score, c.head.id), reverse=True)
         top = cands[: limit * 3 + 30]
-    rows = store.index.passages(_wanted_passages(top))
+    rows = store.index.passages(_wanted_passages(top), text=False)
     boosted = [(_boost(c, rows, n_groups), c) for c in top]
     if sort != "date":
         boosted.sort(key=lambda x: (x[1].coverage, x[0], x[1].head.id), reverse=True)
-    return [_post_hit(store, plan, c, score, rows, per_post, topic) for score, c in boosted[:limit]]
+    shown = [(score, c) for score, c in boosted[:limit]]
+    return _post_hits(store, plan, shown, rows, per_post, topic)
 
 
 def _wanted_passages(top: Iterable[_Candidate]) -> list[int]:
-    out: set[int] = set()
-    for c in top:
-        for pids in c.words:
-            for pid in pids[:40]:
-                out.update((pid - 1, pid, pid + 1))
-    return sorted(out)
+    """The matched passages whose rows ranking reads (is it a heading? which section?): a few per
+    group and post, the first in reading order."""
+    return sorted({pid for c in top for pids in c.words for pid in pids[:PASSAGES_READ]})
 
 
 def _is_title(c: _Candidate, pid: int) -> bool:
@@ -303,52 +324,62 @@ def _boost(c: _Candidate, rows: dict[int, PassageRow], n_groups: int) -> float:
     return round(score, 4)
 
 
-def _post_hit(
+def _post_hits(
     store: Store,
     plan: Plan,
-    c: _Candidate,
-    score: float,
+    shown: list[tuple[float, _Candidate]],
     rows: dict[int, PassageRow],
     per_post: int,
     topic: str | None,
-) -> PostHit:
-    """A post as shown: its passages with a word match first (those holding the most groups), then
-    those where only a substring matches, ``per_post`` at most, in reading order. A title or heading
-    that matches is marked on the post line or on the section label instead."""
+) -> list[PostHit]:
+    """The posts as shown: each with its passages with a word match first (those holding the most
+    groups), then those where only a substring matches, ``per_post`` at most, in reading order. A
+    title or heading that matches is marked on the post line or on the section label instead.
+    Everything is read in a few batches for all the posts shown."""
     marks = [m for g in plan.groups for tp in g for m in tp.marks]
-    head = c.head
-    order = _word_order(c, rows)
-    words = set(order)
-    spans = store.index.passage_spans(head)
-    if len(order) < per_post or c.spans:
-        text = store.index.post_text(head.id)
-        strings = [s for g in plan.groups for tp in g for s in tp.substrings]
-        for a, _ in text_spans(text, strings):
-            pid = next((p for p, s, e in spans if s <= a < max(e, s + 1)), None)
-            if pid is not None and pid not in words and not _is_title(c, pid) and pid not in order:
-                order.append(pid)
-    chosen = sorted(_shown(c, order, rows, store, per_post, topic), key=lambda r: r.start)
-    under = store.index.passages([r.id + 1 for r in chosen if r.is_heading])
-    passages = tuple(
-        _passage_hit(row, marks, "word" if row.id in words else "substring", under.get(row.id + 1))
-        for row in chosen
-    )
-    sources = store.posts.summaries(ids=[head.id])
-    return PostHit(
-        post_id=head.id,
-        title=head.title,
-        date=head.date,
-        url=head.url,
-        sources=sources[0].sources if sources else (),
-        score=score,
-        match="word" if c.coverage == len(plan.groups) else "substring",
-        title_highlights=tuple(highlight(head.title, marks)),
-        passages=passages,
-        matched_passages=len({p for w in c.words for p in w}),
-    )
+    strings = [s for g in plan.groups for tp in g for s in tp.substrings]
+    ids = [c.head.id for _, c in shown]
+    texts = store.index.post_texts(ids)  # every passage shown is a slice of its post's text
+    sources = store.posts.sources(ids)
+    orders = {c.head.id: _word_order(c) for _, c in shown}
+    need = [c.head for _, c in shown if len(orders[c.head.id]) < per_post or c.substring]
+    for pid, spans in store.index.passage_spans_of(need).items():
+        order = orders[pid]
+        c = next(c for _, c in shown if c.head.id == pid)
+        for a, _ in text_spans(texts.get(pid, ""), strings):
+            hit = next((p for p, s, e in spans if s <= a < max(e, s + 1)), None)
+            if hit is not None and hit not in order and not _is_title(c, hit):
+                order.append(hit)
+    wanted = {p for order in orders.values() for p in order[: per_post * 2 + 2]}
+    missing = [q for p in wanted for q in (p, p + 1) if q not in rows]
+    rows = {**rows, **store.index.passages(missing, text=False)} if missing else rows
+    out = []
+    for score, c in shown:
+        text = texts.get(c.head.id, "")
+        words = {p for w in c.words for p in w}
+        chosen = sorted(_shown(c, orders[c.head.id], rows, per_post, topic), key=lambda r: r.start)
+        passages = tuple(
+            _passage_hit(row, text, marks, "word" if row.id in words else "substring", rows.get(row.id + 1))
+            for row in chosen
+        )
+        out.append(
+            PostHit(
+                post_id=c.head.id,
+                title=c.head.title,
+                date=c.head.date,
+                url=c.head.url,
+                sources=tuple(sources.get(c.head.id, ())),
+                score=score,
+                match="word" if c.coverage == len(plan.groups) else "substring",
+                title_highlights=tuple(highlight(c.head.title, marks)),
+                passages=passages,
+                matched_passages=len(words),
+            )
+        )
+    return out
 
 
-def _word_order(c: _Candidate, rows: dict[int, PassageRow]) -> list[int]:
+def _word_order(c: _Candidate) -> list[int]:
     """The word-matched passages, those holding the most groups first (then in reading order)."""
     weight: dict[int, int] = {}
     for pids in c.words:
@@ -358,18 +389,10 @@ def _word_order(c: _Candidate, rows: dict[int, PassageRow]) -> list[int]:
 
 
 def _shown(
-    c: _Candidate,
-    order: list[int],
-    rows: dict[int, PassageRow],
-    store: Store,
-    per_post: int,
-    topic: str | None,
+    c: _Candidate, order: list[int], rows: dict[int, PassageRow], per_post: int, topic: str | None
 ) -> list[PassageRow]:
     """The rows of the first ``per_post`` passages (a heading counts as one), in the section of the
     topic when there is one."""
-    missing = [p for p in order[: per_post * 2 + 2] if p not in rows]
-    if missing:
-        rows = {**rows, **store.index.passages(missing)}
     chosen: list[PassageRow] = []
     for pid in order:
         row = rows.get(pid)
@@ -387,21 +410,26 @@ def text_spans(text: str, strings: Sequence[str]) -> list[Span]:
     return [(back[a], back[b]) for a, b in _find(folded, strings)]
 
 
-def _passage_hit(row: PassageRow, marks: Sequence[str], kind: str, under: PassageRow | None) -> PassageHit:
+def _passage_hit(
+    row: PassageRow, text: str, marks: Sequence[str], kind: str, under: PassageRow | None
+) -> PassageHit:
     heading = row.heading
     same_section = under is not None and under.section_id == row.section_id and under.post_id == row.post_id
+    body = text[row.start : row.end]
     return PassageHit(
         passage_id=row.id,
         section=heading,
-        text=row.text,
+        text=body,
         start=row.start,
         line=row.line,
-        highlights=tuple(highlight(row.text, marks)),
+        highlights=tuple(highlight(body, marks)),
         match=kind,
         score=0.0,
         heading_highlights=tuple(highlight(heading, marks)) if heading else (),
         heading=row.is_heading,
-        after=under.text if row.is_heading and under is not None and same_section else None,
+        after=text[under.start : under.end]
+        if row.is_heading and under is not None and same_section
+        else None,
     )
 
 

@@ -105,11 +105,11 @@ class FactReads:
             "(SELECT f.path FROM post_files pf JOIN files f ON f.id = pf.file_id "
             " WHERE pf.post_id = fa.post_id ORDER BY f.id LIMIT 1) AS source, "
             "s.heading AS section, p.line, "
-            'substr(po.text, p.start + 1, p."end" - p.start) AS sentence, p.start AS sentence_start, '
+            'substr(t.text, p.start + 1, p."end" - p.start) AS sentence, p.start AS sentence_start, '
             f"count(*) OVER (PARTITION BY fa.post_id, fa.kind, {name}) AS mentions, "
             f"row_number() OVER (PARTITION BY fa.post_id, fa.kind, {name} "
             f"ORDER BY fa.surface != {name}, fa.start) AS nth "
-            "FROM facts_text fa JOIN posts po ON po.id = fa.post_id "
+            "FROM facts_text fa JOIN posts po ON po.id = fa.post_id JOIN texts t ON t.post_id = fa.post_id "
             "LEFT JOIN passages p ON p.id = fa.passage_id LEFT JOIN sections s ON s.id = p.section_id"
             + (" WHERE " + " AND ".join(where) if where else "")
         )

@@ -76,6 +76,11 @@ class PostReads:
             for r in rows
         ]
 
+    @guarded
+    def sources(self, ids: list[int]) -> dict[int, list[str]]:
+        """The files that hold each of these posts, in the order they were imported."""
+        return self._sources(ids) if ids else {}
+
     def _sources(self, ids: list[int]) -> dict[int, list[str]]:
         out: dict[int, list[str]] = {}
         query = (
@@ -122,8 +127,8 @@ class PostReads:
         if not found:
             return None
         row = self._c.execute(
-            "SELECT uid, text, body_start, sections_from, sections_n, passages_from, passages_n "
-            "FROM posts WHERE id = ?",
+            "SELECT p.uid, t.text, p.body_start, p.sections_from, p.sections_n, p.passages_from, p.passages_n "
+            "FROM posts p JOIN texts t ON t.post_id = p.id WHERE p.id = ?",
             (post_id,),
         ).fetchone()
         sections = self._c.execute(

@@ -9,10 +9,12 @@ Layout (readable with any SQLite tool):
   from counters in ``meta`` and never reused: an edited post gets new runs, and rows of the word
   index that belonged to an old run are left behind, never read (their passage is gone).
 * ``post_files``: which files hold a post, and where in the file (a post may be in several files).
+* ``texts``: each post's text (its title line, then its body), apart from the narrow ``posts`` rows
+  that listing and ranking read many of.
 * ``sections``, ``passages`` (the title is passage 0, with no section), ``facts``; the view
   ``facts_text`` adds each fact's surface, a span of the post text.
 * ``passages_fts``: each passage's Sudachi short units (normalized, folded); ``posts_tri``: each post's
-  folded text by trigrams, for substring search. Both are contentless: the text lives once, in posts.
+  folded text by trigrams, for substring search. Both are contentless: the text lives once, in texts.
 * ``lexicon``: how Sudachi segments each word kb has seen (surface → its normalized short units), so a
   query made of known words is segmented by lookup; ``names`` and ``synonyms``: the user's own entries.
 """
@@ -144,7 +146,7 @@ CREATE TABLE posts (
     author TEXT,
     url TEXT,
     categories TEXT NOT NULL DEFAULT '[]',
-    text TEXT NOT NULL,
+    chars INTEGER NOT NULL DEFAULT 0,
     body_start INTEGER NOT NULL DEFAULT 0,
     photos INTEGER NOT NULL DEFAULT 0,
     title_line INTEGER,
@@ -158,6 +160,10 @@ CREATE TABLE posts (
     updated_at TEXT
 );
 CREATE INDEX posts_date ON posts(date);
+CREATE TABLE texts (
+    post_id INTEGER PRIMARY KEY REFERENCES posts(id) ON DELETE CASCADE,
+    text TEXT NOT NULL
+);
 CREATE TABLE post_files (
     file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
     ord INTEGER NOT NULL,
@@ -197,8 +203,8 @@ CREATE TABLE facts (
     note TEXT
 );
 CREATE VIEW facts_text AS
-    SELECT facts.*, substr(posts.text, facts.start + 1, facts."end" - facts.start) AS surface
-    FROM facts JOIN posts ON posts.id = facts.post_id;
+    SELECT facts.*, substr(texts.text, facts.start + 1, facts."end" - facts.start) AS surface
+    FROM facts JOIN texts ON texts.post_id = facts.post_id;
 CREATE VIRTUAL TABLE passages_fts USING fts5(
     terms, content='', tokenize='unicode61 remove_diacritics 0', columnsize=0
 );
@@ -242,13 +248,14 @@ def m002_shared_posts(conn: sqlite3.Connection) -> None:
         f"""
         CREATE TEMP TABLE m002_rank AS
             SELECT id, row_number() OVER (ORDER BY passages_from, id) AS r FROM m001_posts;
-        INSERT INTO posts (id, uid, title, title_from, date, author, url, categories, text, body_start,
-                           photos, title_line, sections_from, sections_n, passages_from, passages_n,
-                           facts_from, facts_n)
+        INSERT INTO posts (id, uid, title, title_from, date, author, url, categories, chars,
+                           body_start, photos, title_line, sections_from, sections_n, passages_from,
+                           passages_n, facts_from, facts_n)
             SELECT o.id, o.uid, o.title, 'line', o.date, o.author, o.url, o.categories,
-                   o.title || char(10) || o.text, {shift}, o.photos, o.title_line, o.sections_from,
+                   {shift} + length(o.text), {shift}, o.photos, o.title_line, o.sections_from,
                    o.sections_n, o.passages_from + k.r - 1, o.passages_n + 1, o.facts_from, o.facts_n
             FROM m001_posts o JOIN m002_rank k ON k.id = o.id;
+        INSERT INTO texts (post_id, text) SELECT o.id, o.title || char(10) || o.text FROM m001_posts o;
         INSERT INTO post_files (file_id, ord, post_id) SELECT file_id, ord, id FROM m001_posts;
         INSERT INTO sections (id, post_id, ord, heading, heading_folded, start, "end")
             SELECT s.id, s.post_id, s.ord, s.heading, kb_heading_key(s.heading), s.start + {shift},

@@ -4,7 +4,7 @@ what to ask; expressions reaching FTS5 are built there from quoted literals, nev
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -128,7 +128,7 @@ class SearchIndex:
         out: dict[int, PostHead] = {}
         for part in chunks(sorted(set(ids))):
             q = (
-                "SELECT id, passages_from, passages_n, title, title_from, date, url, length(text) FROM posts "
+                "SELECT id, passages_from, passages_n, title, title_from, date, url, chars FROM posts "
                 f"WHERE id IN ({','.join('?' * len(part))})"
             )
             for r in self._c.execute(q, list(part)):
@@ -148,20 +148,40 @@ class SearchIndex:
         return int(self._c.execute("SELECT coalesce(max(id), 0) FROM posts").fetchone()[0])
 
     @guarded
-    def passages(self, ids: Sequence[int]) -> dict[int, PassageRow]:
-        """Passages by id, with their section's heading and their text."""
+    def passages(self, ids: Sequence[int], *, text: bool = True) -> dict[int, PassageRow]:
+        """Passages by id, with their section's heading, and their text unless ``text`` is false (each
+        post's text is read once, not once per passage)."""
         out: dict[int, PassageRow] = {}
+        rows = []
         for part in chunks(sorted(set(ids))):
             q = (
-                'SELECT p.id, p.post_id, p.section_id, s.heading, s.start, p.start, p."end", p.line, '
-                'substr(po.text, p.start + 1, p."end" - p.start) FROM passages p '
-                "JOIN posts po ON po.id = p.post_id LEFT JOIN sections s ON s.id = p.section_id "
-                f"WHERE p.id IN ({','.join('?' * len(part))})"
+                'SELECT p.id, p.post_id, p.section_id, s.heading, s.start, p.start, p."end", p.line '
+                f"FROM passages p LEFT JOIN sections s ON s.id = p.section_id WHERE p.id IN ({','.join('?' * len(part))})"
             )
-            for r in self._c.execute(q, list(part)):
-                out[int(r[0])] = PassageRow(
-                    int(r[0]), int(r[1]), r[2], r[3], r[4], int(r[5]), int(r[6]), r[7], str(r[8])
-                )
+            rows.extend(self._c.execute(q, list(part)).fetchall())
+        texts = self.post_texts({int(r[1]) for r in rows}) if text else {}
+        for r in rows:
+            body = texts.get(int(r[1]), "")
+            out[int(r[0])] = PassageRow(
+                int(r[0]),
+                int(r[1]),
+                r[2],
+                r[3],
+                r[4],
+                int(r[5]),
+                int(r[6]),
+                r[7],
+                body[int(r[5]) : int(r[6])],
+            )
+        return out
+
+    @guarded
+    def post_texts(self, ids: Iterable[int]) -> dict[int, str]:
+        """The texts of these posts, by id."""
+        out: dict[int, str] = {}
+        for part in chunks(sorted(set(ids))):
+            q = f"SELECT post_id, text FROM texts WHERE post_id IN ({','.join('?' * len(part))})"
+            out.update((int(r[0]), str(r[1])) for r in self._c.execute(q, list(part)))
         return out
 
     @guarded
@@ -173,8 +193,14 @@ class SearchIndex:
 
     @guarded
     def post_text(self, post_id: int) -> str:
-        row = self._c.execute("SELECT text FROM posts WHERE id = ?", (post_id,)).fetchone()
+        row = self._c.execute("SELECT text FROM texts WHERE post_id = ?", (post_id,)).fetchone()
         return "" if row is None else str(row[0])
+
+    @guarded
+    def passage_spans_of(self, heads: Sequence[PostHead]) -> dict[int, list[tuple[int, int, int]]]:
+        """(id, start, end) of the passages of each of these posts, in order, by post id."""
+        # one range read per post: SQLite scans the whole table for ranges joined by OR
+        return {h.id: self.passage_spans(h) for h in heads}
 
     @guarded
     def passage_spans(self, head: PostHead) -> list[tuple[int, int, int]]:
@@ -187,37 +213,53 @@ class SearchIndex:
             )
         ]
 
-    @guarded_iter
-    def substring_posts(
-        self, trigram_expr: str | None, scan: Sequence[str], f: IndexFilter, min_post: int = 0
-    ) -> Iterator[tuple[int, str]]:
-        """Posts that may hold the strings of a substring search, newest first: (id, text).
+    @guarded
+    def newest_posts(self, limit: int, min_post: int = 0) -> list[int]:
+        """The numbers of the most recently added posts (from ``min_post`` on), newest first."""
+        return [
+            int(r[0])
+            for r in self._c.execute(
+                "SELECT id FROM posts WHERE id >= ? ORDER BY id DESC LIMIT ?", (min_post, limit)
+            )
+        ]
 
-        ``trigram_expr`` narrows by the trigram index (strings of three characters or more);
-        ``scan`` strings (shorter ones) are looked for in the folded text itself; ``min_post`` leaves
-        out posts older than a bounded word search looked at. The caller verifies
-        and stops when it has enough: the walk follows the date index backwards, so a common string
-        costs a few rows and a string in no post one pass over the index.
-        """
+    @guarded_iter
+    def texts(
+        self, ids: Sequence[int], f: IndexFilter, holding: Sequence[str] = ()
+    ) -> Iterator[tuple[int, str]]:
+        """(id, text) of these posts that pass the filter's post conditions and hold each of the
+        ``holding`` strings as written (one of them may be a folded spelling: the caller verifies), in
+        the order of ``ids``."""
         where, params = _post_conditions(f)
-        if min_post:
-            where.append("po.id >= ?")
-            params.append(min_post)
-        conds: list[str] = []
-        cparams: list[Any] = []
-        if trigram_expr is not None:
-            conds.append("po.id IN (SELECT rowid FROM posts_tri WHERE posts_tri MATCH ?)")
-            cparams.append(trigram_expr)
-        for x in scan:
-            conds.append("instr(kb_fold(po.text), ?) > 0")
-            cparams.append(x)
-        index = "" if f.post_id is not None else " INDEXED BY posts_date"
-        sql = (
-            f"SELECT po.id, po.text FROM posts po{index} "
-            f"WHERE {' AND '.join([*conds, *where]) or '1'} ORDER BY po.date DESC, po.id DESC"
-        )
-        for r in self._c.execute(sql, [*cparams, *params]):
-            yield int(r[0]), str(r[1])
+        for x in holding:
+            where.append("instr(t.text, ?) > 0")
+            params.append(x)
+        cond = "".join(" AND " + w for w in where)
+        for part in chunks(list(ids), 100):
+            rows = {
+                int(r[0]): str(r[1])
+                for r in self._c.execute(
+                    f"SELECT po.id, t.text FROM posts po JOIN texts t ON t.post_id = po.id "
+                    f"WHERE po.id IN ({','.join('?' * len(part))}){cond}",
+                    [*part, *params],
+                )
+            }
+            for pid in part:
+                if pid in rows:
+                    yield pid, rows[pid]
+
+    @guarded
+    def sections_of(self, post_id: int) -> list[tuple[str | None, int, int]]:
+        """(heading, start, end) of a post's sections."""
+        return [
+            (r[0], int(r[1]), int(r[2]))
+            for r in self._c.execute(
+                'SELECT heading, start, "end" FROM sections WHERE id BETWEEN '
+                "(SELECT sections_from FROM posts WHERE id = ?) AND "
+                "(SELECT sections_from + sections_n - 1 FROM posts WHERE id = ?)",
+                (post_id, post_id),
+            )
+        ]
 
     # ------------------------------------------------------------------------------ lexicon
 

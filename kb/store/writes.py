@@ -126,7 +126,10 @@ class Writes:
     @guarded
     def body(self, post_id: int) -> str:
         """A stored post's text after its title (to tell an edited post from another one)."""
-        row = self._c.execute("SELECT text, body_start FROM posts WHERE id = ?", (post_id,)).fetchone()
+        row = self._c.execute(
+            "SELECT t.text, p.body_start FROM posts p JOIN texts t ON t.post_id = p.id WHERE p.id = ?",
+            (post_id,),
+        ).fetchone()
         return "" if row is None else str(row[0])[int(row[1]) :]
 
     def _take_ids(self, table: str, n: int) -> int:
@@ -153,12 +156,13 @@ class Writes:
         """Store a new post; returns its number."""
         sec0, pas0, fac0 = self._runs(post)
         cur = self._c.execute(
-            "INSERT INTO posts (uid, title, title_from, date, author, url, categories, text, body_start, photos, "
-            "title_line, sections_from, sections_n, passages_from, passages_n, facts_from, facts_n) "
+            "INSERT INTO posts (uid, title, title_from, date, author, url, categories, chars, body_start, "
+            "photos, title_line, sections_from, sections_n, passages_from, passages_n, facts_from, facts_n) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (*_post_columns(post), sec0, len(post.sections), pas0, len(post.passages), fac0, len(post.facts)),
         )
         post_id = int(cur.lastrowid or 0)
+        self._c.execute("INSERT INTO texts (post_id, text) VALUES (?, ?)", (post_id, post.text))
         self._insert_rows(post_id, (sec0, pas0, fac0), post)
         return post_id
 
@@ -169,7 +173,7 @@ class Writes:
         sec0, pas0, fac0 = self._runs(post)
         self._c.execute(
             "UPDATE posts SET uid = ?, title = ?, title_from = ?, date = ?, author = ?, url = ?, categories = ?, "
-            "text = ?, body_start = ?, photos = ?, title_line = ?, sections_from = ?, sections_n = ?, "
+            "chars = ?, body_start = ?, photos = ?, title_line = ?, sections_from = ?, sections_n = ?, "
             "passages_from = ?, passages_n = ?, facts_from = ?, facts_n = ?, updated_at = datetime('now') "
             "WHERE id = ?",
             (
@@ -183,6 +187,7 @@ class Writes:
                 post_id,
             ),
         )
+        self._c.execute("UPDATE texts SET text = ? WHERE post_id = ?", (post.text, post_id))
         self._insert_rows(post_id, (sec0, pas0, fac0), post)
 
     def _insert_rows(self, post_id: int, runs: tuple[int, int, int], post: PostRecord) -> None:
@@ -262,8 +267,8 @@ class Writes:
         # from (fold is deterministic); word-index rows of a gone run stay until kb reindex and are
         # never read: a search joins them with passages, and run ids are never reused.
         row = self._c.execute(
-            "SELECT text, sections_from, sections_n, passages_from, passages_n, facts_from, facts_n "
-            "FROM posts WHERE id = ?",
+            "SELECT t.text, p.sections_from, p.sections_n, p.passages_from, p.passages_n, p.facts_from, p.facts_n "
+            "FROM posts p JOIN texts t ON t.post_id = p.id WHERE p.id = ?",
             (post_id,),
         ).fetchone()
         if row is None:
@@ -375,7 +380,7 @@ def _post_columns(post: PostRecord) -> tuple[object, ...]:
         post.author,
         post.url,
         json.dumps(list(post.categories), ensure_ascii=False),
-        post.text,
+        len(post.text),
         post.body_start,
         post.photos,
         post.title_line or None,

@@ -48,12 +48,22 @@ def fold(text: str) -> str:
     return text.translate(_TABLE)
 
 
+_DROPPED = re.compile("[\ufe0e\ufe0f\u200b\u200d]")
+
+
 def fold_with_map(text: str) -> tuple[str, list[int]]:
     """Fold text and return, for every folded character, the offset of its source character.
 
     Half-width katakana followed by a half-width voicing mark fold into one character (ｶﾞ → ガ).
     The map has one extra entry at the end, ``len(text)``, so spans map back with ``m[end]``.
     """
+    if not HALFWIDTH_KANA.search(text):  # one character for one, but the marks folding drops
+        folded = text.translate(_TABLE)
+        n = len(text)
+        if len(folded) == n:
+            return folded, list(range(n + 1))
+        dropped = {m.start() for m in _DROPPED.finditer(text)}
+        return folded, [i for i in range(n) if i not in dropped] + [n]
     out: list[str] = []
     offsets: list[int] = []
     i = 0
