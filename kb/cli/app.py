@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from kb import __version__
+from kb.cli.helptext import Group
 from kb.errors import KbError
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ EXIT_FOUND, EXIT_NONE, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 HELP = {"help_option_names": ["-h", "--help"]}
 
 app = typer.Typer(
+    cls=Group,
     help="kb — 視察報告のナレッジベース: ブログの投稿を取り込み、検索し、数値・日付・組織・地名を一覧し、表に書き出します。",
     rich_markup_mode=None,
     context_settings=HELP,
@@ -31,7 +33,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 names_app = typer.Typer(
-    help="組織名・地名の辞書 (取り込みと kb reindex で使われます)。", no_args_is_help=True
+    cls=Group, help="組織名・地名の辞書 (取り込みと kb reindex で使われます)。", no_args_is_help=True
 )
 synonyms_app = typer.Typer(help="検索の同義語 (登録した語は互いに検索されます)。", no_args_is_help=True)
 app.add_typer(names_app, name="names")

@@ -28,11 +28,12 @@ from kb.cli.app import (
     store,
     synonyms_app,
 )
+from kb.cli.helptext import Command
 
 # ------------------------------------------------------------------------------------------- import
 
 
-@app.command("import")
+@app.command("import", cls=Command)
 def import_(
     paths: Annotated[
         list[str], typer.Argument(help="取り込むファイルやフォルダ (- は標準入力)。", show_default=False)
@@ -86,7 +87,7 @@ def import_(
 # ------------------------------------------------------------------------------------------- search
 
 
-@app.command(context_settings={"ignore_unknown_options": True})
+@app.command(cls=Command, context_settings={"ignore_unknown_options": True})
 def search(
     query: Annotated[
         list[str],
@@ -135,7 +136,7 @@ def search(
 # -------------------------------------------------------------------------------------------- posts
 
 
-@app.command()
+@app.command(cls=Command)
 def posts(limit: LimitOption = None, as_json: JsonOption = False, db: DbOption = None) -> None:
     """取り込んだ投稿の一覧: ID, 日付, タイトル, 見出しの数, 写真, ファイル。"""
     from kb import api
@@ -148,7 +149,7 @@ def posts(limit: LimitOption = None, as_json: JsonOption = False, db: DbOption =
         show(found, as_json, plain=plain.format_posts, term=term.print_posts, contract=contract.posts)
 
 
-@app.command()
+@app.command(cls=Command)
 def show(
     post_id: Annotated[int, typer.Argument(help="投稿の ID (kb posts で)。", show_default=False)],
     as_json: JsonOption = False,
@@ -169,7 +170,7 @@ def show(
         )
 
 
-@app.command()
+@app.command(cls=Command)
 def remove(
     targets: Annotated[
         list[str], typer.Argument(help="投稿の ID、または取り込んだファイルやフォルダ。", show_default=False)
@@ -220,7 +221,7 @@ def _fact_query(**kw: object) -> object:
     return FactQuery(**kw)  # type: ignore[arg-type]
 
 
-@app.command()
+@app.command(cls=Command)
 def facts(
     topic: TopicOption = None,
     kind: KindOption = None,
@@ -251,7 +252,7 @@ def facts(
         raise typer.Exit(EXIT_NONE)
 
 
-@app.command()
+@app.command(cls=Command)
 def topics(
     limit: LimitOption = None,
     sort: Annotated[
@@ -274,7 +275,7 @@ def topics(
 # ------------------------------------------------------------------------------------------- export
 
 
-@app.command()
+@app.command(cls=Command)
 def export(
     topic: TopicOption = None,
     kind: KindOption = None,
@@ -332,7 +333,7 @@ def export(
 # --------------------------------------------------------------------------- names, synonyms, index
 
 
-@names_app.command("add")
+@names_app.command("add", cls=Command)
 def names_add(
     surface: Annotated[
         str, typer.Argument(help="書かれているとおりの名前 (例: ○○区役所)。", show_default=False)
@@ -348,7 +349,7 @@ def names_add(
     note(f"追加しました: {name} ({kind}); 取り込み済みの投稿に使うには: kb reindex (データベース: {s.path})")
 
 
-@names_app.command("list")
+@names_app.command("list", cls=Command)
 def names_list(as_json: JsonOption = False, db: DbOption = None) -> None:
     """追加した名前の一覧。"""
     from kb.views import contract, plain, show, term, words
@@ -360,7 +361,7 @@ def names_list(as_json: JsonOption = False, db: DbOption = None) -> None:
              contract=lambda p: contract.pairs(p, ("surface", "kind")))  # fmt: skip
 
 
-@names_app.command("remove")
+@names_app.command("remove", cls=Command)
 def names_remove(
     surface: Annotated[str, typer.Argument(help="削除する名前。", show_default=False)], db: DbOption = None
 ) -> None:
@@ -372,7 +373,7 @@ def names_remove(
     note(f"削除しました: {surface} (データベース: {s.path})")
 
 
-@synonyms_app.command("add")
+@synonyms_app.command("add", cls=Command)
 def synonyms_add(
     word: Annotated[str, typer.Argument(help="語。", show_default=False)],
     others: Annotated[list[str], typer.Argument(help="その同義語 (1つ以上)。", show_default=False)],
@@ -386,7 +387,7 @@ def synonyms_add(
     note(f"登録しました: {word} ＝ {'・'.join(added)} (データベース: {s.path})")
 
 
-@synonyms_app.command("list")
+@synonyms_app.command("list", cls=Command)
 def synonyms_list(as_json: JsonOption = False, db: DbOption = None) -> None:
     """登録した同義語の一覧。"""
     from kb.views import contract, plain, show, term, words
@@ -398,7 +399,7 @@ def synonyms_list(as_json: JsonOption = False, db: DbOption = None) -> None:
              contract=lambda p: contract.pairs(p, ("word", "other")))  # fmt: skip
 
 
-@synonyms_app.command("remove")
+@synonyms_app.command("remove", cls=Command)
 def synonyms_remove(
     word: Annotated[str, typer.Argument(help="語。", show_default=False)],
     other: Annotated[
@@ -414,7 +415,7 @@ def synonyms_remove(
     note(f"{n} 組の同義語を削除しました (データベース: {s.path})")
 
 
-@app.command()
+@app.command(cls=Command)
 def reindex(quiet: QuietOption = False, db: DbOption = None) -> None:
     """すべての投稿を解析し直します (SudachiPy や辞書の更新、名前の追加のあとに)。"""
     from kb import api
@@ -425,7 +426,7 @@ def reindex(quiet: QuietOption = False, db: DbOption = None) -> None:
         note(f"{n} 件の投稿の索引と事実を作り直しました (データベース: {s.path})")
 
 
-@app.command()
+@app.command(cls=Command)
 def info(as_json: JsonOption = False, db: DbOption = None) -> None:
     """データベースの場所、中身の数、索引を作った版を表示します。"""
     from kb import api
