@@ -8,12 +8,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+from typer._click.core import Context as ClickContext
+from typer.core import TyperCommand, TyperGroup
 
 from kb import __version__
-from kb.cli.helptext import Group
+from kb.cli.helptext import Context
 from kb.errors import KbError
 
 if TYPE_CHECKING:
@@ -22,6 +24,39 @@ if TYPE_CHECKING:
 
 EXIT_FOUND, EXIT_NONE, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 HELP = {"help_option_names": ["-h", "--help"]}
+
+
+class Command(TyperCommand):
+    """A kb command: its help page in Japanese (kb.cli.helptext)."""
+
+    context_class = Context
+
+
+class Group(TyperGroup):
+    """kb and its groups of commands: help in Japanese, and a pipe closed early (`kb … | head`) ends
+    any command quietly with 0, whatever it was writing when the reader went away."""
+
+    context_class = Context
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: ClickContext | None = None, **extra: Any
+    ) -> ClickContext:
+        with _closed_pipe_ends_well():  # kb --help | head: help is printed while parsing
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: ClickContext) -> Any:
+        with _closed_pipe_ends_well():
+            return super().invoke(ctx)
+
+
+@contextmanager
+def _closed_pipe_ends_well() -> Iterator[None]:
+    try:
+        yield
+    except BrokenPipeError:
+        silence_stdout()
+        raise typer.Exit(EXIT_FOUND) from None
+
 
 app = typer.Typer(
     cls=Group,
@@ -115,11 +150,12 @@ def handled() -> Iterator[None]:
         interrupts.append("reported")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
         raise typer.Exit(EXIT_FOUND) from None
 
 
-def _silence_stdout() -> None:
+def silence_stdout() -> None:
+    """Standard output to /dev/null once its reader is gone, so the flush at exit cannot fail again."""
     try:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except OSError:

@@ -11,6 +11,7 @@ from kb.cli.app import (
     EXIT_ERROR,
     EXIT_NONE,
     MAX_LIMIT,
+    Command,
     DbOption,
     JsonOption,
     LimitOption,
@@ -28,7 +29,6 @@ from kb.cli.app import (
     store,
     synonyms_app,
 )
-from kb.cli.helptext import Command
 
 # ------------------------------------------------------------------------------------------- import
 
@@ -356,8 +356,8 @@ def names_list(as_json: JsonOption = False, db: DbOption = None) -> None:
 
     with store(db) as s:
         pairs = s.names.all()
-        show(pairs, as_json, plain=lambda p: plain.format_names(p, words.NAME_COLUMNS),
-             term=lambda c, p: term.print_lines(c, plain.format_names(p, words.NAME_COLUMNS).splitlines()),
+        show(pairs, as_json, plain=lambda p: plain.format_names(words.name_rows(p), words.NAME_COLUMNS),
+             term=lambda c, p: term.print_pairs(c, words.name_rows(p), words.NAME_COLUMNS),
              contract=lambda p: contract.pairs(p, ("surface", "kind")))  # fmt: skip
 
 
@@ -395,7 +395,7 @@ def synonyms_list(as_json: JsonOption = False, db: DbOption = None) -> None:
     with store(db) as s:
         pairs = s.synonyms.all()
         show(pairs, as_json, plain=lambda p: plain.format_names(p, words.SYNONYM_COLUMNS),
-             term=lambda c, p: term.print_lines(c, plain.format_names(p, words.SYNONYM_COLUMNS).splitlines()),
+             term=lambda c, p: term.print_pairs(c, p, words.SYNONYM_COLUMNS),
              contract=lambda p: contract.pairs(p, ("word", "other")))  # fmt: skip
 
 

@@ -3,7 +3,8 @@
 Japanese line breaking (click counts a kanji as one column and breaks anywhere).
 
 typer 0.28 ships its own copy of click (``typer._click``); the classes here derive from that copy,
-which is the one whose exceptions and contexts a kb command sees."""
+which is the one whose exceptions and contexts a kb command sees (kb.cli.app's Command and Group
+use this Context)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from collections.abc import Sequence
 from typer._click import exceptions
 from typer._click.core import Context as _Context
 from typer._click.formatting import HelpFormatter
-from typer.core import TyperCommand, TyperGroup
 
 from kb.text.wrap import width, wrap
 
@@ -92,16 +92,4 @@ class Context(_Context):
     formatter_class = Formatter
 
 
-class Command(TyperCommand):
-    """A kb command: its help page in Japanese."""
-
-    context_class = Context
-
-
-class Group(TyperGroup):
-    """kb and its command groups (names, synonyms): their help pages in Japanese."""
-
-    context_class = Context
-
-
-__all__ = ["Command", "Context", "Formatter", "Group", "exceptions", "japanese"]
+__all__ = ["Context", "Formatter", "exceptions", "japanese"]

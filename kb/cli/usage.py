@@ -11,7 +11,7 @@ from typing import Any
 import typer
 from typer._click.core import Parameter
 
-from kb.cli.app import EXIT_ERROR, EXIT_FOUND, EXIT_INTERRUPTED, interrupts
+from kb.cli.app import EXIT_ERROR, EXIT_FOUND, EXIT_INTERRUPTED, interrupts, silence_stdout
 from kb.cli.helptext import exceptions as errors
 
 _BAD_VALUE = (
@@ -56,7 +56,16 @@ def prepare() -> None:
 
 
 def run(app: Any) -> int:
-    """Run the app; return the exit code. Nothing but a `kb:` line reaches stderr on an error."""
+    """Run the app; return the exit code. Nothing but a `kb:` line reaches stderr on an error, and a
+    pipe closed early ends kb with 0 (also while it prints a help page or an error)."""
+    try:
+        return _run(app)
+    except BrokenPipeError:
+        silence_stdout()
+        return EXIT_FOUND
+
+
+def _run(app: Any) -> int:
     try:
         code = app(standalone_mode=False)
         if (
@@ -73,8 +82,6 @@ def run(app: Any) -> int:
     except (typer.Abort, KeyboardInterrupt):
         typer.echo("\nkb: 中断しました (interrupted)", err=True)
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        return EXIT_FOUND
     except Exception as err:  # a bug in kb: say so in one line, the details are for KB_DEBUG=1
         if os.environ.get("KB_DEBUG"):
             raise
