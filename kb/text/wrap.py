@@ -47,6 +47,8 @@ def _unbreakable(a: str, b: str) -> bool:
         return True
     if (a.isdigit() or a in _MULTIPLIERS) and b in _AFTER_FIGURE:
         return True
+    if a in _MULTIPLIERS and (b.isdigit() or b in _KEEP):  # 8901万2345: one figure
+        return True
     latin = (a.isascii() and a.isalnum()) or a in _KEEP
     return latin and ((b.isascii() and b.isalnum()) or b in _KEEP)
 

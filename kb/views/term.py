@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from rich import box
 from rich.console import Console, JustifyMethod
@@ -36,8 +36,26 @@ class _Console(Console):
         raise BrokenPipeError
 
 
-def console(stderr: bool = False, width: int | None = None) -> Console:
-    return _Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+def console(
+    stderr: bool = False,
+    width: int | None = None,
+    *,
+    record: bool = False,
+    file: IO[str] | None = None,
+    color: bool | None = None,
+) -> Console:
+    """The console kb draws on: standard output (or ``stderr``); tests record it at a given width."""
+    return _Console(
+        stderr=stderr,
+        highlight=False,
+        soft_wrap=False,
+        width=width,
+        record=record,
+        file=file,
+        force_terminal=color,
+        color_system="standard" if color else "auto",
+        no_color=False if color else None,
+    )
 
 
 def safe(text: str) -> str:
