@@ -70,7 +70,9 @@ app = typer.Typer(
 names_app = typer.Typer(
     cls=Group, help="組織名・地名の辞書 (取り込みと kb reindex で使われます)。", no_args_is_help=True
 )
-synonyms_app = typer.Typer(help="検索の同義語 (登録した語は互いに検索されます)。", no_args_is_help=True)
+synonyms_app = typer.Typer(
+    cls=Group, help="検索の同義語 (登録した語は互いに検索されます)。", no_args_is_help=True
+)
 app.add_typer(names_app, name="names")
 app.add_typer(synonyms_app, name="synonyms")
 _state: dict[str, Path | None] = {"db": None}
@@ -80,6 +82,7 @@ DbOption = Annotated[
     Path | None,
     typer.Option(
         "--db",
+        metavar="ファイル",
         help="データベースのファイル (既定: $KB_DB、なければ利用者の kb フォルダの kb.db)。",
         show_default=False,
     ),
@@ -87,19 +90,36 @@ DbOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="JSON (UTF-8) で出力します。")]
 MAX_LIMIT = 10_000_000
 LimitOption = Annotated[
-    int | None, typer.Option("--limit", "-n", min=1, max=MAX_LIMIT, help="最大 N 件を表示します。")
+    int | None,
+    typer.Option("--limit", "-n", metavar="N", min=1, max=MAX_LIMIT, help="最大 N 件を表示します。"),
 ]
 SinceOption = Annotated[
     str | None,
-    typer.Option("--since", help="この日・年・年度以降 (例: 2018-04-13, 2018, 令和5年, 平成30年度)。"),
+    typer.Option(
+        "--since", metavar="期間", help="この日・年・年度以降 (例: 2018-04-13, 2018, 令和5年, 平成30年度)。"
+    ),
 ]
 UntilOption = Annotated[
-    str | None, typer.Option("--until", help="この日・年・年度まで (例: 2018, R5.3, 令和5年度)。")
+    str | None,
+    typer.Option("--until", metavar="期間", help="この日・年・年度まで (例: 2018, R5.3, 令和5年度)。"),
 ]
-TopicOption = Annotated[str | None, typer.Option("--topic", "-t", help="この項目 (見出し) だけ。")]
+TopicOption = Annotated[
+    str | None, typer.Option("--topic", "-t", metavar="見出し", help="この項目 (見出し) だけ。")
+]
 PostOption = Annotated[
-    int | None, typer.Option("--post", min=1, max=2**62, help="この投稿だけ (ID は kb posts で)。")
+    int | None,
+    typer.Option(
+        "--post", metavar="ID", callback=lambda v: _post_id(v), help="この投稿だけ (ID は kb posts で)。"
+    ),
 ]
+
+
+def _post_id(value: int | None) -> int | None:
+    if value is not None and not 1 <= value < 2**62:
+        raise typer.BadParameter(f"投稿の ID は 1 以上の整数です ({value})")
+    return value
+
+
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="エラーのほかは何も表示しません。")]
 
 

@@ -36,26 +36,37 @@ from kb.cli.app import (
 @app.command("import", cls=Command)
 def import_(
     paths: Annotated[
-        list[str], typer.Argument(help="取り込むファイルやフォルダ (- は標準入力)。", show_default=False)
+        list[str],
+        typer.Argument(
+            help="取り込むファイルやフォルダ (- は標準入力)。", metavar="ファイル...", show_default=False
+        ),
     ],
     encoding: Annotated[
         str | None,
-        typer.Option("--encoding", help="すべてのファイルをこの文字コードで読みます (例: cp932, euc-jp)。"),
+        typer.Option(
+            "--encoding",
+            metavar="文字コード",
+            help="すべてのファイルをこの文字コードで読みます (例: cp932, euc-jp)。",
+        ),
     ] = None,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", min=1, max=64, help="解析に使うプロセスの数 (既定: CPU の数)。"),
+        typer.Option(
+            "--jobs", "-j", metavar="N", min=1, max=64, help="解析に使うプロセスの数 (既定: CPU の数)。"
+        ),
     ] = None,
     include: Annotated[
         list[str] | None,
         typer.Option(
             "--include",
             "-g",
+            metavar="形",
             help="フォルダの中でこの形に合うファイルだけ (例: '*.txt'; ! を前に付けると除外)。",
         ),
     ] = None,
     exclude: Annotated[
-        list[str] | None, typer.Option("--exclude", help="フォルダの中でこの形に合うファイルを除きます。")
+        list[str] | None,
+        typer.Option("--exclude", metavar="形", help="フォルダの中でこの形に合うファイルを除きます。"),
     ] = None,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
@@ -92,7 +103,9 @@ def search(
     query: Annotated[
         list[str],
         typer.Argument(
-            help='検索語 (すべて含む投稿)、"語句"、A OR B、-除外語、-"除外する語句"。', show_default=False
+            help='検索語 (すべて含む投稿)、"語句"、A OR B、-除外語、-"除外する語句"。',
+            metavar="検索語...",
+            show_default=False,
         ),
     ],
     since: SinceOption = None,
@@ -101,13 +114,16 @@ def search(
     post: PostOption = None,
     limit: LimitOption = None,
     synonyms: Annotated[
-        bool, typer.Option("--synonyms/--no-synonyms", help="同義語でも検索します (既定: する)。")
+        bool,
+        typer.Option(
+            "--synonyms/--no-synonyms", help="同義語でも検索します (既定: する)。", show_default=False
+        ),
     ] = True,
     include_undated: Annotated[
         bool, typer.Option("--include-undated", help="期間を指定しても日付のない投稿を含めます。")
     ] = False,
     sort: Annotated[
-        str, typer.Option("--sort", help="relevance (関連度) か date (新しい順)。")
+        str, typer.Option("--sort", metavar="順", help="relevance (関連度) か date (新しい順)。")
     ] = "relevance",
     passages: Annotated[bool, typer.Option("--passages", help="投稿ではなく文ごとに一覧します。")] = False,
     as_json: JsonOption = False,
@@ -151,7 +167,9 @@ def posts(limit: LimitOption = None, as_json: JsonOption = False, db: DbOption =
 
 @app.command(cls=Command)
 def show(
-    post_id: Annotated[int, typer.Argument(help="投稿の ID (kb posts で)。", show_default=False)],
+    post_id: Annotated[
+        int, typer.Argument(help="投稿の ID (kb posts で)。", metavar="ID", show_default=False)
+    ],
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -173,7 +191,12 @@ def show(
 @app.command(cls=Command)
 def remove(
     targets: Annotated[
-        list[str], typer.Argument(help="投稿の ID、または取り込んだファイルやフォルダ。", show_default=False)
+        list[str],
+        typer.Argument(
+            help="投稿の ID、または取り込んだファイルやフォルダ。",
+            metavar="ID|ファイル...",
+            show_default=False,
+        ),
     ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="削除せずに、削除される投稿を表示します。")
@@ -202,17 +225,25 @@ def remove(
 
 
 KindOption = Annotated[
-    str | None, typer.Option("--kind", "-k", help="quantity (数量), date (日付), org (組織), place (地名)。")
+    str | None,
+    typer.Option(
+        "--kind", "-k", metavar="種別", help="quantity (数量), date (日付), org (組織), place (地名)。"
+    ),
 ]
 UnitOption = Annotated[
-    str | None, typer.Option("--unit", "-u", help="この単位だけ (例: 人, 円, %, 億円, 万人)。")
+    str | None,
+    typer.Option("--unit", "-u", metavar="単位", help="この単位だけ (例: 人, 円, %, 億円, 万人)。"),
 ]
 ExactUnitOption = Annotated[
     bool, typer.Option("--exact-unit", help="人 と 名 のような同じ種類の単位をまとめません。")
 ]
-MinOption = Annotated[str | None, typer.Option("--min", help="この値以上 (例: 100000, 10万, 1.5億)。")]
-MaxOption = Annotated[str | None, typer.Option("--max", help="この値以下。")]
-QueryOption = Annotated[str | None, typer.Option("--query", "-q", help="この検索に一致する文の事実だけ。")]
+MinOption = Annotated[
+    str | None, typer.Option("--min", metavar="数", help="この値以上 (例: 100000, 10万, 1.5億)。")
+]
+MaxOption = Annotated[str | None, typer.Option("--max", metavar="数", help="この値以下。")]
+QueryOption = Annotated[
+    str | None, typer.Option("--query", "-q", metavar="検索語", help="この検索に一致する文の事実だけ。")
+]
 
 
 def _fact_query(**kw: object) -> object:
@@ -256,7 +287,8 @@ def facts(
 def topics(
     limit: LimitOption = None,
     sort: Annotated[
-        str, typer.Option("--sort", help="count (投稿の多い順), name (名前順), date (新しい順)。")
+        str,
+        typer.Option("--sort", metavar="順", help="count (投稿の多い順), name (名前順), date (新しい順)。"),
     ] = "count",
     as_json: JsonOption = False,
     db: DbOption = None,
@@ -288,25 +320,37 @@ def export(
     since: SinceOption = None,
     until: UntilOption = None,
     search_: Annotated[
-        str | None, typer.Option("--search", "-s", help="事実ではなく検索結果を書き出します。")
+        str | None,
+        typer.Option("--search", "-s", metavar="検索語", help="事実ではなく検索結果を書き出します。"),
     ] = None,
     fmt: Annotated[
         str | None,
         typer.Option(
-            "--format", "-f", help="xlsx, csv, tsv, md, json, jsonl (既定: -o の拡張子、なければ csv)。"
+            "--format",
+            "-f",
+            metavar="形式",
+            help="xlsx, csv, tsv, md, json, jsonl (既定: -o の拡張子、なければ csv)。",
         ),
     ] = None,
     out: Annotated[
-        str | None, typer.Option("--output", "-o", help="書き出すファイル (- は標準出力)。")
+        str | None,
+        typer.Option("--output", "-o", metavar="ファイル", help="書き出すファイル (- は標準出力)。"),
     ] = None,
-    headers: Annotated[str, typer.Option("--headers", help="見出しの言葉: ja (日本語) か en。")] = "ja",
+    headers: Annotated[
+        str, typer.Option("--headers", metavar="言語", help="見出しの言葉: ja (日本語) か en。")
+    ] = "ja",
     sheet_per: Annotated[
         str | None,
-        typer.Option("--sheet-per", help="xlsx: 項目 (topic) か種別 (kind) ごとにシートを分けます。"),
+        typer.Option(
+            "--sheet-per", metavar="分け方", help="xlsx: 項目 (topic) か種別 (kind) ごとにシートを分けます。"
+        ),
     ] = None,
     sheet: Annotated[bool, typer.Option("--sheet", help="md: 出典つきの質問準備シートにします。")] = False,
     encoding: Annotated[
-        str | None, typer.Option("--encoding", help="csv/tsv の文字コード: utf-8-sig (既定), utf-8, cp932。")
+        str | None,
+        typer.Option(
+            "--encoding", metavar="文字コード", help="csv/tsv の文字コード: utf-8-sig (既定), utf-8, cp932。"
+        ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="既にあるファイルを上書きします。")] = False,
     limit: LimitOption = None,
@@ -336,9 +380,10 @@ def export(
 @names_app.command("add", cls=Command)
 def names_add(
     surface: Annotated[
-        str, typer.Argument(help="書かれているとおりの名前 (例: ○○区役所)。", show_default=False)
+        str,
+        typer.Argument(help="書かれているとおりの名前 (例: ○○区役所)。", metavar="名前", show_default=False),
     ],
-    kind: Annotated[str, typer.Option("--kind", help="org (組織) か place (地名)。")] = "org",
+    kind: Annotated[str, typer.Option("--kind", metavar="種別", help="org (組織) か place (地名)。")] = "org",
     db: DbOption = None,
 ) -> None:
     """名前を追加します。これから取り込む投稿と kb reindex で使われます。"""
@@ -363,7 +408,8 @@ def names_list(as_json: JsonOption = False, db: DbOption = None) -> None:
 
 @names_app.command("remove", cls=Command)
 def names_remove(
-    surface: Annotated[str, typer.Argument(help="削除する名前。", show_default=False)], db: DbOption = None
+    surface: Annotated[str, typer.Argument(help="削除する名前。", metavar="名前", show_default=False)],
+    db: DbOption = None,
 ) -> None:
     """名前を辞書から削除します。"""
     from kb import api
@@ -375,8 +421,10 @@ def names_remove(
 
 @synonyms_app.command("add", cls=Command)
 def synonyms_add(
-    word: Annotated[str, typer.Argument(help="語。", show_default=False)],
-    others: Annotated[list[str], typer.Argument(help="その同義語 (1つ以上)。", show_default=False)],
+    word: Annotated[str, typer.Argument(help="語。", metavar="語", show_default=False)],
+    others: Annotated[
+        list[str], typer.Argument(help="その同義語 (1つ以上)。", metavar="同義語...", show_default=False)
+    ],
     db: DbOption = None,
 ) -> None:
     """同義語を登録します: どの語で検索しても互いに見つかります。"""
@@ -401,9 +449,12 @@ def synonyms_list(as_json: JsonOption = False, db: DbOption = None) -> None:
 
 @synonyms_app.command("remove", cls=Command)
 def synonyms_remove(
-    word: Annotated[str, typer.Argument(help="語。", show_default=False)],
+    word: Annotated[str, typer.Argument(help="語。", metavar="語", show_default=False)],
     other: Annotated[
-        str | None, typer.Argument(help="その同義語 (省略するとその語のすべて)。", show_default=False)
+        str | None,
+        typer.Argument(
+            help="その同義語 (省略するとその語のすべて)。", metavar="[同義語]", show_default=False
+        ),
     ] = None,
     db: DbOption = None,
 ) -> None:

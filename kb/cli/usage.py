@@ -67,7 +67,7 @@ def run(app: Any) -> int:
 
 def _run(app: Any) -> int:
     try:
-        code = app(standalone_mode=False)
+        code = app(prog_name="kb", standalone_mode=False)
         if (
             code == EXIT_INTERRUPTED and not interrupts
         ):  # typer's silent exit for a Ctrl-C outside a command's handling
@@ -130,12 +130,14 @@ def _command_path(app: Any, args: list[str]) -> str:
 
 
 def _name(param: Parameter | None) -> str:
-    """An option by its long name (--limit), an argument by its name in the usage line (QUERY)."""
+    """An option by its long name (--limit), an argument by its name in the usage line (検索語)."""
     if param is None:
         return "引数"
     longs = [o for o in param.opts if o.startswith("--")]
     if longs:
         return longs[0]
+    if param.metavar:
+        return param.metavar.strip("[]{}").rstrip(".")
     return (param.name or param.human_readable_name).upper()
 
 
