@@ -43,7 +43,7 @@ def kb(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("words", COMMANDS, ids=lambda w: " ".join(["kb", *w]))
 def test_every_command_and_option_has_japanese_help(words: list[str]) -> None:
-    cmd = dict((" ".join(w), c) for w, c in tree())[" ".join(words)]
+    cmd = {" ".join(w): c for w, c in tree()}[" ".join(words)]
     assert cmd.help and JAPANESE.search(cmd.help), f"kb {' '.join(words)} has no Japanese help"
     for param in cmd.params:
         text = getattr(param, "help", None) or ""
