@@ -276,8 +276,10 @@ def facts(
                     query=query, since=since, until=until, limit=limit or (50 if is_terminal() else None))  # fmt: skip
     with store(db) as s:
         found = api.find_facts(s, q)  # type: ignore[arg-type]
+        for message in found.notes:  # how the unit was read: on stderr, so a pipe gets only the facts
+            note(f"kb: {message}")
         if not found.facts and not as_json:
-            fail("該当する事実はありません" + "".join(f" ({n})" for n in found.notes), EXIT_NONE)
+            fail("該当する事実はありません", EXIT_NONE)
         show(found, as_json, plain=plain.format_facts, term=term.print_facts, contract=contract.facts)
     if not found.facts:
         raise typer.Exit(EXIT_NONE)

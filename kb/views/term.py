@@ -305,9 +305,8 @@ def print_post(con: Console, post: StoredPost) -> None:
 def print_facts(con: Console, facts: FactList) -> None:
     """Facts laid out for the terminal: a table whose widest column is the sentence at WIDE columns
     and more, a two-line card per fact below; what all of them share (their topic, their kind) said
-    once above; then the posts they come from, with date, title and file."""
-    for note in facts.notes:
-        con.print(_block(Text(safe(note), style="dim"), con.width))
+    once above; then the posts they come from, with date, title and file. (How the query was read,
+    facts.notes, is the command's to say: on stderr.)"""
     rows = list(facts.facts)
     shared = _shared(rows)
     if shared:
