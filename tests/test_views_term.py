@@ -169,3 +169,24 @@ def test_a_long_unbreakable_figure_stays_whole_on_a_narrow_terminal() -> None:
     assert words.fact_figure(fact) == "12億3456万7890人"
     assert any(words.fact_figure(fact) in line for line in text.splitlines()), text
     assert any("1234567890人" in line for line in text.splitlines()), text
+
+
+def test_escape_sequences_in_posts_and_file_names_are_shown_escaped(tmp_path: Path) -> None:
+    from helpers import import_folder, write_posts
+
+    evil = "\x1b[2J\x1b]0;x\x07"
+    folder = write_posts(
+        tmp_path / "posts",
+        {f"視察{evil}.txt": f"視察の報告{evil}\n\n■概要{evil}\n参加者は約30人{evil}でした。\n"},
+    )
+    db = import_folder(folder, tmp_path / "evil.db")
+    with Store(db, readonly=True) as store:
+        for name, draw in views(store).items():
+            if name == "show":
+                draw = lambda c: term.print_post(c, api.get_post(store, 1))  # noqa: E731
+            elif name == "search":
+                draw = lambda c: term.print_search(c, api.search(store, "参加者"))  # noqa: E731
+            for w in (20, 120):
+                text = record(w, draw)
+                assert "\x1b" not in text and "\x07" not in text, (name, text)
+        assert "\\x1b[2J" in record(120, lambda c: term.print_posts(c, api.list_posts(store)))

@@ -201,6 +201,11 @@ def is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
+def interactive() -> bool:
+    """Someone at a terminal who can answer a question (standard input and output both terminals)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 @contextmanager
 def progress(show: bool, label: str) -> Iterator[ProgressBar | None]:
     """A progress bar on stderr when it is a terminal."""

@@ -22,6 +22,7 @@ from kb.cli.app import (
     UntilOption,
     app,
     fail,
+    interactive,
     is_terminal,
     names_app,
     note,
@@ -210,10 +211,11 @@ def remove(
 
     with store(db, write=not dry_run) as s:
         removal = api.plan_removal(s, targets)
-        ask = is_terminal() and sys.stdin.isatty() and len(removal.posts) > 1 and not yes
+        ask = len(removal.posts) > 1 and not yes and interactive()
         if dry_run or ask:
             write(plain.format_removal(removal))
         if dry_run:
+            note(f"{len(removal.posts)} 件の投稿を削除します (--dry-run: まだ削除していません)")
             return
         if ask and not typer.confirm(f"{len(removal.posts)} 件の投稿を削除しますか?", default=False):
             fail("削除を取りやめました", EXIT_NONE)
