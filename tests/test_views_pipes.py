@@ -192,3 +192,33 @@ def test_posts_and_facts_are_tab_separated_with_their_citation(piped_db: Path) -
     million = next(r for r in by_name if r["数値"] == "168万人")
     assert (million["投稿"], million["行"]) == ("#1", "81") and million["ファイル"].endswith("/seed-blog.txt")
     assert million["原文"] == "今までで、【168万人】の市民が投票に参加。"
+
+
+# ------------------------------------------------------------------------------------ plain goldens
+
+GOLDEN = Path(__file__).parent / "golden" / "plain"
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("search", ["search", "電子政府"]),
+        ("search-passages", ["search", "mVoting", "--passages"]),
+        ("facts-mvoting", ["facts", "--topic", "mVoting"]),
+        ("facts-people", ["facts", "--unit", "万人", "--min", "1"]),
+        ("topics", ["topics"]),
+        ("posts", ["posts"]),
+    ],
+)
+def test_plain_output_matches_its_golden_file(
+    seed_db: Path, monkeypatch: pytest.MonkeyPatch, name: str, args: list[str]
+) -> None:
+    """What a pipe gets, byte for byte (from the corpus folder, so sources are relative). Accept a
+    deliberate change with KB_UPDATE_GOLDEN=1 and read the diff."""
+    monkeypatch.chdir(seed_db.parent / "corpus")
+    text = kb(seed_db, *args)
+    path = GOLDEN / f"{name}.txt"
+    if os.environ.get("KB_UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")

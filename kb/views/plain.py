@@ -107,7 +107,7 @@ def format_passages(result: SearchResult) -> str:
         for p in hit.passages:
             rows.append(
                 [
-                    str(hit.post_id),
+                    f"#{hit.post_id}",  # a citation, as in `kb facts`
                     hit.date or "",
                     p.section or "",
                     str(p.line or ""),
