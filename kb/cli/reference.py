@@ -43,5 +43,5 @@ def markdown(width: int = WIDTH) -> str:
     parts = []
     for words, _ in tree():
         title = " ".join(["kb", *words])
-        parts.append(f"### `{title}`\n\n```text\n{help_page(words, width).rstrip()}\n```\n")
+        parts.append(f"#### `{title}`\n\n```text\n{help_page(words, width).rstrip()}\n```\n")
     return "\n".join(parts)
