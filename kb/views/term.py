@@ -221,10 +221,10 @@ class ProgressBar:
 
 def print_import(con: Console, report: ImportReport) -> None:
     """The summary of an import, then the files moved, with warnings or skipped, and why."""
-    con.print(Text(safe(words.import_summary(report)), style="bold"))
+    con.print(_block(Text(safe(words.import_summary(report)), style="bold"), con.width, hang=2))
     styles = {"moved": "cyan", "warning": "yellow", "skipped": "red"}
     for kind, line in words.import_notes(report, display_path):
-        con.print(Text(safe(line), style=styles[kind]))
+        con.print(_block(Text(safe(line), style=styles[kind]), con.width, hang=2))
 
 
 # ------------------------------------------------------------------------------------------- search
