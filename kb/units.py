@@ -8,7 +8,7 @@ import unicodedata
 
 from kb.errors import QueryError
 
-_SCALES = {"万": 10**4, "億": 10**8, "兆": 10**12, "千": 10**3}
+_SCALES = {"十": 10, "百": 10**2, "千": 10**3, "万": 10**4, "億": 10**8, "兆": 10**12}
 # Counters that count people: a filter on one finds both unless it asks for the exact unit.
 PEOPLE = ("人", "名")
 
@@ -21,8 +21,8 @@ def resolve_unit(text: str, *, exact: bool = False) -> tuple[tuple[str, ...], in
     typed = text.strip()
     unit = unicodedata.normalize("NFKC", typed).replace(" ", "")
     scale = 1
-    if len(unit) > 1 and unit[0] in _SCALES:
-        scale, unit = _SCALES[unit[0]], unit[1:]
+    while len(unit) > 1 and unit[0] in _SCALES:  # 百万円 is 円 in millions, 千万円 円 in 10 millions
+        scale, unit = scale * _SCALES[unit[0]], unit[1:]
     unit = canonical_unit(unit)
     units: tuple[str, ...] = (unit,)
     if unit in PEOPLE and not exact:
@@ -48,7 +48,9 @@ def parse_figure(value: float | str, option: str) -> float:
         sign = -1.0 if text.startswith(("-", "−", "▲")) else 1.0
         parsed = parse_number(text.lstrip("-−▲+"))
         if parsed is None:
-            raise QueryError(f"{option} には数を指定してください ({value!r}; 例: 100000, 10万, 1.5億)")
+            raise QueryError(
+                f"{option} には数を指定してください ({value!r}; 例: 100000, 10万, 1.5億; 単位は --unit で)"
+            )
         number = sign * float(parsed)
     if not math.isfinite(number):
         raise QueryError(f"{option} には有限の数を指定してください ({value})")

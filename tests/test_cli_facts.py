@@ -5,14 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from conftest import SEED
+from helpers import copy_db
 from kb.cli import app
 
 runner = CliRunner()
@@ -25,14 +24,10 @@ MVOTING = [
 ]
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("facts")
-    shutil.copy(SEED, folder / "seed-blog.txt")
-    path = folder / "kb.db"
-    result = runner.invoke(app, ["--db", str(path), "import", str(folder / "seed-blog.txt")])
-    assert result.exit_code == 0, result.output
-    return path
+@pytest.fixture
+def db(seed_db: Path) -> Path:
+    """The sample corpus, imported once per session (commands here only read it; writers copy it)."""
+    return seed_db
 
 
 def kb(db: Path, *args: str):  # type: ignore[no-untyped-def]
@@ -109,7 +104,7 @@ def test_topics(db: Path) -> None:
 
 def test_user_names_apply_after_reindex(tmp_path: Path, db: Path) -> None:
     local = tmp_path / "kb.db"
-    shutil.copy(db, local)
+    copy_db(db, local)
     assert kb(local, "names", "add", "エクスプレスセンター", "--kind", "org").exit_code == 0
     assert json.loads(kb(local, "names", "list", "--json").stdout) == [
         {"surface": "エクスプレスセンター", "kind": "org"}
@@ -130,9 +125,11 @@ def test_segmenter_version_change_offers_reindex(tmp_path: Path, db: Path) -> No
     import sqlite3
 
     local = tmp_path / "kb.db"
-    shutil.copy(db, local)
+    copy_db(db, local)
     with sqlite3.connect(local) as conn:
-        conn.execute("UPDATE meta SET value = '{\"sudachipy\": \"0.6.8\"}' WHERE key = 'segmenter'")
+        conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('segmenter', '{\"sudachipy\": \"0.6.8\"}')"
+        )
     result = kb(local, "search", "電子政府")
     assert "kb reindex" in result.stderr
     kb(local, "reindex")

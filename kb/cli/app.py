@@ -8,11 +8,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+from typer._click.core import Context as ClickContext
+from typer.core import TyperCommand, TyperGroup
 
 from kb import __version__
+from kb.cli.helptext import Context
 from kb.errors import KbError
 
 if TYPE_CHECKING:
@@ -22,7 +25,41 @@ if TYPE_CHECKING:
 EXIT_FOUND, EXIT_NONE, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 HELP = {"help_option_names": ["-h", "--help"]}
 
+
+class Command(TyperCommand):
+    """A kb command: its help page in Japanese (kb.cli.helptext)."""
+
+    context_class = Context
+
+
+class Group(TyperGroup):
+    """kb and its groups of commands: help in Japanese, and a pipe closed early (`kb … | head`) ends
+    any command quietly with 0, whatever it was writing when the reader went away."""
+
+    context_class = Context
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: ClickContext | None = None, **extra: Any
+    ) -> ClickContext:
+        with _closed_pipe_ends_well():  # kb --help | head: help is printed while parsing
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: ClickContext) -> Any:
+        with _closed_pipe_ends_well():
+            return super().invoke(ctx)
+
+
+@contextmanager
+def _closed_pipe_ends_well() -> Iterator[None]:
+    try:
+        yield
+    except BrokenPipeError:
+        silence_stdout()
+        raise typer.Exit(EXIT_FOUND) from None
+
+
 app = typer.Typer(
+    cls=Group,
     help="kb — 視察報告のナレッジベース: ブログの投稿を取り込み、検索し、数値・日付・組織・地名を一覧し、表に書き出します。",
     rich_markup_mode=None,
     context_settings=HELP,
@@ -31,9 +68,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 names_app = typer.Typer(
-    help="組織名・地名の辞書 (取り込みと kb reindex で使われます)。", no_args_is_help=True
+    cls=Group, help="組織名・地名の辞書 (取り込みと kb reindex で使われます)。", no_args_is_help=True
 )
-synonyms_app = typer.Typer(help="検索の同義語 (登録した語は互いに検索されます)。", no_args_is_help=True)
+synonyms_app = typer.Typer(
+    cls=Group, help="検索の同義語 (登録した語は互いに検索されます)。", no_args_is_help=True
+)
 app.add_typer(names_app, name="names")
 app.add_typer(synonyms_app, name="synonyms")
 _state: dict[str, Path | None] = {"db": None}
@@ -43,6 +82,7 @@ DbOption = Annotated[
     Path | None,
     typer.Option(
         "--db",
+        metavar="ファイル",
         help="データベースのファイル (既定: $KB_DB、なければ利用者の kb フォルダの kb.db)。",
         show_default=False,
     ),
@@ -50,19 +90,36 @@ DbOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="JSON (UTF-8) で出力します。")]
 MAX_LIMIT = 10_000_000
 LimitOption = Annotated[
-    int | None, typer.Option("--limit", "-n", min=1, max=MAX_LIMIT, help="最大 N 件を表示します。")
+    int | None,
+    typer.Option("--limit", "-n", metavar="N", min=1, max=MAX_LIMIT, help="最大 N 件を表示します。"),
 ]
 SinceOption = Annotated[
     str | None,
-    typer.Option("--since", help="この日・年・年度以降 (例: 2018-04-13, 2018, 令和5年, 平成30年度)。"),
+    typer.Option(
+        "--since", metavar="期間", help="この日・年・年度以降 (例: 2018-04-13, 2018, 令和5年, 平成30年度)。"
+    ),
 ]
 UntilOption = Annotated[
-    str | None, typer.Option("--until", help="この日・年・年度まで (例: 2018, R5.3, 令和5年度)。")
+    str | None,
+    typer.Option("--until", metavar="期間", help="この日・年・年度まで (例: 2018, R5.3, 令和5年度)。"),
 ]
-TopicOption = Annotated[str | None, typer.Option("--topic", "-t", help="この項目 (見出し) だけ。")]
+TopicOption = Annotated[
+    str | None, typer.Option("--topic", "-t", metavar="見出し", help="この項目 (見出し) だけ。")
+]
 PostOption = Annotated[
-    int | None, typer.Option("--post", min=1, max=2**62, help="この投稿だけ (ID は kb posts で)。")
+    int | None,
+    typer.Option(
+        "--post", metavar="ID", callback=lambda v: _post_id(v), help="この投稿だけ (ID は kb posts で)。"
+    ),
 ]
+
+
+def _post_id(value: int | None) -> int | None:
+    if value is not None and not 1 <= value < 2**62:
+        raise typer.BadParameter(f"投稿の ID は 1 以上の整数です ({value})")
+    return value
+
+
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="エラーのほかは何も表示しません。")]
 
 
@@ -113,11 +170,12 @@ def handled() -> Iterator[None]:
         interrupts.append("reported")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
         raise typer.Exit(EXIT_FOUND) from None
 
 
-def _silence_stdout() -> None:
+def silence_stdout() -> None:
+    """Standard output to /dev/null once its reader is gone, so the flush at exit cannot fail again."""
     try:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except OSError:
@@ -141,6 +199,11 @@ def store(db: Path | None, *, write: bool = False, create: bool = False) -> Iter
 
 def is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+def interactive() -> bool:
+    """Someone at a terminal who can answer a question (standard input and output both terminals)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 @contextmanager

@@ -11,6 +11,7 @@ from kb.cli.app import (
     EXIT_ERROR,
     EXIT_NONE,
     MAX_LIMIT,
+    Command,
     DbOption,
     JsonOption,
     LimitOption,
@@ -21,6 +22,7 @@ from kb.cli.app import (
     UntilOption,
     app,
     fail,
+    interactive,
     is_terminal,
     names_app,
     note,
@@ -32,29 +34,40 @@ from kb.cli.app import (
 # ------------------------------------------------------------------------------------------- import
 
 
-@app.command("import")
+@app.command("import", cls=Command)
 def import_(
     paths: Annotated[
-        list[str], typer.Argument(help="取り込むファイルやフォルダ (- は標準入力)。", show_default=False)
+        list[str],
+        typer.Argument(
+            help="取り込むファイルやフォルダ (- は標準入力)。", metavar="ファイル...", show_default=False
+        ),
     ],
     encoding: Annotated[
         str | None,
-        typer.Option("--encoding", help="すべてのファイルをこの文字コードで読みます (例: cp932, euc-jp)。"),
+        typer.Option(
+            "--encoding",
+            metavar="文字コード",
+            help="すべてのファイルをこの文字コードで読みます (例: cp932, euc-jp)。",
+        ),
     ] = None,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", min=1, max=64, help="解析に使うプロセスの数 (既定: CPU の数)。"),
+        typer.Option(
+            "--jobs", "-j", metavar="N", min=1, max=64, help="解析に使うプロセスの数 (既定: CPU の数)。"
+        ),
     ] = None,
     include: Annotated[
         list[str] | None,
         typer.Option(
             "--include",
             "-g",
+            metavar="形",
             help="フォルダの中でこの形に合うファイルだけ (例: '*.txt'; ! を前に付けると除外)。",
         ),
     ] = None,
     exclude: Annotated[
-        list[str] | None, typer.Option("--exclude", help="フォルダの中でこの形に合うファイルを除きます。")
+        list[str] | None,
+        typer.Option("--exclude", metavar="形", help="フォルダの中でこの形に合うファイルを除きます。"),
     ] = None,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
@@ -86,12 +99,14 @@ def import_(
 # ------------------------------------------------------------------------------------------- search
 
 
-@app.command(context_settings={"ignore_unknown_options": True})
+@app.command(cls=Command, context_settings={"ignore_unknown_options": True})
 def search(
     query: Annotated[
         list[str],
         typer.Argument(
-            help='検索語 (すべて含む投稿)、"語句"、A OR B、-除外語、-"除外する語句"。', show_default=False
+            help='検索語 (すべて含む投稿)、"語句"、A OR B、-除外語、-"除外する語句"。',
+            metavar="検索語...",
+            show_default=False,
         ),
     ],
     since: SinceOption = None,
@@ -100,13 +115,16 @@ def search(
     post: PostOption = None,
     limit: LimitOption = None,
     synonyms: Annotated[
-        bool, typer.Option("--synonyms/--no-synonyms", help="同義語でも検索します (既定: する)。")
+        bool,
+        typer.Option(
+            "--synonyms/--no-synonyms", help="同義語でも検索します (既定: する)。", show_default=False
+        ),
     ] = True,
     include_undated: Annotated[
         bool, typer.Option("--include-undated", help="期間を指定しても日付のない投稿を含めます。")
     ] = False,
     sort: Annotated[
-        str, typer.Option("--sort", help="relevance (関連度) か date (新しい順)。")
+        str, typer.Option("--sort", metavar="順", help="relevance (関連度) か date (新しい順)。")
     ] = "relevance",
     passages: Annotated[bool, typer.Option("--passages", help="投稿ではなく文ごとに一覧します。")] = False,
     as_json: JsonOption = False,
@@ -135,7 +153,7 @@ def search(
 # -------------------------------------------------------------------------------------------- posts
 
 
-@app.command()
+@app.command(cls=Command)
 def posts(limit: LimitOption = None, as_json: JsonOption = False, db: DbOption = None) -> None:
     """取り込んだ投稿の一覧: ID, 日付, タイトル, 見出しの数, 写真, ファイル。"""
     from kb import api
@@ -148,9 +166,11 @@ def posts(limit: LimitOption = None, as_json: JsonOption = False, db: DbOption =
         show(found, as_json, plain=plain.format_posts, term=term.print_posts, contract=contract.posts)
 
 
-@app.command()
+@app.command(cls=Command)
 def show(
-    post_id: Annotated[int, typer.Argument(help="投稿の ID (kb posts で)。", show_default=False)],
+    post_id: Annotated[
+        int, typer.Argument(help="投稿の ID (kb posts で)。", metavar="ID", show_default=False)
+    ],
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -169,10 +189,15 @@ def show(
         )
 
 
-@app.command()
+@app.command(cls=Command)
 def remove(
     targets: Annotated[
-        list[str], typer.Argument(help="投稿の ID、または取り込んだファイルやフォルダ。", show_default=False)
+        list[str],
+        typer.Argument(
+            help="投稿の ID、または取り込んだファイルやフォルダ。",
+            metavar="ID|ファイル...",
+            show_default=False,
+        ),
     ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="削除せずに、削除される投稿を表示します。")
@@ -186,10 +211,11 @@ def remove(
 
     with store(db, write=not dry_run) as s:
         removal = api.plan_removal(s, targets)
-        ask = is_terminal() and sys.stdin.isatty() and len(removal.posts) > 1 and not yes
+        ask = len(removal.posts) > 1 and not yes and interactive()
         if dry_run or ask:
             write(plain.format_removal(removal))
         if dry_run:
+            note(f"{len(removal.posts)} 件の投稿を削除します (--dry-run: まだ削除していません)")
             return
         if ask and not typer.confirm(f"{len(removal.posts)} 件の投稿を削除しますか?", default=False):
             fail("削除を取りやめました", EXIT_NONE)
@@ -201,17 +227,25 @@ def remove(
 
 
 KindOption = Annotated[
-    str | None, typer.Option("--kind", "-k", help="quantity (数量), date (日付), org (組織), place (地名)。")
+    str | None,
+    typer.Option(
+        "--kind", "-k", metavar="種別", help="quantity (数量), date (日付), org (組織), place (地名)。"
+    ),
 ]
 UnitOption = Annotated[
-    str | None, typer.Option("--unit", "-u", help="この単位だけ (例: 人, 円, %, 億円, 万人)。")
+    str | None,
+    typer.Option("--unit", "-u", metavar="単位", help="この単位だけ (例: 人, 円, %, 億円, 万人)。"),
 ]
 ExactUnitOption = Annotated[
     bool, typer.Option("--exact-unit", help="人 と 名 のような同じ種類の単位をまとめません。")
 ]
-MinOption = Annotated[str | None, typer.Option("--min", help="この値以上 (例: 100000, 10万, 1.5億)。")]
-MaxOption = Annotated[str | None, typer.Option("--max", help="この値以下。")]
-QueryOption = Annotated[str | None, typer.Option("--query", "-q", help="この検索に一致する文の事実だけ。")]
+MinOption = Annotated[
+    str | None, typer.Option("--min", metavar="数", help="この値以上 (例: 100000, 10万, 1.5億)。")
+]
+MaxOption = Annotated[str | None, typer.Option("--max", metavar="数", help="この値以下。")]
+QueryOption = Annotated[
+    str | None, typer.Option("--query", "-q", metavar="検索語", help="この検索に一致する文の事実だけ。")
+]
 
 
 def _fact_query(**kw: object) -> object:
@@ -220,7 +254,7 @@ def _fact_query(**kw: object) -> object:
     return FactQuery(**kw)  # type: ignore[arg-type]
 
 
-@app.command()
+@app.command(cls=Command)
 def facts(
     topic: TopicOption = None,
     kind: KindOption = None,
@@ -244,18 +278,21 @@ def facts(
                     query=query, since=since, until=until, limit=limit or (50 if is_terminal() else None))  # fmt: skip
     with store(db) as s:
         found = api.find_facts(s, q)  # type: ignore[arg-type]
+        for message in found.notes:  # how the unit was read: on stderr, so a pipe gets only the facts
+            note(f"kb: {message}")
         if not found.facts and not as_json:
-            fail("該当する事実はありません" + "".join(f" ({n})" for n in found.notes), EXIT_NONE)
+            fail("該当する事実はありません", EXIT_NONE)
         show(found, as_json, plain=plain.format_facts, term=term.print_facts, contract=contract.facts)
     if not found.facts:
         raise typer.Exit(EXIT_NONE)
 
 
-@app.command()
+@app.command(cls=Command)
 def topics(
     limit: LimitOption = None,
     sort: Annotated[
-        str, typer.Option("--sort", help="count (投稿の多い順), name (名前順), date (新しい順)。")
+        str,
+        typer.Option("--sort", metavar="順", help="count (投稿の多い順), name (名前順), date (新しい順)。"),
     ] = "count",
     as_json: JsonOption = False,
     db: DbOption = None,
@@ -274,7 +311,7 @@ def topics(
 # ------------------------------------------------------------------------------------------- export
 
 
-@app.command()
+@app.command(cls=Command)
 def export(
     topic: TopicOption = None,
     kind: KindOption = None,
@@ -287,25 +324,37 @@ def export(
     since: SinceOption = None,
     until: UntilOption = None,
     search_: Annotated[
-        str | None, typer.Option("--search", "-s", help="事実ではなく検索結果を書き出します。")
+        str | None,
+        typer.Option("--search", "-s", metavar="検索語", help="事実ではなく検索結果を書き出します。"),
     ] = None,
     fmt: Annotated[
         str | None,
         typer.Option(
-            "--format", "-f", help="xlsx, csv, tsv, md, json, jsonl (既定: -o の拡張子、なければ csv)。"
+            "--format",
+            "-f",
+            metavar="形式",
+            help="xlsx, csv, tsv, md, json, jsonl (既定: -o の拡張子、なければ csv)。",
         ),
     ] = None,
     out: Annotated[
-        str | None, typer.Option("--output", "-o", help="書き出すファイル (- は標準出力)。")
+        str | None,
+        typer.Option("--output", "-o", metavar="ファイル", help="書き出すファイル (- は標準出力)。"),
     ] = None,
-    headers: Annotated[str, typer.Option("--headers", help="見出しの言葉: ja (日本語) か en。")] = "ja",
+    headers: Annotated[
+        str, typer.Option("--headers", metavar="言語", help="見出しの言葉: ja (日本語) か en。")
+    ] = "ja",
     sheet_per: Annotated[
         str | None,
-        typer.Option("--sheet-per", help="xlsx: 項目 (topic) か種別 (kind) ごとにシートを分けます。"),
+        typer.Option(
+            "--sheet-per", metavar="分け方", help="xlsx: 項目 (topic) か種別 (kind) ごとにシートを分けます。"
+        ),
     ] = None,
     sheet: Annotated[bool, typer.Option("--sheet", help="md: 出典つきの質問準備シートにします。")] = False,
     encoding: Annotated[
-        str | None, typer.Option("--encoding", help="csv/tsv の文字コード: utf-8-sig (既定), utf-8, cp932。")
+        str | None,
+        typer.Option(
+            "--encoding", metavar="文字コード", help="csv/tsv の文字コード: utf-8-sig (既定), utf-8, cp932。"
+        ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="既にあるファイルを上書きします。")] = False,
     limit: LimitOption = None,
@@ -332,12 +381,13 @@ def export(
 # --------------------------------------------------------------------------- names, synonyms, index
 
 
-@names_app.command("add")
+@names_app.command("add", cls=Command)
 def names_add(
     surface: Annotated[
-        str, typer.Argument(help="書かれているとおりの名前 (例: ○○区役所)。", show_default=False)
+        str,
+        typer.Argument(help="書かれているとおりの名前 (例: ○○区役所)。", metavar="名前", show_default=False),
     ],
-    kind: Annotated[str, typer.Option("--kind", help="org (組織) か place (地名)。")] = "org",
+    kind: Annotated[str, typer.Option("--kind", metavar="種別", help="org (組織) か place (地名)。")] = "org",
     db: DbOption = None,
 ) -> None:
     """名前を追加します。これから取り込む投稿と kb reindex で使われます。"""
@@ -348,21 +398,22 @@ def names_add(
     note(f"追加しました: {name} ({kind}); 取り込み済みの投稿に使うには: kb reindex (データベース: {s.path})")
 
 
-@names_app.command("list")
+@names_app.command("list", cls=Command)
 def names_list(as_json: JsonOption = False, db: DbOption = None) -> None:
     """追加した名前の一覧。"""
     from kb.views import contract, plain, show, term, words
 
     with store(db) as s:
         pairs = s.names.all()
-        show(pairs, as_json, plain=lambda p: plain.format_names(p, words.NAME_COLUMNS),
-             term=lambda c, p: term.print_lines(c, plain.format_names(p, words.NAME_COLUMNS).splitlines()),
+        show(pairs, as_json, plain=lambda p: plain.format_names(words.name_rows(p), words.NAME_COLUMNS),
+             term=lambda c, p: term.print_pairs(c, words.name_rows(p), words.NAME_COLUMNS),
              contract=lambda p: contract.pairs(p, ("surface", "kind")))  # fmt: skip
 
 
-@names_app.command("remove")
+@names_app.command("remove", cls=Command)
 def names_remove(
-    surface: Annotated[str, typer.Argument(help="削除する名前。", show_default=False)], db: DbOption = None
+    surface: Annotated[str, typer.Argument(help="削除する名前。", metavar="名前", show_default=False)],
+    db: DbOption = None,
 ) -> None:
     """名前を辞書から削除します。"""
     from kb import api
@@ -372,10 +423,12 @@ def names_remove(
     note(f"削除しました: {surface} (データベース: {s.path})")
 
 
-@synonyms_app.command("add")
+@synonyms_app.command("add", cls=Command)
 def synonyms_add(
-    word: Annotated[str, typer.Argument(help="語。", show_default=False)],
-    others: Annotated[list[str], typer.Argument(help="その同義語 (1つ以上)。", show_default=False)],
+    word: Annotated[str, typer.Argument(help="語。", metavar="語", show_default=False)],
+    others: Annotated[
+        list[str], typer.Argument(help="その同義語 (1つ以上)。", metavar="同義語...", show_default=False)
+    ],
     db: DbOption = None,
 ) -> None:
     """同義語を登録します: どの語で検索しても互いに見つかります。"""
@@ -386,7 +439,7 @@ def synonyms_add(
     note(f"登録しました: {word} ＝ {'・'.join(added)} (データベース: {s.path})")
 
 
-@synonyms_app.command("list")
+@synonyms_app.command("list", cls=Command)
 def synonyms_list(as_json: JsonOption = False, db: DbOption = None) -> None:
     """登録した同義語の一覧。"""
     from kb.views import contract, plain, show, term, words
@@ -394,15 +447,18 @@ def synonyms_list(as_json: JsonOption = False, db: DbOption = None) -> None:
     with store(db) as s:
         pairs = s.synonyms.all()
         show(pairs, as_json, plain=lambda p: plain.format_names(p, words.SYNONYM_COLUMNS),
-             term=lambda c, p: term.print_lines(c, plain.format_names(p, words.SYNONYM_COLUMNS).splitlines()),
+             term=lambda c, p: term.print_pairs(c, p, words.SYNONYM_COLUMNS),
              contract=lambda p: contract.pairs(p, ("word", "other")))  # fmt: skip
 
 
-@synonyms_app.command("remove")
+@synonyms_app.command("remove", cls=Command)
 def synonyms_remove(
-    word: Annotated[str, typer.Argument(help="語。", show_default=False)],
+    word: Annotated[str, typer.Argument(help="語。", metavar="語", show_default=False)],
     other: Annotated[
-        str | None, typer.Argument(help="その同義語 (省略するとその語のすべて)。", show_default=False)
+        str | None,
+        typer.Argument(
+            help="その同義語 (省略するとその語のすべて)。", metavar="[同義語]", show_default=False
+        ),
     ] = None,
     db: DbOption = None,
 ) -> None:
@@ -414,7 +470,7 @@ def synonyms_remove(
     note(f"{n} 組の同義語を削除しました (データベース: {s.path})")
 
 
-@app.command()
+@app.command(cls=Command)
 def reindex(quiet: QuietOption = False, db: DbOption = None) -> None:
     """すべての投稿を解析し直します (SudachiPy や辞書の更新、名前の追加のあとに)。"""
     from kb import api
@@ -425,7 +481,7 @@ def reindex(quiet: QuietOption = False, db: DbOption = None) -> None:
         note(f"{n} 件の投稿の索引と事実を作り直しました (データベース: {s.path})")
 
 
-@app.command()
+@app.command(cls=Command)
 def info(as_json: JsonOption = False, db: DbOption = None) -> None:
     """データベースの場所、中身の数、索引を作った版を表示します。"""
     from kb import api

@@ -9,12 +9,14 @@ from functools import lru_cache
 # Characters a line must not start with (行頭禁則): closing brackets and punctuation, small kana, ー.
 NO_LINE_START = frozenset(
     "、。，．,.・：:；;！!？?)）]］}｝」』】〕〉》”’ーぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ々ゝゞヽヾ%％"
+    "ㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿｧｨｩｪｫｬｭｮｯｰ｡､｣゛゜〻"
 )
 # Characters a line must not end with (行末禁則): opening brackets.
 NO_LINE_END = frozenset("(（[［{｛「『【〔〈《“‘")
 _KEEP = frozenset("0123456789,.%+-/:０１２３４５６７８９，．％")  # inside a number: never cut
 _MULTIPLIERS = frozenset("万億兆千")  # 168万人, 50億円: a figure stays on one line with its unit
 _AFTER_FIGURE = frozenset("万億兆千百円人名件台回個歳年月日時分秒倍割")
+_QUOTES = frozenset("\"'")  # ASCII quotes open or close: they stay with the word they touch
 
 
 @lru_cache(maxsize=8192)
@@ -41,7 +43,11 @@ def _unbreakable(a: str, b: str) -> bool:
     character that may not start a line, after one that may not end it."""
     if b in NO_LINE_START or a in NO_LINE_END or b in "\ufe0e\ufe0f":
         return True
+    if (a in _QUOTES and not b.isspace()) or (b in _QUOTES and not a.isspace()):
+        return True
     if (a.isdigit() or a in _MULTIPLIERS) and b in _AFTER_FIGURE:
+        return True
+    if a in _MULTIPLIERS and (b.isdigit() or b in _KEEP):  # 8901万2345: one figure
         return True
     latin = (a.isascii() and a.isalnum()) or a in _KEEP
     return latin and ((b.isascii() and b.isalnum()) or b in _KEEP)

@@ -107,7 +107,7 @@ def format_passages(result: SearchResult) -> str:
         for p in hit.passages:
             rows.append(
                 [
-                    str(hit.post_id),
+                    f"#{hit.post_id}",  # a citation, as in `kb facts`
                     hit.date or "",
                     p.section or "",
                     str(p.line or ""),
@@ -180,7 +180,7 @@ def format_names(pairs: Sequence[tuple[str, str]], columns: Sequence[str]) -> st
 
 
 def format_info(info: Info) -> str:
-    return "".join(f"{k}\t{v}\n" for k, v in words.info_rows(info))
+    return tsv([words.INFO_COLUMNS, *words.info_rows(info)])
 
 
 def format_removal(removal: Removal) -> str:

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
@@ -35,8 +36,26 @@ class _Console(Console):
         raise BrokenPipeError
 
 
-def console(stderr: bool = False, width: int | None = None) -> Console:
-    return _Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+def console(
+    stderr: bool = False,
+    width: int | None = None,
+    *,
+    record: bool = False,
+    file: IO[str] | None = None,
+    color: bool | None = None,
+) -> Console:
+    """The console kb draws on: standard output (or ``stderr``); tests record it at a given width."""
+    return _Console(
+        stderr=stderr,
+        highlight=False,
+        soft_wrap=False,
+        width=width,
+        record=record,
+        file=file,
+        force_terminal=color,
+        color_system="standard" if color else "auto",
+        no_color=False if color else None,
+    )
 
 
 def safe(text: str) -> str:
@@ -54,16 +73,115 @@ def _marked(text: str, spans: Sequence[Span], style: str = MARK, base: str = "")
     return out
 
 
-def _wrapped(text: str, spans: Sequence[Span], columns: int, style: str = MARK) -> Text:
+def _block(text: Text, columns: int, indent: int = 0, hang: int | None = None) -> Text:
+    """Styled text broken into lines of ``columns`` (kinsoku, figures and words whole), the first line
+    after ``indent`` spaces and the next ones after ``hang`` (default: the same); the line breaks of
+    the text itself are kept."""
+    out = Text()
+    hang = indent if hang is None else hang
+    lines = text.split("\n", allow_blank=True) if "\n" in text.plain else [text]
+    for n, line in enumerate(lines):
+        pad = indent if n == 0 else hang
+        for i, (a, b) in enumerate(_cuts(line.plain, columns - pad, columns - hang) or [(0, 0)]):
+            if n or i:
+                out.append("\n")
+            out.append(" " * (pad if i == 0 else hang))
+            out.append_text(line[a:b])
+    return out
+
+
+def _cuts(plain: str, first: int, rest: int) -> list[tuple[int, int]]:
+    """Where a line is cut when its first line has ``first`` columns and the others ``rest``."""
+    cuts = breaks(plain, max(first, 4))
+    if len(cuts) <= 1 or first == rest:
+        return cuts
+    start = cuts[1][0]
+    return [cuts[0], *((a + start, b + start) for a, b in breaks(plain[start:], max(rest, 4)))]
+
+
+def _wrapped(text: str, spans: Sequence[Span], columns: int, indent: int = 0, style: str = MARK) -> Text:
     """Text broken into lines of ``columns`` (kinsoku, figures whole), spans marked on each line."""
-    lines = Text()
-    for i, (a, b) in enumerate(breaks(text, columns) or [(0, 0)]):
-        if i:
-            lines.append("\n")
-        lines.append_text(
-            _marked(text[a:b], [(max(s, a) - a, min(e, b) - a) for s, e in spans if s < b and e > a], style)
+    return _block(_marked(text, spans, style), columns, indent)
+
+
+@dataclass
+class _Column:
+    """A column of a terminal table: cells as one-line texts, how it may be laid out."""
+
+    header: str
+    cells: list[Text]
+    justify: JustifyMethod = "left"
+    wrap: bool = False  # may break into lines (kinsoku); a column that may not is never cut
+    main: bool = False  # takes the width the others leave
+    cap: int = 0  # the widest a wrapping column other than the main one gets
+    head: bool = False  # in a list (a terminal too narrow for the table), part of an entry's first line
+
+    @property
+    def empty(self) -> bool:
+        return not any(c.plain for c in self.cells)
+
+    def natural(self) -> int:
+        return max([width(self.header), *(width(c.plain) for c in self.cells)])
+
+
+GAP = 2  # columns between two table columns
+MIN_MAIN = 16  # the main column (a sentence, a title) gets at least this much, or the view is a list
+
+
+def _cells(values: Sequence[str], style: str = "") -> list[Text]:
+    return [Text(safe(v), style=style) for v in values]
+
+
+def _table(con: Console, columns: Sequence[_Column], rows: int) -> None:
+    """A table laid out for this terminal: empty columns dropped, the main column as wide as the rest
+    leaves; when the terminal is too narrow for that, one entry per row instead (_listing)."""
+    cols = [c for c in columns if not c.empty]
+    if not cols or not rows:
+        return
+    widths = [
+        c.natural() if not c.wrap or c.main else min(c.natural(), max(c.cap, width(c.header))) for c in cols
+    ]
+    main = next((i for i, c in enumerate(cols) if c.main), None)
+    if main is not None:
+        left = con.width - sum(w for i, w in enumerate(widths) if i != main) - GAP * (len(cols) - 1)
+        if left < min(MIN_MAIN, widths[main]):
+            _listing(con, cols, rows)
+            return
+        widths[main] = min(widths[main], left)
+    elif sum(widths) + GAP * (len(cols) - 1) > con.width:
+        _listing(con, cols, rows)
+        return
+    table = Table(
+        box=box.SIMPLE_HEAD, show_edge=False, header_style="bold", pad_edge=False, collapse_padding=True
+    )
+    for c, w in zip(cols, widths, strict=True):
+        table.add_column(
+            c.header, justify=c.justify, width=w, no_wrap=True, overflow="fold" if c.wrap else "crop"
         )
-    return lines
+    for r in range(rows):
+        table.add_row(
+            *(_block(c.cells[r], w) if c.wrap else c.cells[r] for c, w in zip(cols, widths, strict=True))
+        )
+    con.print(table)
+
+
+def _listing(con: Console, cols: Sequence[_Column], rows: int) -> None:
+    """The rows of a table for a terminal too narrow for it: the head cells on a line, then the others
+    as "header value" pairs, as many to a line as fit, each wrapped to the terminal when it is wider."""
+    for r in range(rows):
+        head = Text("  ").join(c.cells[r] for c in cols if c.head and c.cells[r].plain)
+        con.print(_block(head, con.width, hang=2))
+        line = Text()
+        for c in cols:
+            if c.head or not c.cells[r].plain:
+                continue
+            pair = Text(f"{c.header} ", style="dim") + c.cells[r]
+            if line.plain and 2 + width(line.plain) + 3 + width(pair.plain) > con.width:
+                con.print(_block(line, con.width, indent=2))
+                line = Text()
+            line = line + Text(" · ", style="dim") + pair if line.plain else pair
+        if line.plain:
+            con.print(_block(line, con.width, indent=2))
 
 
 # ------------------------------------------------------------------------------------------- import
@@ -103,10 +221,10 @@ class ProgressBar:
 
 def print_import(con: Console, report: ImportReport) -> None:
     """The summary of an import, then the files moved, with warnings or skipped, and why."""
-    con.print(Text(safe(words.import_summary(report)), style="bold"))
+    con.print(_block(Text(safe(words.import_summary(report)), style="bold"), con.width, hang=2))
     styles = {"moved": "cyan", "warning": "yellow", "skipped": "red"}
     for kind, line in words.import_notes(report, display_path):
-        con.print(Text(safe(line), style=styles[kind]))
+        con.print(_block(Text(safe(line), style=styles[kind]), con.width, hang=2))
 
 
 # ------------------------------------------------------------------------------------------- search
@@ -114,7 +232,7 @@ def print_import(con: Console, report: ImportReport) -> None:
 
 def print_search(con: Console, result: SearchResult) -> None:
     """Posts that matched, best first: title, date and source; each best passage under its heading."""
-    con.print(Text(safe(words.search_summary(result)), style="bold"))
+    con.print(_block(Text(safe(words.search_summary(result)), style="bold"), con.width))
     for hit in result.hits:
         con.print()
         head = Text(f"#{hit.post_id} ", style="bold cyan") + _marked(
@@ -126,7 +244,7 @@ def print_search(con: Console, result: SearchResult) -> None:
         head.append(f"  {safe(display_path(hit.url or hit.source))}{more}", style="dim")
         if hit.match == "substring":
             head.append(words.SUBSTRING_MARK, style="magenta")
-        con.print(head)
+        con.print(_block(head, con.width))
         for p, text, spans in words.shown_passages(hit):
             label = _marked(p.section, p.heading_highlights) if p.section else Text(words.NO_SECTION)
             label.stylize("green")
@@ -134,35 +252,41 @@ def print_search(con: Console, result: SearchResult) -> None:
                 label.append(f"  L{p.line}", style="dim")
             if p.match == "substring":
                 label.append(words.SUBSTRING_MARK, style="magenta")
-            con.print(Text("  ") + label)
+            con.print(_block(label, con.width, indent=2))
             snippet, shifted = kwic(text, spans)
             if snippet:
-                con.print(Text("    ") + _wrapped(snippet, shifted, max(con.width - 4, 20)))
+                con.print(_wrapped(snippet, shifted, con.width, indent=4))
 
 
 # -------------------------------------------------------------------------------------------- posts
 
 
 def print_posts(con: Console, posts: Sequence[PostSummary]) -> None:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, header_style="bold", pad_edge=False)
-    for col in words.POST_COLUMNS:
-        table.add_column(col, justify="right" if col in ("ID", "見出し", "写真") else "left", overflow="fold")
-    for p in posts:
-        table.add_row(*(safe(c) for c in _post_cells(p)))
-    con.print(table)
-
-
-def _post_cells(p: PostSummary) -> list[str]:
+    """The posts as a table whose widest column is the title (a list on a narrow terminal)."""
     from kb.views.plain import post_cells
 
-    return post_cells(p)
+    cells = [post_cells(p) for p in posts]
+    column = [[row[i] for row in cells] for i in range(len(words.POST_COLUMNS))]
+    ident, date, title, headings, photos, path = column
+    _table(
+        con,
+        [
+            _Column("ID", _cells(ident, "cyan"), justify="right", head=True),
+            _Column("日付", _cells(date)),
+            _Column("タイトル", _cells(title), wrap=True, main=True, head=True),
+            _Column("見出し", _cells(headings), justify="right"),
+            _Column("写真", _cells(photos), justify="right"),
+            _Column("ファイル", _cells(path, "dim"), wrap=True, cap=30),
+        ],
+        len(posts),
+    )
 
 
 def print_post(con: Console, post: StoredPost) -> None:
-    """One post: title, metadata, then its text with headings marked; long lines wrap in the terminal
-    itself, never at a fixed width."""
-    con.print(Text(f"#{post.id} {safe(post.title)}", style="bold cyan"))
-    con.print(Text(safe(words.post_meta(post.summary, display_path)), style="dim"))
+    """One post: title, metadata, then its text with headings marked, line for line as written; long
+    lines wrap in the terminal itself, never at a fixed width."""
+    con.print(Text(f"#{post.id} {safe(post.title)}", style="bold cyan"), soft_wrap=True)
+    con.print(Text(safe(words.post_meta(post.summary, display_path)), style="dim"), soft_wrap=True)
     text = post.text
     if post.sections and post.sections[0].start > post.body_start:
         con.print(Text(safe(text[post.body_start : post.sections[0].start].strip("\n"))), soft_wrap=True)
@@ -180,63 +304,86 @@ def print_post(con: Console, post: StoredPost) -> None:
 
 def print_facts(con: Console, facts: FactList) -> None:
     """Facts laid out for the terminal: a table whose widest column is the sentence at WIDE columns
-    and more, a two-line card per fact below; then the posts the facts come from."""
-    for note in facts.notes:
-        con.print(Text(safe(note), style="dim"))
-    if con.width >= WIDE:
-        _fact_table(con, facts.facts)
-    else:
-        _fact_cards(con, facts.facts)
-    _fact_sources(con, facts.facts)
+    and more, a two-line card per fact below; what all of them share (their topic, their kind) said
+    once above; then the posts they come from, with date, title and file. (How the query was read,
+    facts.notes, is the command's to say: on stderr.)"""
+    rows = list(facts.facts)
+    shared = _shared(rows)
+    if shared:
+        con.print(_block(Text("  ".join(f"{k}: {v}" for k, v in shared.items()), style="bold"), con.width))
+    if not (con.width >= WIDE and _fact_table(con, rows, shared)):
+        _fact_cards(con, rows, shared)
+    _fact_sources(con, rows)
 
 
-def _fact_table(con: Console, rows: Sequence[FoundFact]) -> None:
-    columns: list[tuple[str, list[str]]] = [
-        ("種別", [kind_label(f.kind) for f in rows]),
-        ("数値", [words.fact_figure(f) for f in rows]),
-        ("値", [words.exact_value(f) or "" for f in rows]),
-        ("補足", [f.qualifier or "" for f in rows]),
-        ("項目", [f.section or "" for f in rows]),
-        ("出典", [words.citation(f) for f in rows]),
+def _shared(rows: Sequence[FoundFact]) -> dict[str, str]:
+    """The topic and kind every fact has, when there are several facts (then not repeated per fact)."""
+    out: dict[str, str] = {}
+    if len(rows) < 2:
+        return out
+    kinds = {f.kind for f in rows}
+    if len(kinds) == 1:
+        out["種別"] = kind_label(rows[0].kind)
+    topics = {f.section for f in rows}
+    if len(topics) == 1 and rows[0].section:
+        out["項目"] = rows[0].section
+    return out
+
+
+def _fact_table(con: Console, rows: Sequence[FoundFact], shared: dict[str, str]) -> bool:
+    """The table at WIDE columns and more; False when even there the figures leave the sentence too
+    little room (then cards)."""
+    sentences = [_marked(*words.sentence_marks(f)) for f in rows]
+    columns = [
+        _Column("種別", _cells(["" if "種別" in shared else kind_label(f.kind) for f in rows])),
+        _Column("数値", _cells([words.fact_figure(f) for f in rows], "bold")),
+        _Column("値", _cells([words.exact_value(f) or "" for f in rows]), justify="right"),
+        _Column("補足", _cells([f.qualifier or "" for f in rows])),
+        _Column(
+            "項目",
+            _cells(["" if "項目" in shared else f.section or "" for f in rows], "green"),
+            wrap=True,
+            cap=16,
+        ),
+        _Column("原文", sentences, wrap=True, main=True),
+        _Column("出典", _cells([words.citation(f) for f in rows], "cyan")),
     ]
-    columns = [(h, cells) for h, cells in columns if any(cells)]  # empty columns are dropped
-    widths = {
-        h: min(max(width(h), *(width(c) for c in cells)), 24 if h == "項目" else 40) for h, cells in columns
-    }
-    sentence_w = max(con.width - sum(widths.values()) - 2 * len(columns) - 1, 16)
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, header_style="bold", pad_edge=False, expand=False)
-    for h, _ in columns[:-1]:
-        table.add_column(h, no_wrap=h != "項目", width=widths[h], overflow="fold")
-    table.add_column("原文", width=sentence_w, no_wrap=True)
-    table.add_column(columns[-1][0], no_wrap=True, width=widths[columns[-1][0]])
-    for i, f in enumerate(rows):
-        sentence, spans = words.sentence_marks(f)
-        row: list[Text | str] = [safe(cells[i]) for _, cells in columns[:-1]]
-        table.add_row(*row, _wrapped(sentence, spans, sentence_w), columns[-1][1][i])
-    con.print(table)
+    cols = [c for c in columns if not c.empty]
+    fixed = sum(c.natural() if c.header != "項目" else min(c.natural(), 16) for c in cols if not c.main)
+    if con.width - fixed - GAP * (len(cols) - 1) < 2 * MIN_MAIN:
+        return False
+    _table(con, cols, len(rows))
+    return True
 
 
-def _fact_cards(con: Console, facts: Sequence[FoundFact]) -> None:
-    """Below WIDE columns: the figure and its labels on one line, the sentence under it."""
-    inner = max(con.width - 2, 16)
-    for f in facts:
+def _fact_cards(con: Console, rows: Sequence[FoundFact], shared: dict[str, str]) -> None:
+    """Below WIDE columns, a card per fact: the figure and its labels, the sentence under it with the
+    figure marked and the citation (#12 L81) at its end."""
+    for f in rows:
         head = Text(safe(words.fact_figure(f)), style="bold")
         exact = words.exact_value(f)
         if exact:
             head.append(f" ({exact})")
-        labels = [kind_label(f.kind), words.fact_unit(f), f.qualifier or "", f.section or ""]
-        head.append("  " + " · ".join(safe(x) for x in labels if x), style="dim")
-        con.print(head, no_wrap=True, overflow="ellipsis")
-        sentence, spans = words.sentence_marks(f)
-        body = _wrapped(sentence, spans, inner)
-        cite = words.citation(f)
-        last = body.plain.rsplit("\n", 1)[-1]
-        if width(last) + 2 + width(cite) <= inner:
-            body.append("  " + cite, style="cyan")
-            con.print(Text("  ") + body)
+        labels = [
+            "" if "種別" in shared else kind_label(f.kind),
+            words.fact_unit(f),
+            f.qualifier or "",
+            "" if "項目" in shared else f.section or "",
+        ]
+        tail = Text(" · ".join(safe(x) for x in labels if x), style="dim")
+        if tail.plain and width(head.plain) + 2 + width(tail.plain) <= con.width:
+            con.print(head + Text("  ") + tail)
         else:
-            con.print(Text("  ") + body)
-            con.print(Text(cite.rjust(inner), style="cyan"))
+            con.print(_block(head, con.width))
+            if tail.plain:
+                con.print(_block(tail, con.width, indent=2))
+        body = _wrapped(*words.sentence_marks(f), con.width, indent=2)
+        cite = words.citation(f)
+        if width(body.plain.rsplit("\n", 1)[-1]) + 2 + width(cite) <= con.width:
+            con.print(body + Text("  " + cite, style="cyan"))
+        else:
+            con.print(body)
+            con.print(Text(cite.rjust(con.width), style="cyan"))
 
 
 def _fact_sources(con: Console, facts: Sequence[FoundFact]) -> None:
@@ -251,35 +398,48 @@ def _fact_sources(con: Console, facts: Sequence[FoundFact]) -> None:
         line = Text(f"#{pid}", style="cyan")
         line.append(f"  {f.date or words.UNDATED}  {safe(f.title)}  ")
         line.append(safe(display_path(f.url or f.source)), style="dim")
-        con.print(line, overflow="fold")
+        con.print(_block(line, con.width))
 
 
 # ------------------------------------------------------------------------------------------- others
 
 
 def print_topics(con: Console, topics: Sequence[Topic]) -> None:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, header_style="bold", pad_edge=False)
-    for col in words.TOPIC_COLUMNS:
-        table.add_column(
-            col, justify="left" if col == "項目" else "right", overflow="fold", no_wrap=col != "項目"
-        )
-    for t in topics:
-        table.add_row(*(safe(c) for c in words.topic_cells(t)))
-    con.print(table)
+    """Topics as a table whose widest column is the heading (a list on a narrow terminal)."""
+    cells = [words.topic_cells(t) for t in topics]
+    column = [[row[i] for row in cells] for i in range(len(words.TOPIC_COLUMNS))]
+    columns = [_Column(words.TOPIC_COLUMNS[0], _cells(column[0], "green"), wrap=True, main=True, head=True)]
+    columns += [
+        _Column(h, _cells(c), justify="right")
+        for h, c in zip(words.TOPIC_COLUMNS[1:], column[1:], strict=True)
+    ]
+    _table(con, columns, len(topics))
+
+
+def print_pairs(con: Console, pairs: Sequence[tuple[str, str]], headers: Sequence[str]) -> None:
+    """Names or synonyms: two columns."""
+    _table(
+        con,
+        [
+            _Column(headers[0], _cells([a for a, _ in pairs]), wrap=True, main=True, head=True),
+            _Column(headers[1], _cells([b for _, b in pairs]), wrap=True, cap=40),
+        ],
+        len(pairs),
+    )
 
 
 def print_info(con: Console, info: Info) -> None:
     for key, value in words.info_rows(info):
-        con.print(Text(f"{key}: ", style="bold") + Text(safe(value)), overflow="fold")
+        con.print(_block(Text(f"{key}: ", style="bold") + Text(safe(value)), con.width, indent=0))
 
 
 def print_removal(con: Console, removal: Removal) -> None:
-    con.print(Text(safe(words.removal_text(removal, display_path)).rstrip("\n")))
+    con.print(_block(Text(safe(words.removal_text(removal, display_path)).rstrip("\n")), con.width))
 
 
 def print_lines(con: Console, lines: Sequence[str], style: str | None = None) -> None:
     for line in lines:
-        con.print(Text(safe(line), style=style or ""), overflow="fold")
+        con.print(_block(Text(safe(line), style=style or ""), con.width))
 
 
 __all__ = [
@@ -289,6 +449,7 @@ __all__ = [
     "print_import",
     "print_info",
     "print_lines",
+    "print_pairs",
     "print_post",
     "print_posts",
     "print_removal",

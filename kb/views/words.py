@@ -3,12 +3,12 @@ The terminal, the pipe and the exports read these, so the same thing has the sam
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from kb.models import FoundFact, PassageHit, PostHit, PostSummary, SearchResult, Span, Topic
 from kb.text.numfmt import japanese_figure
-from kb.vocab import DATE_UNIT_LABELS
+from kb.vocab import DATE_UNIT_LABELS, kind_label
 
 if TYPE_CHECKING:
     from kb.api import Info, Removal
@@ -36,6 +36,7 @@ FACT_COLUMNS = (
 TOPIC_COLUMNS = ("項目", "投稿数", "数量", "日付", "組織", "地名", "最新の投稿")
 PASSAGE_COLUMNS = ("投稿", "日付", "見出し", "行", "本文", "ファイル")
 NAME_COLUMNS = ("名前", "種別")
+INFO_COLUMNS = ("項目", "値")
 SYNONYM_COLUMNS = ("語", "同義語")
 
 # What the import summary counts, in the order it shows them (kb.importer.report.POST_COUNTS).
@@ -151,6 +152,11 @@ def topic_cells(t: Topic) -> list[str]:
         str(t.places),
         t.last_date or "",
     ]
+
+
+def name_rows(pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Names as `kb names list` shows them: the kind by its label (組織, 地名)."""
+    return [(name, kind_label(kind)) for name, kind in pairs]
 
 
 def info_rows(info: Info) -> list[tuple[str, str]]:
