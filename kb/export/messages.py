@@ -2,6 +2,33 @@
 
 from __future__ import annotations
 
+import errno
+
+NO_FILE_NAME = "書き出すファイルの名前が空です: -o にファイル名を指定してください"
+
+# A file a reader cannot open again after an export replaced it: refused, --force or not.
+_SPECIAL_KINDS: dict[str, str] = {
+    "fifo": "名前付きパイプ（FIFO）",
+    "socket": "ソケット",
+    "char": "デバイス",
+    "block": "デバイス",
+}
+
+# Why a write failed, for the errors a user can do something about.
+_REASONS: dict[int, str] = {
+    errno.ENOSPC: "ディスクがいっぱいです",
+    errno.EDQUOT: "ディスクの割り当て (クォータ) を超えました",
+    errno.EACCES: "書き込む権限がありません",
+    errno.EPERM: "書き込む権限がありません",
+    errno.EROFS: "読み取り専用の場所です",
+    errno.ELOOP: "シンボリックリンクが循環しています",
+    errno.ENAMETOOLONG: "ファイル名が長すぎます",
+    errno.ENOENT: "フォルダーがありません",
+    errno.ENOTDIR: "途中にフォルダーでないものがあります",
+    errno.EISDIR: "フォルダーです",
+    errno.EIO: "入出力エラーです",
+}
+
 XLSX_NEEDS_FILE = "xlsx はファイルに書き出します: -o FILE.xlsx を指定してください (xlsx needs an output file)"
 
 
@@ -26,6 +53,22 @@ def file_exists(path: str) -> str:
 
 def is_directory(path: str) -> str:
     return f"フォルダーには書き出せません: {path} — ファイル名を指定してください (output path is a directory)"
+
+
+def special_file(path: str, kind: str) -> str:
+    what = _SPECIAL_KINDS.get(kind, "通常のファイルではないもの")
+    return (
+        f"{path} は{what}なので書き出せません (--force でも置き換えません) — "
+        "通常のファイル名を指定するか、標準出力なら -o - を使ってください"
+    )
+
+
+def reason(err: OSError) -> str:
+    """Why an OS call failed, in Japanese when kb knows the error, else as the system says it."""
+    known = _REASONS.get(err.errno or 0)
+    if known is not None:
+        return known
+    return err.strerror or str(err)
 
 
 def parent_missing(path: str, parent: str) -> str:
