@@ -96,14 +96,13 @@ def test_cp932_replaces_and_reports(tmp_path: Path) -> None:
     assert table[5][1] == "20～30件"
     assert table[1][1] == "168万人"
     assert result.warnings == [
-        "row 2, column 項目: '◼' U+25FC cannot be written in cp932; replaced with 〓 (7 occurrences)",
-        "row 2, column 項目: U+FE0F (VARIATION SELECTOR-16) cannot be written in cp932; "
-        "removed (7 occurrences)",
-        "row 9, column 原文: '📱' U+1F4F1 cannot be written in cp932; replaced with 〓",
-        "row 9, column 原文: '㐂' U+3402 cannot be written in cp932; replaced with 〓",
-        "row 9, column 原文: '서' U+C11C cannot be written in cp932; replaced with 〓",
-        "row 9, column 原文: '울' U+C6B8 cannot be written in cp932; replaced with 〓",
-        "row 9, column 原文: '시' U+C2DC cannot be written in cp932; replaced with 〓",
+        "2 行目「項目」: '◼' U+25FC は cp932 で書けないため「〓」に置き換えました (7 か所)",
+        "2 行目「項目」: U+FE0F (VARIATION SELECTOR-16) は cp932 で書けないため除きました (7 か所)",
+        "9 行目「原文」: '📱' U+1F4F1 は cp932 で書けないため「〓」に置き換えました",
+        "9 行目「原文」: '㐂' U+3402 は cp932 で書けないため「〓」に置き換えました",
+        "9 行目「原文」: '서' U+C11C は cp932 で書けないため「〓」に置き換えました",
+        "9 行目「原文」: '울' U+C6B8 は cp932 で書けないため「〓」に置き換えました",
+        "9 行目「原文」: '시' U+C2DC は cp932 で書けないため「〓」に置き換えました",
     ]
 
 
@@ -114,9 +113,9 @@ def test_cp932_lookalikes_and_compatibility_forms(tmp_path: Path) -> None:
     line = out.read_bytes().decode("cp932").split("\r\n")[1].split("\t")
     assert line[6] == "面積は10km2、2018-2019年、価格￥500―以上"
     assert [w.split(": ", 1)[1] for w in result.warnings] == [
-        "'²' U+00B2 cannot be written in cp932; replaced with 2",
-        "'–' U+2013 cannot be written in cp932; replaced with -",
-        "'¥' U+00A5 cannot be written in cp932; replaced with ￥",
+        "'²' U+00B2 は cp932 で書けないため「2」に置き換えました",
+        "'–' U+2013 は cp932 で書けないため「-」に置き換えました",
+        "'¥' U+00A5 は cp932 で書けないため「￥」に置き換えました",
     ]  # the em dash has the same glyph in cp932 (U+2015): not reported
 
 
@@ -126,11 +125,9 @@ def test_many_distinct_characters_are_summed_up(tmp_path: Path) -> None:
     result = write_export(rows, "csv", str(tmp_path / "many.csv"), encoding="cp932")
     assert len(result.warnings) == MAX_CHAR_WARNINGS + 1
     assert result.warnings[0] == (
-        "row 2, column 原文: '😀' U+1F600 cannot be written in cp932; replaced with 〓 (1000 occurrences)"
+        "2 行目「原文」: '😀' U+1F600 は cp932 で書けないため「〓」に置き換えました (1000 か所)"
     )
-    assert result.warnings[-1] == (
-        "... and 5 more characters (5000 occurrences) cannot be written in cp932; replaced"
-    )
+    assert result.warnings[-1] == ("ほかに 5 種類の文字 (5000 か所) も cp932 で書けないため置き換えました")
 
 
 def test_utf8_without_bom(tmp_path: Path) -> None:

@@ -86,7 +86,4 @@ def test_json_in_cp932_names_records_and_keys(tmp_path: Path) -> None:
     result = write_export(sample_rows()[:1], "json", str(out), encoding="cp932")
     data = json.loads(out.read_bytes().decode("cp932"))
     assert data[0]["topic"] == "〓mVoting"
-    assert (
-        result.warnings[0]
-        == "record 1, column topic: '◼' U+25FC cannot be written in cp932; replaced with 〓"
-    )
+    assert result.warnings[0] == "1 件目「topic」: '◼' U+25FC は cp932 で書けないため「〓」に置き換えました"

@@ -54,11 +54,13 @@ def test_format_names_are_forgiving() -> None:
     assert write_export([], ".jsonl", None, stdout=stream).format == "jsonl"
 
 
-def test_bad_options() -> None:
-    with pytest.raises(ExportError, match="headers"):
+def test_bad_options_name_the_option() -> None:
+    with pytest.raises(ExportError, match="^--headers に 'fr' は指定できません"):
         write_export([], "csv", None, headers="fr", stdout=io.StringIO())
-    with pytest.raises(ExportError, match="shift-jisx"):
+    with pytest.raises(ExportError, match="^--encoding に 'shift-jisx' は指定できません"):
         write_export([], "csv", None, encoding="shift-jisx", stdout=io.StringIO())
+    with pytest.raises(ExportError, match="^--sheet-per に 'post' は指定できません"):
+        write_export([], "xlsx", "x.xlsx", sheet_per="post")
 
 
 def test_csv_to_stdout_is_text_without_bom() -> None:
@@ -80,17 +82,20 @@ def test_explicit_encoding_to_stdout_writes_bytes() -> None:
     assert result.warnings
 
 
-def test_inapplicable_options_warn() -> None:
+def test_inapplicable_options_warn_in_japanese_with_option_names() -> None:
     result = write_export([], "csv", None, sheet_per="topic", md_sheet=True, stdout=io.StringIO())
     assert result.warnings == [
-        "sheet_per applies to xlsx only; ignored for csv",
-        "md_sheet applies to md only; ignored for csv",
+        "--sheet-per は xlsx のときだけ使えます (csv では無視しました)",
+        "--sheet は md のときだけ使えます (csv では無視しました)",
     ]
 
 
 def test_extension_mismatch_warns(tmp_path: Path) -> None:
-    result = write_export([], "csv", str(tmp_path / "facts.xlsx"))
-    assert result.warnings == [f"{tmp_path / 'facts.xlsx'} looks like a xlsx file but is written as csv"]
+    path = tmp_path / "facts.xlsx"
+    result = write_export([], "csv", str(path))
+    assert result.warnings == [
+        f"{path} は拡張子が xlsx ですが、csv で書き出しました (形式は --format で選べます)"
+    ]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -132,7 +137,7 @@ def test_missing_directory(tmp_path: Path) -> None:
 
 
 def test_directory_as_output(tmp_path: Path) -> None:
-    with pytest.raises(ExportError, match="フォルダー"):
+    with pytest.raises(ExportError, match="^フォルダーには書き出せません"):
         write_export(sample_rows(), "csv", str(tmp_path), force=True)
 
 

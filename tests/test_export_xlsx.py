@@ -137,7 +137,7 @@ def test_control_characters_are_removed_with_a_warning(tmp_path: Path) -> None:
     row = ExportRow("見出し", "passage", "改ページ\x0cの後", "t", "2018-13-45", "f.txt", 1)
     out = tmp_path / "x.xlsx"
     result = write_export([row], "xlsx", str(out))
-    assert result.warnings == ["1 control characters that xlsx cannot hold were removed"]
+    assert result.warnings == ["xlsx に入れられない制御文字を 1 個除きました"]
     ws = openpyxl.load_workbook(out).active
     assert ws["G2"].value == "改ページの後"
     assert ws["I2"].value == "2018-13-45"  # not a real date: kept as text
@@ -156,16 +156,16 @@ def test_empty_workbook_has_the_header(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("out", [None, "-"])
 def test_xlsx_needs_a_file(out: str | None) -> None:
-    with pytest.raises(ExportError, match="-o FILE.xlsx"):
+    with pytest.raises(ExportError, match="^xlsx はファイルに書き出します: -o ファイル名.xlsx"):
         write_export(sample_rows(), "xlsx", out)
 
 
 def test_bad_sheet_per(tmp_path: Path) -> None:
-    with pytest.raises(ExportError, match="sheet_per"):
+    with pytest.raises(ExportError, match="^--sheet-per に 'post' は指定できません"):
         write_export(sample_rows(), "xlsx", str(tmp_path / "x.xlsx"), sheet_per="post")
     assert not (tmp_path / "x.xlsx").exists()
 
 
 def test_encoding_is_ignored_with_a_warning(tmp_path: Path) -> None:
     result = write_export(sample_rows(), "xlsx", str(tmp_path / "x.xlsx"), encoding="cp932")
-    assert result.warnings == ["encoding does not apply to xlsx (always UTF-8 inside); ignored"]
+    assert result.warnings == ["--encoding は xlsx には使えません (xlsx の中は常に UTF-8 です)。無視しました"]

@@ -146,17 +146,17 @@ def write_export(
         if path is None:
             raise ExportError(messages.XLSX_NEEDS_FILE)
         if sheet_per is not None and sheet_per not in SHEET_PER:
-            raise ExportError(messages.unknown_option("sheet_per", sheet_per, SHEET_PER))
+            raise ExportError(messages.unknown_option("--sheet-per", sheet_per, SHEET_PER))
     elif sheet_per is not None:
-        warnings.append(f"sheet_per applies to xlsx only; ignored for {fmt}")
+        warnings.append(messages.only_for("--sheet-per", "xlsx", fmt))
     if md_sheet and fmt != "md":
-        warnings.append(f"md_sheet applies to md only; ignored for {fmt}")
+        warnings.append(messages.only_for("--sheet", "md", fmt))
     if fmt == "xlsx" and encoding is not None:
-        warnings.append("encoding does not apply to xlsx (always UTF-8 inside); ignored")
+        warnings.append(messages.XLSX_NO_ENCODING)
     if path is not None:
         implied = format_from_path(path)
         if implied is not None and implied != fmt:
-            warnings.append(f"{path} looks like a {implied} file but is written as {fmt}")
+            warnings.append(messages.extension_mismatch(path, implied, fmt))
         check_target(path, force)  # fail before doing the work
 
     if fmt == "xlsx":

@@ -71,7 +71,7 @@ FIELD_COLUMN: dict[str, str] = {
 
 def check_headers(headers: str) -> str:
     if headers not in HEADER_STYLES:
-        raise ExportError(messages.unknown_option("headers", headers, HEADER_STYLES))
+        raise ExportError(messages.unknown_option("--headers", headers, HEADER_STYLES))
     return headers
 
 

@@ -96,9 +96,9 @@ class _Cleaner:
     def warnings(self) -> list[str]:
         out: list[str] = []
         if self.removed:
-            out.append(f"{self.removed} control characters that xlsx cannot hold were removed")
+            out.append(messages.xlsx_controls_removed(self.removed))
         if self.truncated:
-            out.append(f"{self.truncated} cells longer than {MAX_CELL_CHARS} characters were truncated")
+            out.append(messages.xlsx_cells_truncated(self.truncated, MAX_CELL_CHARS))
         return out
 
 
@@ -150,7 +150,7 @@ def _fill_sheet(ws: Any, rows: Sequence[ExportRow], headers: str, clean: _Cleane
 def render_xlsx(rows: Sequence[ExportRow], headers: str, sheet_per: str | None) -> tuple[bytes, list[str]]:
     """The workbook as bytes, and warnings about anything it could not hold."""
     if sheet_per is not None and sheet_per not in SHEET_PER:
-        raise ExportError(messages.unknown_option("sheet_per", sheet_per, SHEET_PER))
+        raise ExportError(messages.unknown_option("--sheet-per", sheet_per, SHEET_PER))
     from openpyxl import Workbook
 
     wb = Workbook()
