@@ -66,7 +66,7 @@ def test_bad_options_name_the_option() -> None:
 def test_csv_to_stdout_is_text_without_bom() -> None:
     stream = io.StringIO()
     result = write_export(sample_rows(), "csv", None, stdout=stream)
-    assert result.path is None and result.rows == 9
+    assert result.path is None and result.rows == 10
     text = stream.getvalue()
     assert text.startswith(",".join(HEADERS_JA) + "\n")
     assert "\r" not in text
@@ -78,7 +78,7 @@ def test_explicit_encoding_to_stdout_writes_bytes() -> None:
     result = write_export(sample_rows(), "csv", "-", encoding="cp932", stdout=stream)
     text = buffer.getvalue().decode("cp932")
     assert text.startswith(",".join(HEADERS_JA) + "\r\n")
-    assert "〓mVoting" in text
+    assert "〓オンライン申請" in text
     assert result.warnings
 
 
@@ -157,4 +157,4 @@ def test_relative_path_in_current_directory(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.chdir(tmp_path)
     result = write_export(sample_rows(), "md", "質問案.md")
     assert result.path == "質問案.md"
-    assert (tmp_path / "質問案.md").read_text(encoding="utf-8").startswith("## ◼️mVoting\n")
+    assert (tmp_path / "質問案.md").read_text(encoding="utf-8").startswith("## ◼️オンライン申請\n")

@@ -64,7 +64,7 @@ def test_relative_symlink_chain_and_dangling_link(tmp_path: Path) -> None:
     (tmp_path / "two.md").symlink_to("one.md")
     assert resolve_target(str(tmp_path / "two.md")) == str(target)
     write_export(sample_rows(), "md", str(tmp_path / "two.md"), force=True)
-    assert target.read_text(encoding="utf-8").startswith("## ◼️mVoting")
+    assert target.read_text(encoding="utf-8").startswith("## ◼️オンライン申請")
     assert (tmp_path / "two.md").is_symlink() and (tmp_path / "one.md").is_symlink()
     dangling = tmp_path / "later.json"
     dangling.symlink_to("sub/later.json")

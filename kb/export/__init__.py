@@ -13,10 +13,13 @@ from kb.errors import ExportError
 from kb.export import messages
 from kb.export.atomic import check_target, write_atomic
 from kb.export.charset import Transcoder, encode_text, normalize_encoding
-from kb.export.tabular import FIELD_COLUMN, check_headers, column_label
+from kb.export.tabular import LAYOUTS as _TABLES
+from kb.export.tabular import Layout, check_headers, layout_of
 from kb.models import ExportRow
 
-__all__ = ["FORMATS", "ExportResult", "format_from_path", "write_export"]
+__all__ = ["FORMATS", "LAYOUTS", "ExportResult", "format_from_path", "write_export"]
+
+LAYOUTS: tuple[str, ...] = tuple(_TABLES)  # "facts", "search"
 
 FORMATS: tuple[str, ...] = ("xlsx", "csv", "tsv", "md", "json", "jsonl")
 
@@ -46,12 +49,17 @@ _TEXT_FIELDS: tuple[str, ...] = (
     "sentence",
     "title",
     "date",
-    "location",
+    "source",
+    "url",
     "surface",
     "unit",
     "qualifier",
     "value",
 )
+
+# What each field is called in a JSON export, for messages about a record.
+_JSON_KEY: dict[str, str] = {"source": "file", "surface": "figure"}
+_SEARCH_JSON_KEY: dict[str, str] = {"source": "file", "topic": "heading", "sentence": "passage"}
 
 
 @dataclass(slots=True)
@@ -78,21 +86,26 @@ def _normalize_format(fmt: str) -> str:
 
 
 def _transcode(
-    rows: Sequence[ExportRow], fmt: str, encoding: str, headers: str
+    rows: Sequence[ExportRow], fmt: str, encoding: str, headers: str, layout: Layout
 ) -> tuple[list[ExportRow], list[str]]:
     """Rows whose text the encoding can hold (unholdable characters substituted), and the warnings."""
     delimited = fmt in ("csv", "tsv")
     transcoder = Transcoder(encoding, row_word="row" if delimited else "record")
+    keys = _JSON_KEY if layout.name == "facts" else _SEARCH_JSON_KEY
+    fields = [name for name in _TEXT_FIELDS if name in layout.fields]
     fixed: list[ExportRow] = []
     for i, row in enumerate(rows):
         # csv/tsv count rows as a spreadsheet shows them (the header is row 1); others count records
         number = i + 2 if delimited else i + 1
         changes: dict[str, str] = {}
-        for name in _TEXT_FIELDS:
+        for name in fields:
             value = getattr(row, name)
             if not isinstance(value, str):
                 continue
-            column = name if fmt in ("json", "jsonl") else column_label(FIELD_COLUMN[name], headers)
+            if fmt in ("json", "jsonl"):
+                column = keys.get(name, name)
+            else:
+                column = layout.field_label(name, headers)
             new = transcoder.fix(value, number, column)
             if new != value:
                 changes[name] = new
@@ -100,20 +113,52 @@ def _transcode(
     return fixed, transcoder.warnings()
 
 
-def _render_text(rows: Sequence[ExportRow], fmt: str, headers: str, md_sheet: bool, newline: str) -> str:
+def _render_text(
+    rows: Sequence[ExportRow],
+    fmt: str,
+    layout: Layout,
+    headers: str,
+    md_sheet: bool,
+    newline: str,
+) -> str:
     if fmt in ("csv", "tsv"):
         from kb.export.delimited import render_delimited
 
         return render_delimited(
-            rows, headers, delimiter="," if fmt == "csv" else "\t", lineterminator=newline
+            rows, headers, layout=layout, delimiter="," if fmt == "csv" else "\t", lineterminator=newline
         )
     if fmt == "md":
         from kb.export.markdown import render_sheet, render_table
 
-        return render_sheet(rows, headers) if md_sheet else render_table(rows, headers)
+        return render_sheet(rows, headers) if md_sheet else render_table(rows, headers, layout)
     from kb.export.jsonfmt import render_json, render_jsonl
 
-    return render_json(rows) if fmt == "json" else render_jsonl(rows)
+    return render_json(rows, layout) if fmt == "json" else render_jsonl(rows, layout)
+
+
+def _option_warnings(
+    fmt: str, path: str | None, sheet_per: str | None, md_sheet: bool, encoding: str | None
+) -> list[str]:
+    """What the user asked for that does not apply to this format (ignored, and said so)."""
+    warnings: list[str] = []
+    if fmt == "xlsx":
+        from kb.export.xlsx import SHEET_PER
+
+        if path is None:
+            raise ExportError(messages.XLSX_NEEDS_FILE)
+        if sheet_per is not None and sheet_per not in SHEET_PER:
+            raise ExportError(messages.unknown_option("--sheet-per", sheet_per, SHEET_PER))
+        if encoding is not None:
+            warnings.append(messages.XLSX_NO_ENCODING)
+    elif sheet_per is not None:
+        warnings.append(messages.only_for("--sheet-per", "xlsx", fmt))
+    if md_sheet and fmt != "md":
+        warnings.append(messages.only_for("--sheet", "md", fmt))
+    if path is not None:
+        implied = format_from_path(path)
+        if implied is not None and implied != fmt:
+            warnings.append(messages.extension_mismatch(path, implied, fmt))
+    return warnings
 
 
 def write_export(
@@ -121,6 +166,7 @@ def write_export(
     fmt: str,
     out: str | None,
     *,
+    layout: str = "facts",
     headers: str = "ja",
     sheet_per: str | None = None,
     md_sheet: bool = False,
@@ -130,49 +176,36 @@ def write_export(
 ) -> ExportResult:
     """Write `rows` as `fmt` to the file `out` (atomically), or to `stdout` when out is None or "-".
 
+    ``layout`` is "facts" (a figure per row with its sentence and citation) or "search" (a matched
+    passage per row: post, date, heading, passage, line, file).
+
     Raises ExportError for an unknown format or option, xlsx without a file, an existing file
-    without force, or a missing directory. Characters the chosen encoding cannot hold are
-    replaced (〓) and reported in ExportResult.warnings.
+    without force, a special file (FIFO, device, socket, folder) or a missing folder. Characters
+    the chosen encoding cannot hold are replaced (〓) and reported in ExportResult.warnings.
     """
     fmt = _normalize_format(fmt)
     headers = check_headers(headers)
+    table = layout_of(layout)
     to_stdout = out is None or out == "-"
     path = None if to_stdout else out
-    warnings: list[str] = []
-
-    if fmt == "xlsx":
-        from kb.export.xlsx import SHEET_PER
-
-        if path is None:
-            raise ExportError(messages.XLSX_NEEDS_FILE)
-        if sheet_per is not None and sheet_per not in SHEET_PER:
-            raise ExportError(messages.unknown_option("--sheet-per", sheet_per, SHEET_PER))
-    elif sheet_per is not None:
-        warnings.append(messages.only_for("--sheet-per", "xlsx", fmt))
-    if md_sheet and fmt != "md":
-        warnings.append(messages.only_for("--sheet", "md", fmt))
-    if fmt == "xlsx" and encoding is not None:
-        warnings.append(messages.XLSX_NO_ENCODING)
+    warnings = _option_warnings(fmt, path, sheet_per, md_sheet, encoding)
     if path is not None:
-        implied = format_from_path(path)
-        if implied is not None and implied != fmt:
-            warnings.append(messages.extension_mismatch(path, implied, fmt))
         check_target(path, force)  # fail before doing the work
 
     if fmt == "xlsx":
         assert path is not None
         from kb.export.xlsx import render_xlsx
 
-        data, xlsx_warnings = render_xlsx(rows, headers, sheet_per)
+        data, xlsx_warnings = render_xlsx(rows, headers, sheet_per, table)
         write_atomic(path, data, force=force)
         return ExportResult(path, len(rows), fmt, warnings + xlsx_warnings)
 
     codec = normalize_encoding(encoding if encoding is not None else DEFAULT_ENCODING[fmt])
-    fixed, char_warnings = _transcode(rows, fmt, codec, headers)
+    fixed, char_warnings = _transcode(rows, fmt, codec, headers, table)
     warnings += char_warnings
 
     if path is not None:
-        text = _render_text(fixed, fmt, headers, md_sheet, "\r\n")
+        text = _render_text(fixed, fmt, table, headers, md_sheet, "\r\n")
         write_atomic(path, encode_text(text, codec), force=force)
         return ExportResult(path, len(rows), fmt, warnings)
 
@@ -180,11 +213,11 @@ def write_export(
     buffer = getattr(stream, "buffer", None)
     if encoding is not None and buffer is not None:
         # an explicit encoding for stdout means bytes in that encoding (e.g. `> file.csv` for Excel)
-        text = _render_text(fixed, fmt, headers, md_sheet, "\r\n")
+        text = _render_text(fixed, fmt, table, headers, md_sheet, "\r\n")
         stream.flush()
         buffer.write(encode_text(text, codec))
         buffer.flush()
     else:
-        stream.write(_render_text(fixed, fmt, headers, md_sheet, "\n"))
+        stream.write(_render_text(fixed, fmt, table, headers, md_sheet, "\n"))
         stream.flush()
     return ExportResult(None, len(rows), fmt, warnings)

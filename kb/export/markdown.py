@@ -1,21 +1,30 @@
-"""Markdown: a pipe table per topic, or a council-question sheet of bullets with footnoted sources."""
+"""Markdown: pipe tables (facts per topic, search hits per post), or a council-question sheet of
+bullets with footnoted sources."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from kb.export.tabular import (
-    COLUMNS,
+    FACTS,
+    LINE,
+    NUMBER,
+    POST,
+    Column,
+    Layout,
     cell_text,
     figure_with_qualifier,
     group_rows,
-    row_cells,
+    source_name,
     topic_label,
 )
 from kb.models import ExportRow
 
-_RIGHT_ALIGNED = frozenset({"value", "line"})
-FIGURE_SEP = " — "
+FIGURE_SEP = " — "  # between a bullet's figure and its sentence
+META_SEP = " · "  # between the date, file and URL under a post's heading
+
+# A search export's Markdown groups passages by post: these are said once under the post's heading.
+_POST_COLUMNS = frozenset({"post", "title", "date", "file", "url"})
 
 
 def escape_cell(text: str) -> str:
@@ -33,47 +42,94 @@ def _table_row(cells: Sequence[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def render_table(rows: Sequence[ExportRow], headers: str) -> str:
-    """One "## topic" section per topic, each with a pipe table of its rows (the topic column dropped)."""
-    columns = [(i, column) for i, column in enumerate(COLUMNS) if column.key != "topic"]
-    head = _table_row([column.label(headers) for _, column in columns])
-    rule = _table_row(["---:" if column.key in _RIGHT_ALIGNED else "---" for _, column in columns])
+def _table_head(columns: Sequence[Column], headers: str) -> list[str]:
+    right = (NUMBER, LINE, POST)
+    return [
+        _table_row([column.label(headers) for column in columns]),
+        _table_row(["---:" if column.holds in right else "---" for column in columns]),
+    ]
+
+
+def _table_lines(layout: Layout, keep: Sequence[int], rows: Sequence[ExportRow], headers: str) -> list[str]:
+    lines: list[str] = []
+    for row in rows:
+        cells = layout.cells(row, headers)
+        lines.append(_table_row([escape_cell(cell_text(cells[i], layout.columns[i])) for i in keep]))
+    return lines
+
+
+def post_heading(row: ExportRow) -> str:
+    """A search export's section heading: #12 the post's title."""
+    number = f"#{row.post_id} " if row.post_id is not None else ""
+    return number + one_line(row.title)
+
+
+def post_meta(row: ExportRow) -> str:
+    """The line under a post's heading: date · file · URL."""
+    parts = [row.date, source_name(row.source), row.url]
+    return META_SEP.join(p for p in parts if p)
+
+
+def render_table(rows: Sequence[ExportRow], headers: str, layout: Layout = FACTS) -> str:
+    """Facts: one "## topic" section per topic (the topic column dropped). Search hits: one
+    "## #12 title" section per post, its date, file and URL under the heading, then its passages."""
+    if layout is FACTS:
+        keep = [i for i, column in enumerate(layout.columns) if column.key != "topic"]
+    else:
+        keep = [i for i, column in enumerate(layout.columns) if column.key not in _POST_COLUMNS]
+    head = _table_head([layout.columns[i] for i in keep], headers)
     if not rows:
-        return f"{head}\n{rule}\n"
+        return "\n".join(head) + "\n"
     sections: list[str] = []
-    for topic, group in group_rows(rows, lambda row: row.topic):
-        lines = [f"## {topic_label(topic, headers)}", "", head, rule]
-        for row in group:
-            cells = row_cells(row, headers)
-            lines.append(_table_row([escape_cell(cell_text(cells[i])) for i, _ in columns]))
-        sections.append("\n".join(lines) + "\n")
+    if layout is FACTS:
+        for topic, group in group_rows(rows, lambda row: row.topic):
+            lines = [f"## {topic_label(topic, headers)}", "", *head]
+            sections.append("\n".join(lines + _table_lines(layout, keep, group, headers)) + "\n")
+    else:
+        for _, group in group_rows(rows, lambda row: (row.post_id, row.title, row.source)):
+            lines = [f"## {post_heading(group[0])}", ""]
+            meta = post_meta(group[0])
+            if meta:
+                lines += [meta, ""]
+            lines += head
+            sections.append("\n".join(lines + _table_lines(layout, keep, group, headers)) + "\n")
     return "\n".join(sections)
 
 
 def footnote_text(row: ExportRow) -> str:
-    """Where a fact comes from: 韓国視察③…（2018-04-13）data/seed-blog.txt L81."""
-    text = one_line(row.title)
+    """Where a sentence is written: #1 韓国視察③…（2018-04-13）seed-blog.txt L81 https://…"""
+    text = f"#{row.post_id} " if row.post_id is not None else ""
+    text += one_line(row.title)
     if row.date:
         text += f"（{row.date}）"
-    if row.location:
-        text += f"{' ' if not row.date else ''}{row.location}"
-    if row.line:
-        text += f" L{row.line}"
+    name = source_name(row.source)
+    place = " ".join(p for p in (name, f"L{row.line}" if row.line else "") if p)
+    if place:
+        text += ("" if row.date else " ") + place
+    if row.url and row.url != name:
+        text += f" {row.url}"
     return text
+
+
+_Cite = tuple[int | None, str, str, str | None, int | None]
+
+
+def _cite_key(row: ExportRow) -> _Cite:
+    return (row.post_id, row.title, row.source, row.url, row.line)
 
 
 def render_sheet(rows: Sequence[ExportRow], headers: str) -> str:
     """A council-question sheet: per topic a heading and a bullet per fact, sources as footnotes."""
-    notes: dict[tuple[str, str, int | None], int] = {}
+    notes: dict[_Cite, int] = {}
     note_texts: list[str] = []
     sections: list[str] = []
     for topic, group in group_rows(rows, lambda row: row.topic):
         lines = [f"## {topic_label(topic, headers)}", ""]
         for row in group:
-            key = (row.title, row.location, row.line)
-            number = notes.get(key)
+            cite = _cite_key(row)
+            number = notes.get(cite)
             if number is None:
-                number = notes[key] = len(notes) + 1
+                number = notes[cite] = len(notes) + 1
                 note_texts.append(f"[^{number}]: {footnote_text(row)}")
             figure = figure_with_qualifier(row)
             sentence = one_line(row.sentence)

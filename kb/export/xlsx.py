@@ -11,13 +11,14 @@ from typing import Any
 from kb.errors import ExportError
 from kb.export import messages
 from kb.export.tabular import (
-    COLUMN_INDEX,
-    COLUMNS,
+    DATE,
+    FACTS,
+    POST,
+    URL,
     Cell,
+    Layout,
     column_widths,
     group_rows,
-    header_labels,
-    row_cells,
     topic_label,
 )
 from kb.models import ExportRow
@@ -29,6 +30,7 @@ MAX_SHEET_NAME = 31  # Excel's limit, in UTF-16 code units
 MAX_CELL_CHARS = 32767  # Excel's limit for the text of one cell
 HEADER_FILL = "DDEBF7"
 DATE_FORMAT = "yyyy-mm-dd"
+POST_FORMAT = '"#"0'  # the post number stays a number (it sorts) and reads #12 as everywhere in kb
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 # Characters XML 1.0 cannot carry (openpyxl refuses them), and lone surrogates.
@@ -102,11 +104,12 @@ class _Cleaner:
         return out
 
 
-def _fill_sheet(ws: Any, rows: Sequence[ExportRow], headers: str, clean: _Cleaner) -> None:
+def _fill_sheet(ws: Any, rows: Sequence[ExportRow], layout: Layout, headers: str, clean: _Cleaner) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    labels = header_labels(headers)
+    columns = layout.columns
+    labels = layout.labels(headers)
     ws.append(labels)
     header_font = Font(bold=True)
     header_fill = PatternFill(fill_type="solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
@@ -115,9 +118,7 @@ def _fill_sheet(ws: Any, rows: Sequence[ExportRow], headers: str, clean: _Cleane
         cell.fill = header_fill
         cell.alignment = Alignment(vertical="center")
 
-    table: list[list[Cell]] = [row_cells(row, headers) for row in rows]
-    date_col = COLUMN_INDEX["date"]
-    location_col = COLUMN_INDEX["location"]
+    table: list[list[Cell]] = [layout.cells(row, headers) for row in rows]
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
     link_font = Font(color="0563C1", underline="single")
@@ -125,29 +126,34 @@ def _fill_sheet(ws: Any, rows: Sequence[ExportRow], headers: str, clean: _Cleane
         for c, value in enumerate(cells):
             if value is None:
                 continue
+            column = columns[c]
             out: Cell | dt.date = value
             if isinstance(value, str):
                 out = clean(value)
-                if c == date_col:
+                if column.holds == DATE:
                     out = _post_date(out)
             cell = ws.cell(row=r, column=c + 1, value=out)
             if isinstance(out, str):
                 cell.data_type = "s"  # text that starts with "=" stays text, never a formula
-                if c == location_col and out.startswith(("http://", "https://")):
+                if column.holds == URL and out.startswith(("http://", "https://")):
                     cell.hyperlink = out
                     cell.font = link_font
             elif isinstance(out, dt.date):
                 cell.number_format = DATE_FORMAT
-            cell.alignment = wrap if COLUMNS[c].wrap else top
+            elif column.holds == POST:
+                cell.number_format = POST_FORMAT
+            cell.alignment = wrap if column.wrap else top
 
-    for i, width in enumerate(column_widths(labels, table), start=1):
+    for i, width in enumerate(column_widths(columns, labels, table), start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
-    last = get_column_letter(len(COLUMNS))
+    last = get_column_letter(len(columns))
     ws.auto_filter.ref = f"A1:{last}{len(table) + 1}"
 
 
-def render_xlsx(rows: Sequence[ExportRow], headers: str, sheet_per: str | None) -> tuple[bytes, list[str]]:
+def render_xlsx(
+    rows: Sequence[ExportRow], headers: str, sheet_per: str | None, layout: Layout = FACTS
+) -> tuple[bytes, list[str]]:
     """The workbook as bytes, and warnings about anything it could not hold."""
     if sheet_per is not None and sheet_per not in SHEET_PER:
         raise ExportError(messages.unknown_option("--sheet-per", sheet_per, SHEET_PER))
@@ -165,7 +171,7 @@ def render_xlsx(rows: Sequence[ExportRow], headers: str, sheet_per: str | None) 
     taken: set[str] = set()
     for name, group in groups:
         ws = wb.create_sheet(title=sheet_name(clean(name), taken))
-        _fill_sheet(ws, group, headers, clean)
+        _fill_sheet(ws, group, layout, headers, clean)
     wb.properties.creator = "kb"
     buf = io.BytesIO()
     wb.save(buf)
