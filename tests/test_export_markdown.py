@@ -17,6 +17,8 @@ from test_export_tabular import BUDGET_SENTENCE, SOURCE_1, TITLE_1, sample_rows
 GOLDEN = Path(__file__).parent / "golden" / "export"
 UPDATE = os.environ.get("KB_UPDATE_GOLDEN") == "1"  # rewrite the golden files (then review the diff)
 
+BUDGET_BULLET = f"- 12億円、延べ18万市民 — {BUDGET_SENTENCE}[^2]"
+
 
 def golden_rows() -> list[ExportRow]:
     """The sample rows plus a passage hit on line 42, the sentence two facts are already in."""
@@ -89,14 +91,38 @@ def test_markdown_to_stdout_matches_the_file(tmp_path: Path) -> None:
     assert stream.getvalue() == (GOLDEN / "sheet.md").read_text(encoding="utf-8")
 
 
-def test_sheet_footnotes_are_shared() -> None:
+def test_sheet_quotes_each_sentence_once_with_all_its_figures() -> None:
     stream = io.StringIO()
     write_export(golden_rows(), "md", None, md_sheet=True, stdout=stream)
     text = stream.getvalue()
-    assert f"- 12億円 — {BUDGET_SENTENCE}[^2]" in text
-    assert f"- 延べ18万市民 — {BUDGET_SENTENCE}[^2]" in text
+    assert text.count(BUDGET_SENTENCE) == 1  # two facts and a search hit: one bullet
+    assert BUDGET_BULLET in text.splitlines()
     assert text.count("[^2]:") == 1
     assert text.count("]: ") == 9  # one footnote per cited line
+    bullets = [line for line in text.splitlines() if line.startswith("- ")]
+    assert len(bullets) == 9
+    assert len(set(bullets)) == len(bullets)
+
+
+def test_sheet_keeps_sentences_of_one_line_apart() -> None:
+    """Two sentences on the same line are two bullets sharing a footnote."""
+    base = sample_rows()[0]
+    other = ExportRow(
+        base.topic, "quantity", "手続きの種類は480ある。", base.title, base.date, base.source, base.line,
+        surface="480", value=480, unit=None, post_id=1,
+    )  # fmt: skip
+    again = ExportRow(
+        base.topic, "quantity", APPLY_AGAIN, base.title, base.date, base.source, base.line,
+        surface="32万件", value=320000, unit="件", post_id=1,
+    )  # fmt: skip
+    stream = io.StringIO()
+    write_export([base, other, again], "md", None, md_sheet=True, stdout=stream)
+    lines = stream.getvalue().splitlines()
+    assert lines[2:4] == [f"- 32万件 — {base.sentence}[^1]", "- 480 — 手続きの種類は480ある。[^1]"]
+    assert len([line for line in lines if line.startswith("- ")]) == 2  # the same figure twice: once
+
+
+APPLY_AGAIN = sample_rows()[0].sentence
 
 
 def test_search_table_groups_by_post() -> None:
@@ -126,13 +152,13 @@ def test_sheet_bullets_are_one_line_and_qualified() -> None:
     rows = [
         ExportRow(
             "見出し", "quantity", "一行目\n二行目", "題", "2023-07-05", "/home/giin/f.md", 3,
-            value=1680000, unit="人", qualifier="約", post_id=4,
+            value=320000, unit="人", qualifier="約", post_id=4,
         )
     ]  # fmt: skip
     stream = io.StringIO()
     write_export(rows, "md", None, md_sheet=True, stdout=stream)
     assert stream.getvalue() == (
-        "## 見出し\n\n- 約168万人 — 一行目 二行目[^1]\n\n[^1]: #4 題（2023-07-05）f.md L3\n"
+        "## 見出し\n\n- 約32万人 — 一行目 二行目[^1]\n\n[^1]: #4 題（2023-07-05）f.md L3\n"
     )
 
 

@@ -1,5 +1,5 @@
 """Markdown: pipe tables (facts per topic, search hits per post), or a council-question sheet of
-bullets with footnoted sources."""
+bullets, each sentence quoted once with all its figures, sources as footnotes."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ from kb.export.tabular import (
 )
 from kb.models import ExportRow
 
-FIGURE_SEP = " — "  # between a bullet's figure and its sentence
+FIGURE_SEP = " — "  # between a bullet's figures and its sentence
+FIGURE_JOINER = "、"  # between the figures of one sentence
 META_SEP = " · "  # between the date, file and URL under a post's heading
 
 # A search export's Markdown groups passages by post: these are said once under the post's heading.
@@ -97,7 +98,7 @@ def render_table(rows: Sequence[ExportRow], headers: str, layout: Layout = FACTS
 
 
 def footnote_text(row: ExportRow) -> str:
-    """Where a sentence is written: #1 韓国視察③…（2018-04-13）seed-blog.txt L81 https://…"""
+    """Where a sentence is written: #3 視察報告②…（2023-07-05）report.txt L41 https://…"""
     text = f"#{row.post_id} " if row.post_id is not None else ""
     text += one_line(row.title)
     if row.date:
@@ -119,21 +120,24 @@ def _cite_key(row: ExportRow) -> _Cite:
 
 
 def render_sheet(rows: Sequence[ExportRow], headers: str) -> str:
-    """A council-question sheet: per topic a heading and a bullet per fact, sources as footnotes."""
+    """A council-question sheet: per topic a heading and a bullet per sentence, with all the figures
+    found in it ("12億円、延べ18万人 — the sentence"), the sources as footnotes."""
     notes: dict[_Cite, int] = {}
     note_texts: list[str] = []
     sections: list[str] = []
     for topic, group in group_rows(rows, lambda row: row.topic):
         lines = [f"## {topic_label(topic, headers)}", ""]
-        for row in group:
-            cite = _cite_key(row)
+        for (cite, sentence), same in group_rows(group, lambda row: (_cite_key(row), one_line(row.sentence))):
             number = notes.get(cite)
             if number is None:
                 number = notes[cite] = len(notes) + 1
-                note_texts.append(f"[^{number}]: {footnote_text(row)}")
-            figure = figure_with_qualifier(row)
-            sentence = one_line(row.sentence)
-            body = f"{one_line(figure)}{FIGURE_SEP}{sentence}" if figure else sentence
+                note_texts.append(f"[^{number}]: {footnote_text(same[0])}")
+            figures: dict[str, None] = {}
+            for row in same:
+                figure = figure_with_qualifier(row)
+                if figure:
+                    figures[one_line(figure)] = None
+            body = f"{FIGURE_JOINER.join(figures)}{FIGURE_SEP}{sentence}" if figures else sentence
             lines.append(f"- {body}[^{number}]")
         sections.append("\n".join(lines) + "\n")
     if not sections:

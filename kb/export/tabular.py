@@ -204,7 +204,7 @@ def figure_text(row: ExportRow) -> str | None:
 
 
 def figure_with_qualifier(row: ExportRow) -> str | None:
-    """The figure with its qualifiers where a reader expects them: 約168万人, 168万人以上, 延べ1400万人."""
+    """The figure with its qualifiers where a reader expects them: 約32万人, 32万人以上, 延べ18万人."""
     figure = figure_text(row)
     if figure is None or row.kind != "quantity" or not is_number(row.value):
         return figure
