@@ -406,6 +406,7 @@ class ExportRequest:
     sheet_per: str | None = None
     sheet: bool = False  # Markdown: a council-question sheet
     encoding: str | None = None
+    bom: bool = True  # csv/tsv in UTF-8 start with a BOM, on stdout too (`--no-bom` leaves it out)
     force: bool = False
 
 
@@ -424,7 +425,7 @@ def export(store: Store, req: ExportRequest) -> ExportResult:
     fmt = req.format or (None if to_stdout else format_from_path(str(req.output))) or "csv"
     return write_export(
         rows, fmt, req.output, layout="search" if req.search is not None else "facts", headers=req.headers,
-        sheet_per=req.sheet_per, md_sheet=req.sheet, encoding=req.encoding, force=req.force,
+        sheet_per=req.sheet_per, md_sheet=req.sheet, encoding=req.encoding, bom=req.bom, force=req.force,
     )  # fmt: skip
 
 

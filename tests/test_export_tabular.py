@@ -18,6 +18,7 @@ from kb.export.tabular import (
     display_width,
     figure_with_qualifier,
     layout_of,
+    neutralise,
     source_name,
     topic_label,
 )
@@ -306,6 +307,24 @@ def test_unknown_kind_is_shown_as_is() -> None:
 )
 def test_source_name(source: str, name: str) -> None:
     assert source_name(source) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "safe"),
+    [
+        ('=HYPERLINK("https://evil.example/","詳細")', '\'=HYPERLINK("https://evil.example/","詳細")'),
+        ("+81-3-1234-5678", "'+81-3-1234-5678"),
+        ("-12度まで下がる", "'-12度まで下がる"),
+        ("@市役所のお知らせ", "'@市役所のお知らせ"),
+        ("\t字下げ", "'\t字下げ"),
+        ("\r改行", "'\r改行"),
+        ("予算=12億円", "予算=12億円"),  # only the first character counts
+        ("＝全角の等号", "＝全角の等号"),
+        ("", ""),
+    ],
+)
+def test_neutralise(text: str, safe: str) -> None:
+    assert neutralise(text) == safe
 
 
 def test_topic_label() -> None:

@@ -36,7 +36,7 @@ _EXTENSIONS: dict[str, str] = {
 }
 
 DEFAULT_ENCODING: dict[str, str] = {
-    "csv": "utf-8-sig",  # with a BOM, so Excel on Japanese Windows reads UTF-8
+    "csv": "utf-8-sig",  # with a BOM, so Excel on Japanese Windows reads UTF-8 (file and stdout alike)
     "tsv": "utf-8-sig",
     "md": "utf-8",
     "json": "utf-8",
@@ -137,7 +137,7 @@ def _render_text(
 
 
 def _option_warnings(
-    fmt: str, path: str | None, sheet_per: str | None, md_sheet: bool, encoding: str | None
+    fmt: str, path: str | None, sheet_per: str | None, md_sheet: bool, encoding: str | None, bom: bool
 ) -> list[str]:
     """What the user asked for that does not apply to this format (ignored, and said so)."""
     warnings: list[str] = []
@@ -154,6 +154,8 @@ def _option_warnings(
         warnings.append(messages.only_for("--sheet-per", "xlsx", fmt))
     if md_sheet and fmt != "md":
         warnings.append(messages.only_for("--sheet", "md", fmt))
+    if not bom and fmt not in ("csv", "tsv"):
+        warnings.append(messages.only_for("--no-bom", "csv と tsv", fmt))
     if path is not None:
         implied = format_from_path(path)
         if implied is not None and implied != fmt:
@@ -171,13 +173,16 @@ def write_export(
     sheet_per: str | None = None,
     md_sheet: bool = False,
     encoding: str | None = None,
+    bom: bool = True,
     force: bool = False,
     stdout: TextIO | None = None,
 ) -> ExportResult:
     """Write `rows` as `fmt` to the file `out` (atomically), or to `stdout` when out is None or "-".
 
     ``layout`` is "facts" (a figure per row with its sentence and citation) or "search" (a matched
-    passage per row: post, date, heading, passage, line, file).
+    passage per row: post, date, heading, passage, line, file). CSV and TSV are UTF-8 with a BOM,
+    in a file and on stdout alike, unless ``bom`` is False or an ``encoding`` is given; their
+    text cells are neutralised against formulas.
 
     Raises ExportError for an unknown format or option, xlsx without a file, an existing file
     without force, a special file (FIFO, device, socket, folder) or a missing folder. Characters
@@ -188,7 +193,7 @@ def write_export(
     table = layout_of(layout)
     to_stdout = out is None or out == "-"
     path = None if to_stdout else out
-    warnings = _option_warnings(fmt, path, sheet_per, md_sheet, encoding)
+    warnings = _option_warnings(fmt, path, sheet_per, md_sheet, encoding, bom)
     if path is not None:
         check_target(path, force)  # fail before doing the work
 
@@ -201,23 +206,44 @@ def write_export(
         return ExportResult(path, len(rows), fmt, warnings + xlsx_warnings)
 
     codec = normalize_encoding(encoding if encoding is not None else DEFAULT_ENCODING[fmt])
+    if not bom and codec == "utf-8-sig":
+        codec = "utf-8"
     fixed, char_warnings = _transcode(rows, fmt, codec, headers, table)
     warnings += char_warnings
 
     if path is not None:
         text = _render_text(fixed, fmt, table, headers, md_sheet, "\r\n")
         write_atomic(path, encode_text(text, codec), force=force)
-        return ExportResult(path, len(rows), fmt, warnings)
+    else:
+        _write_stdout(fixed, fmt, table, headers, md_sheet, codec, encoding, stdout)
+    return ExportResult(path, len(rows), fmt, warnings)
 
+
+def _write_stdout(
+    rows: Sequence[ExportRow],
+    fmt: str,
+    layout: Layout,
+    headers: str,
+    md_sheet: bool,
+    codec: str,
+    encoding: str | None,
+    stdout: TextIO | None,
+) -> None:
+    """Standard output gets what the file would: `kb export > x.csv` and `-o x.csv` are the same
+    bytes (BOM and CRLF included). Text that is not for a spreadsheet (Markdown, JSON, a CSV
+    without a BOM) is written as text with the stream's own line ends."""
     stream = stdout if stdout is not None else sys.stdout
     buffer = getattr(stream, "buffer", None)
-    if encoding is not None and buffer is not None:
-        # an explicit encoding for stdout means bytes in that encoding (e.g. `> file.csv` for Excel)
-        text = _render_text(fixed, fmt, table, headers, md_sheet, "\r\n")
+    as_file = encoding is not None or codec == "utf-8-sig"
+    if not as_file:
+        stream.write(_render_text(rows, fmt, layout, headers, md_sheet, "\n"))
         stream.flush()
-        buffer.write(encode_text(text, codec))
-        buffer.flush()
-    else:
-        stream.write(_render_text(fixed, fmt, table, headers, md_sheet, "\n"))
+        return
+    text = _render_text(rows, fmt, layout, headers, md_sheet, "\r\n")
+    if buffer is None:  # a text-only stream (a StringIO): the BOM as a character
+        stream.write(("\ufeff" if codec == "utf-8-sig" else "") + text)
         stream.flush()
-    return ExportResult(None, len(rows), fmt, warnings)
+        return
+    stream.flush()
+    buffer.write(encode_text(text, codec))
+    buffer.flush()

@@ -23,6 +23,9 @@ HEADER_STYLES: tuple[str, ...] = ("ja", "en")
 # a post number (#12), a source line, a URL.
 TEXT, NUMBER, DATE, POST, LINE, URL = "text", "number", "date", "post", "line", "url"
 
+# A text cell starting with one of these is a formula (or the start of one) to Excel and LibreOffice.
+FORMULA_START: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
 
 @dataclass(frozen=True, slots=True)
 class Column:
@@ -268,6 +271,11 @@ def text_cells(layout: Layout, row: ExportRow, headers: str) -> list[str]:
         cell_text(cell, column)
         for cell, column in zip(layout.cells(row, headers), layout.columns, strict=True)
     ]
+
+
+def neutralise(text: str) -> str:
+    """A text cell a spreadsheet will not run: one that starts like a formula gets a leading "'"."""
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 K = TypeVar("K", bound=Hashable)
