@@ -1,6 +1,7 @@
 """kb's exports opened by a real spreadsheet engine (LibreOffice, headless): CSV and TSV cells that
-look like formulas stay text. Slow (LibreOffice takes seconds to start) and skipped where soffice is
-not installed (Debian: apt-get install libreoffice-calc-nogui)."""
+look like formulas stay text, and the xlsx prints one A4 landscape page wide with its header row on
+every page. Slow (LibreOffice takes seconds to start) and skipped where soffice is not installed
+(Debian: apt-get install libreoffice-calc-nogui)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from typing import Any
 import openpyxl
 import pytest
 
+from kb import api
 from kb.export import write_export
 from kb.models import ExportRow
+from kb.store import Store
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -87,3 +90,35 @@ def test_formula_cells_stay_text_in_libreoffice(tmp_path: Path, fmt: str, sep: i
     assert cells["項目"].data_type == "s" and "議会事務局" in str(cells["項目"].value)
     assert cells["タイトル"].data_type == "s" and "1234-5678" in str(cells["タイトル"].value)
     assert cells["値"].data_type == "n" and cells["値"].value == -12  # a real number stays a number
+
+
+def _pdf_pages(tmp_path: Path, xlsx: Path) -> list[str]:
+    import pypdf
+
+    out = tmp_path / "pdf"
+    _soffice(tmp_path, "--convert-to", "pdf", "--outdir", str(out), str(xlsx))
+    reader = pypdf.PdfReader(out / f"{xlsx.stem}.pdf")
+    for page in reader.pages:
+        box = page.mediabox
+        assert float(box.width) > float(box.height)  # landscape
+        assert round(float(box.width) * 25.4 / 72) == 297  # A4: 297 mm wide
+    return [page.extract_text() for page in reader.pages]
+
+
+def test_mvoting_xlsx_prints_on_one_landscape_page(tmp_path: Path, seed_store: Store) -> None:
+    xlsx = tmp_path / "mvoting.xlsx"
+    result = api.export(seed_store, api.ExportRequest(facts=api.FactQuery(topic="mVoting"), output=str(xlsx)))
+    assert result.rows == 7
+    pages = _pdf_pages(tmp_path, xlsx)
+    print(f"mVoting xlsx printed to PDF: {len(pages)} page(s)")  # reported by the developer
+    assert len(pages) == 1
+
+
+def test_every_printed_page_repeats_the_header(tmp_path: Path, seed_store: Store) -> None:
+    xlsx = tmp_path / "all.xlsx"
+    result = api.export(seed_store, api.ExportRequest(output=str(xlsx), headers="en"))
+    assert result.rows > 50
+    pages = _pdf_pages(tmp_path, xlsx)
+    assert 1 < len(pages) < result.rows // 5  # several rows a page, not a page a row
+    for text in pages:
+        assert "sentence" in text and "title" in text  # the header row on every page

@@ -1,5 +1,5 @@
-"""Tests for the xlsx export, read back with openpyxl: typed cells, styling, one sheet per topic or
-kind, search hits' own columns."""
+"""Tests for the xlsx export, read back with openpyxl: typed cells and number formats, styling, the
+print setup, row heights for wrapped cells, one sheet per topic or kind, search hits' own columns."""
 
 from __future__ import annotations
 
@@ -13,7 +13,15 @@ import pytest
 from kb.errors import ExportError
 from kb.export import write_export
 from kb.export.tabular import FACTS
-from kb.export.xlsx import sheet_name
+from kb.export.xlsx import (
+    LATIN_LINE_PT,
+    MAX_ROW_PT,
+    WIDE_LINE_PT,
+    decimal_format,
+    row_height,
+    sheet_name,
+    wrapped_lines,
+)
 from kb.models import ExportRow
 from test_export_tabular import (
     APPLY_SENTENCE,
@@ -74,8 +82,17 @@ def test_workbook_cells_and_types(tmp_path: Path) -> None:
 
 def test_number_formats(tmp_path: Path) -> None:
     ws = _sheet(_export(tmp_path, sample_rows()))
+    value = COL["value"]
+    assert ws.cell(2, value).number_format == "#,##0"  # 320,000
+    assert ws.cell(3, value).number_format == "#,##0"  # 1,200,000,000
+    assert ws.cell(5, value).number_format == "#,##0.00"  # 15.25
+    assert ws.cell(9, value).number_format == "#,##0"  # -12
     assert ws.cell(2, COL["date"]).number_format == "yyyy-mm-dd"
     assert ws.cell(2, COL["post"]).number_format == '"#"0'  # shows #1, sorts as a number
+    assert ws.cell(2, COL["line"]).number_format == "0"  # L1234 is no amount: no separator
+    assert decimal_format(3.75) == "#,##0.00"
+    assert decimal_format(0.125) == "#,##0.000"
+    assert decimal_format(2.0) == "#,##0"
 
 
 def test_urls_are_links_and_files_are_names(tmp_path: Path) -> None:
@@ -89,15 +106,67 @@ def test_urls_are_links_and_files_are_names(tmp_path: Path) -> None:
     assert not any("/" in name or "\\" in name for name in files)
 
 
+def test_print_setup(tmp_path: Path) -> None:
+    ws = _sheet(_export(tmp_path, sample_rows()))
+    setup = ws.page_setup
+    assert setup.orientation == "landscape"
+    assert int(setup.paperSize) == int(ws.PAPERSIZE_A4) == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (int(setup.fitToWidth), int(setup.fitToHeight)) == (1, 0)  # one page wide, any length
+    assert ws.print_title_rows == "$1:$1"  # the header row on every page
+    margins = ws.page_margins
+    assert (margins.left, margins.right, margins.top, margins.bottom) == (0.4, 0.4, 0.6, 0.6)
+    assert ws.print_options.gridLines
+    assert ws.oddFooter.center.text == "&P / &N"
+
+
+def test_wrapped_rows_get_their_height(tmp_path: Path) -> None:
+    long = (
+        "視察先では、窓口の予約から手数料の支払いまでをスマートフォンで終えられる仕組みを見せていただきました。"
+        * 3
+    )
+    rows = [
+        ExportRow("見出し", "passage", "短い一文。", "題", None, "f.txt", 2),
+        ExportRow("見出し", "passage", long, "題", None, "f.txt", 3),
+        sample_rows()[7],  # its URL (39 characters) wraps on 3 lines in its column of 20
+    ]
+    ws = _sheet(_export(tmp_path, rows))
+    width = ws.column_dimensions["G"].width
+    assert width == 50
+    assert ws.cell(2, COL["sentence"]).alignment.wrap_text
+    short = ws.row_dimensions[2].height
+    tall = ws.row_dimensions[3].height
+    lines = wrapped_lines(long, width)
+    assert lines >= len(long) * 2 // 50  # 150 wide characters: at least 6 lines of 50 digit widths
+    assert tall == pytest.approx(lines * WIDE_LINE_PT + 2)
+    assert short == pytest.approx(WIDE_LINE_PT + 2)  # one line of Japanese
+    assert tall > 5 * short
+    assert ws.row_dimensions[4].height == pytest.approx(3 * WIDE_LINE_PT + 2)
+
+
+def test_row_height_estimates() -> None:
+    assert wrapped_lines("あ" * 23, 50) == 1  # 46 digit widths (and a little more in Excel) fit
+    assert wrapped_lines("あ" * 24, 50) == 2  # 24 x 15 px is more than a column of 50 (355 px)
+    assert wrapped_lines("a" * 48, 50) == 1
+    assert wrapped_lines("一行目\n二行目\n三行目", 50) == 3  # the text's own line breaks
+    assert wrapped_lines("", 50) == 1
+    assert row_height([]) == LATIN_LINE_PT + 2
+    assert row_height([("plain text", 20)]) == LATIN_LINE_PT + 2
+    assert row_height([("短い", 20), ("あ" * 60, 20)]) == 7 * WIDE_LINE_PT + 2
+    assert row_height([("あ" * 10_000, 20)]) == MAX_ROW_PT
+
+
 def test_workbook_styling(tmp_path: Path) -> None:
     ws = _sheet(_export(tmp_path, sample_rows()))
     assert ws.freeze_panes == "A2"
     assert ws.auto_filter.ref == f"A1:M{1 + len(sample_rows())}"
     for cell in ws[1]:
-        assert cell.font.b
+        assert cell.font.b and cell.font.name == "Calibri"  # named: LibreOffice drew it in a serif
         assert cell.fill.fill_type == "solid"
+    assert ws.cell(11, COL["url"]).font.name == "Calibri"
     widths = [ws.column_dimensions[chr(ord("A") + i)].width for i in range(len(HEADERS_JA))]
     assert widths[COL["sentence"] - 1] == max(widths) == 50  # 原文 is the widest column
+    assert sum(widths) <= 205  # one page wide without shrinking the text to nothing
 
 
 def test_english_headers(tmp_path: Path) -> None:
@@ -126,6 +195,7 @@ def test_search_export_has_its_own_columns(tmp_path: Path) -> None:
     assert ws["E2"].value and ws.column_dimensions["E"].width == max(
         ws.column_dimensions[c].width for c in "ABCDEFGH"
     )
+    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$1"
 
 
 def test_sheet_per_topic(tmp_path: Path) -> None:
@@ -148,6 +218,8 @@ def test_sheet_per_topic(tmp_path: Path) -> None:
     ]
     assert ws.freeze_panes == "A2"
     assert ws.auto_filter.ref == "A1:M4"
+    for sheet in wb.worksheets:  # every sheet prints
+        assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$1:$1"
 
 
 def test_sheet_per_kind(tmp_path: Path) -> None:
