@@ -410,8 +410,11 @@ class ExportRequest:
     force: bool = False
 
 
-def export(store: Store, req: ExportRequest) -> ExportResult:
-    """Write an export; raises ExportError for what cannot be written as asked."""
+def export(
+    store: Store, req: ExportRequest, *, progress: Callable[[int, int], None] | None = None
+) -> ExportResult:
+    """Write an export; raises ExportError for what cannot be written as asked. ``progress`` is
+    called with (rows written, rows in all) while the file is made, for a progress bar."""
     from kb.export import format_from_path, write_export
 
     if req.headers not in ("ja", "en"):
@@ -426,6 +429,7 @@ def export(store: Store, req: ExportRequest) -> ExportResult:
     return write_export(
         rows, fmt, req.output, layout="search" if req.search is not None else "facts", headers=req.headers,
         sheet_per=req.sheet_per, md_sheet=req.sheet, encoding=req.encoding, bom=req.bom, force=req.force,
+        progress=progress,
     )  # fmt: skip
 
 

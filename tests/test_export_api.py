@@ -68,3 +68,13 @@ def test_a_matched_heading_quotes_the_line_under_it(seed_store: Store, tmp_path:
     assert rows
     for row in rows:
         assert row[4] != row[3], row  # 本文 is never just the 見出し again
+
+
+def test_progress_and_bom_through_the_api(seed_store: Store, tmp_path: Path) -> None:
+    calls: list[tuple[int, int]] = []
+    out = tmp_path / "all.tsv"
+    result = api.export(
+        seed_store, api.ExportRequest(output=str(out), bom=False), progress=lambda d, t: calls.append((d, t))
+    )
+    assert calls[0] == (0, result.rows) and calls[-1] == (result.rows, result.rows)
+    assert out.read_bytes().startswith("項目\t".encode())  # bom=False: no BOM

@@ -137,6 +137,27 @@ def test_extension_mismatch_warns(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+def test_progress_counts_every_row(tmp_path: Path, fmt: str) -> None:
+    rows = sample_rows() * 150  # 1,500 rows: more than one report in between
+    calls: list[tuple[int, int]] = []
+    write_export(
+        rows, fmt, str(tmp_path / f"many.{fmt}"), progress=lambda done, total: calls.append((done, total))
+    )
+    assert calls[0] == (0, 1500) and calls[-1] == (1500, 1500)
+    assert len(calls) > 2
+    done = [d for d, _ in calls]
+    assert done == sorted(done)
+    assert {total for _, total in calls} == {1500}
+    assert len(calls) <= 202  # bounded, whatever the size
+
+
+def test_progress_on_an_empty_export() -> None:
+    calls: list[tuple[int, int]] = []
+    write_export([], "csv", None, stdout=io.StringIO(), progress=lambda d, t: calls.append((d, t)))
+    assert calls == [(0, 0), (0, 0)]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_refuses_to_overwrite_without_force(tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"facts.{fmt}"
     out.write_bytes(b"old")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -17,9 +17,11 @@ from kb.export.tabular import LAYOUTS as _TABLES
 from kb.export.tabular import Layout, check_headers, layout_of
 from kb.models import ExportRow
 
-__all__ = ["FORMATS", "LAYOUTS", "ExportResult", "format_from_path", "write_export"]
+__all__ = ["FORMATS", "LAYOUTS", "ExportResult", "Progress", "format_from_path", "write_export"]
 
 LAYOUTS: tuple[str, ...] = tuple(_TABLES)  # "facts", "search"
+
+Progress = Callable[[int, int], None]  # (rows written, rows in all)
 
 FORMATS: tuple[str, ...] = ("xlsx", "csv", "tsv", "md", "json", "jsonl")
 
@@ -61,6 +63,8 @@ _TEXT_FIELDS: tuple[str, ...] = (
 _JSON_KEY: dict[str, str] = {"source": "file", "surface": "figure"}
 _SEARCH_JSON_KEY: dict[str, str] = {"source": "file", "topic": "heading", "sentence": "passage"}
 
+PROGRESS_STEPS = 200  # at most this many progress reports per export
+
 
 @dataclass(slots=True)
 class ExportResult:
@@ -83,6 +87,25 @@ def _normalize_format(fmt: str) -> str:
     if name not in FORMATS:
         raise ExportError(messages.unknown_format(fmt, FORMATS))
     return name
+
+
+class _Ticker:
+    """Counts rows as a writer renders them and reports (done, total) a bounded number of times."""
+
+    def __init__(self, total: int, progress: Progress) -> None:
+        self.total = total
+        self.done = 0
+        self.every = max(1, -(-total // PROGRESS_STEPS))  # ceil: at most PROGRESS_STEPS reports
+        self.progress = progress
+        progress(0, total)
+
+    def __call__(self) -> None:
+        self.done += 1
+        if self.done % self.every == 0 and self.done < self.total:
+            self.progress(self.done, self.total)
+
+    def finish(self) -> None:
+        self.progress(self.total, self.total)
 
 
 def _transcode(
@@ -120,20 +143,22 @@ def _render_text(
     headers: str,
     md_sheet: bool,
     newline: str,
+    tick: Callable[[], None] | None,
 ) -> str:
     if fmt in ("csv", "tsv"):
         from kb.export.delimited import render_delimited
 
         return render_delimited(
-            rows, headers, layout=layout, delimiter="," if fmt == "csv" else "\t", lineterminator=newline
-        )
+            rows, headers, layout=layout, delimiter="," if fmt == "csv" else "\t", lineterminator=newline,
+            tick=tick,
+        )  # fmt: skip
     if fmt == "md":
         from kb.export.markdown import render_sheet, render_table
 
-        return render_sheet(rows, headers) if md_sheet else render_table(rows, headers, layout)
+        return render_sheet(rows, headers, tick) if md_sheet else render_table(rows, headers, layout, tick)
     from kb.export.jsonfmt import render_json, render_jsonl
 
-    return render_json(rows, layout) if fmt == "json" else render_jsonl(rows, layout)
+    return render_json(rows, layout, tick) if fmt == "json" else render_jsonl(rows, layout, tick)
 
 
 def _option_warnings(
@@ -176,13 +201,14 @@ def write_export(
     bom: bool = True,
     force: bool = False,
     stdout: TextIO | None = None,
+    progress: Progress | None = None,
 ) -> ExportResult:
     """Write `rows` as `fmt` to the file `out` (atomically), or to `stdout` when out is None or "-".
 
     ``layout`` is "facts" (a figure per row with its sentence and citation) or "search" (a matched
     passage per row: post, date, heading, passage, line, file). CSV and TSV are UTF-8 with a BOM,
     in a file and on stdout alike, unless ``bom`` is False or an ``encoding`` is given; their
-    text cells are neutralised against formulas.
+    text cells are neutralised against formulas. ``progress`` is called with (rows done, total).
 
     Raises ExportError for an unknown format or option, xlsx without a file, an existing file
     without force, a special file (FIFO, device, socket, folder) or a missing folder. Characters
@@ -196,13 +222,16 @@ def write_export(
     warnings = _option_warnings(fmt, path, sheet_per, md_sheet, encoding, bom)
     if path is not None:
         check_target(path, force)  # fail before doing the work
+    ticker = _Ticker(len(rows), progress) if progress is not None else None
 
     if fmt == "xlsx":
         assert path is not None
         from kb.export.xlsx import render_xlsx
 
-        data, xlsx_warnings = render_xlsx(rows, headers, sheet_per, table)
+        data, xlsx_warnings = render_xlsx(rows, headers, sheet_per, table, ticker)
         write_atomic(path, data, force=force)
+        if ticker is not None:
+            ticker.finish()
         return ExportResult(path, len(rows), fmt, warnings + xlsx_warnings)
 
     codec = normalize_encoding(encoding if encoding is not None else DEFAULT_ENCODING[fmt])
@@ -212,10 +241,12 @@ def write_export(
     warnings += char_warnings
 
     if path is not None:
-        text = _render_text(fixed, fmt, table, headers, md_sheet, "\r\n")
+        text = _render_text(fixed, fmt, table, headers, md_sheet, "\r\n", ticker)
         write_atomic(path, encode_text(text, codec), force=force)
     else:
-        _write_stdout(fixed, fmt, table, headers, md_sheet, codec, encoding, stdout)
+        _write_stdout(fixed, fmt, table, headers, md_sheet, codec, encoding, stdout, ticker)
+    if ticker is not None:
+        ticker.finish()
     return ExportResult(path, len(rows), fmt, warnings)
 
 
@@ -228,6 +259,7 @@ def _write_stdout(
     codec: str,
     encoding: str | None,
     stdout: TextIO | None,
+    tick: Callable[[], None] | None,
 ) -> None:
     """Standard output gets what the file would: `kb export > x.csv` and `-o x.csv` are the same
     bytes (BOM and CRLF included). Text that is not for a spreadsheet (Markdown, JSON, a CSV
@@ -236,10 +268,10 @@ def _write_stdout(
     buffer = getattr(stream, "buffer", None)
     as_file = encoding is not None or codec == "utf-8-sig"
     if not as_file:
-        stream.write(_render_text(rows, fmt, layout, headers, md_sheet, "\n"))
+        stream.write(_render_text(rows, fmt, layout, headers, md_sheet, "\n", tick))
         stream.flush()
         return
-    text = _render_text(rows, fmt, layout, headers, md_sheet, "\r\n")
+    text = _render_text(rows, fmt, layout, headers, md_sheet, "\r\n", tick)
     if buffer is None:  # a text-only stream (a StringIO): the BOM as a character
         stream.write(("\ufeff" if codec == "utf-8-sig" else "") + text)
         stream.flush()

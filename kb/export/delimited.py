@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from kb.export.tabular import FACTS, Layout, cell_text, neutralise
 from kb.models import ExportRow
@@ -22,6 +22,7 @@ def render_delimited(
     layout: Layout = FACTS,
     delimiter: str = ",",
     lineterminator: str = "\r\n",
+    tick: Callable[[], None] | None = None,
 ) -> str:
     """The table as CSV (or TSV with delimiter "\\t"), quoting only where needed."""
     buf = io.StringIO(newline="")
@@ -35,4 +36,6 @@ def render_delimited(
                 for cell, column in zip(layout.cells(row, headers), columns, strict=True)
             ]
         )
+        if tick is not None:
+            tick()
     return buf.getvalue()

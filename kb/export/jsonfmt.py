@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from kb.export.tabular import FACTS, Layout, figure_text, source_name
@@ -76,14 +76,25 @@ def hit_object(row: ExportRow) -> dict[str, Any]:
     }
 
 
-def _objects(rows: Sequence[ExportRow], layout: Layout) -> list[dict[str, Any]]:
+def _objects(
+    rows: Sequence[ExportRow], layout: Layout, tick: Callable[[], None] | None
+) -> list[dict[str, Any]]:
     convert = row_object if layout is FACTS else hit_object
-    return [convert(row) for row in rows]
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        out.append(convert(row))
+        if tick is not None:
+            tick()
+    return out
 
 
-def render_json(rows: Sequence[ExportRow], layout: Layout = FACTS) -> str:
-    return json.dumps(_objects(rows, layout), ensure_ascii=False, indent=2) + "\n"
+def render_json(
+    rows: Sequence[ExportRow], layout: Layout = FACTS, tick: Callable[[], None] | None = None
+) -> str:
+    return json.dumps(_objects(rows, layout, tick), ensure_ascii=False, indent=2) + "\n"
 
 
-def render_jsonl(rows: Sequence[ExportRow], layout: Layout = FACTS) -> str:
-    return "".join(json.dumps(obj, ensure_ascii=False) + "\n" for obj in _objects(rows, layout))
+def render_jsonl(
+    rows: Sequence[ExportRow], layout: Layout = FACTS, tick: Callable[[], None] | None = None
+) -> str:
+    return "".join(json.dumps(obj, ensure_ascii=False) + "\n" for obj in _objects(rows, layout, tick))

@@ -3,7 +3,7 @@ bullets, each sentence quoted once with all its figures, sources as footnotes.""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from kb.export.tabular import (
     FACTS,
@@ -51,11 +51,19 @@ def _table_head(columns: Sequence[Column], headers: str) -> list[str]:
     ]
 
 
-def _table_lines(layout: Layout, keep: Sequence[int], rows: Sequence[ExportRow], headers: str) -> list[str]:
+def _table_lines(
+    layout: Layout,
+    keep: Sequence[int],
+    rows: Sequence[ExportRow],
+    headers: str,
+    tick: Callable[[], None] | None,
+) -> list[str]:
     lines: list[str] = []
     for row in rows:
         cells = layout.cells(row, headers)
         lines.append(_table_row([escape_cell(cell_text(cells[i], layout.columns[i])) for i in keep]))
+        if tick is not None:
+            tick()
     return lines
 
 
@@ -71,7 +79,9 @@ def post_meta(row: ExportRow) -> str:
     return META_SEP.join(p for p in parts if p)
 
 
-def render_table(rows: Sequence[ExportRow], headers: str, layout: Layout = FACTS) -> str:
+def render_table(
+    rows: Sequence[ExportRow], headers: str, layout: Layout = FACTS, tick: Callable[[], None] | None = None
+) -> str:
     """Facts: one "## topic" section per topic (the topic column dropped). Search hits: one
     "## #12 title" section per post, its date, file and URL under the heading, then its passages."""
     if layout is FACTS:
@@ -85,7 +95,7 @@ def render_table(rows: Sequence[ExportRow], headers: str, layout: Layout = FACTS
     if layout is FACTS:
         for topic, group in group_rows(rows, lambda row: row.topic):
             lines = [f"## {topic_label(topic, headers)}", "", *head]
-            sections.append("\n".join(lines + _table_lines(layout, keep, group, headers)) + "\n")
+            sections.append("\n".join(lines + _table_lines(layout, keep, group, headers, tick)) + "\n")
     else:
         for _, group in group_rows(rows, lambda row: (row.post_id, row.title, row.source)):
             lines = [f"## {post_heading(group[0])}", ""]
@@ -93,7 +103,7 @@ def render_table(rows: Sequence[ExportRow], headers: str, layout: Layout = FACTS
             if meta:
                 lines += [meta, ""]
             lines += head
-            sections.append("\n".join(lines + _table_lines(layout, keep, group, headers)) + "\n")
+            sections.append("\n".join(lines + _table_lines(layout, keep, group, headers, tick)) + "\n")
     return "\n".join(sections)
 
 
@@ -119,7 +129,7 @@ def _cite_key(row: ExportRow) -> _Cite:
     return (row.post_id, row.title, row.source, row.url, row.line)
 
 
-def render_sheet(rows: Sequence[ExportRow], headers: str) -> str:
+def render_sheet(rows: Sequence[ExportRow], headers: str, tick: Callable[[], None] | None = None) -> str:
     """A council-question sheet: per topic a heading and a bullet per sentence, with all the figures
     found in it ("12億円、延べ18万人 — the sentence"), the sources as footnotes."""
     notes: dict[_Cite, int] = {}
@@ -137,6 +147,8 @@ def render_sheet(rows: Sequence[ExportRow], headers: str) -> str:
                 figure = figure_with_qualifier(row)
                 if figure:
                     figures[one_line(figure)] = None
+                if tick is not None:
+                    tick()
             body = f"{FIGURE_JOINER.join(figures)}{FIGURE_SEP}{sentence}" if figures else sentence
             lines.append(f"- {body}[^{number}]")
         sections.append("\n".join(lines) + "\n")

@@ -15,7 +15,7 @@ import io
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from kb.errors import ExportError
@@ -208,6 +208,7 @@ def _fill_sheet(
     layout: Layout,
     headers: str,
     clean: _Cleaner,
+    tick: Callable[[], None] | None,
 ) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.styles.fonts import DEFAULT_FONT
@@ -278,6 +279,8 @@ def _fill_sheet(
             else:
                 cell._style = copy.copy(style)
         ws.row_dimensions[r].height = row_height(wrapped)
+        if tick is not None:
+            tick()
 
     ws.freeze_panes = "A2"
     last = get_column_letter(len(columns))
@@ -290,6 +293,7 @@ def render_xlsx(
     headers: str,
     sheet_per: str | None,
     layout: Layout = FACTS,
+    tick: Callable[[], None] | None = None,
 ) -> tuple[bytes, list[str]]:
     """The workbook as bytes, and warnings about anything it could not hold."""
     if sheet_per is not None and sheet_per not in SHEET_PER:
@@ -308,7 +312,7 @@ def render_xlsx(
     taken: set[str] = set()
     for name, group in groups:
         ws = wb.create_sheet(title=sheet_name(clean(name), taken))
-        _fill_sheet(ws, group, layout, headers, clean)
+        _fill_sheet(ws, group, layout, headers, clean, tick)
     wb.properties.creator = "kb"
     buf = io.BytesIO()
     wb.save(buf)
