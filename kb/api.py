@@ -399,18 +399,22 @@ class ExportRequest:
     """What `kb export` writes: the facts of a query, or the hits of a search; where and how."""
 
     facts: FactQuery = field(default_factory=FactQuery)
-    search: str | None = None  # export search hits instead of facts
+    search: str | None = None  # export search hits (their own columns) instead of facts
     format: str | None = None  # xlsx, csv, tsv, md, json, jsonl (default: from the file name, else csv)
     output: str | None = None  # a file, or None / "-" for standard output
     headers: str = "ja"
     sheet_per: str | None = None
     sheet: bool = False  # Markdown: a council-question sheet
     encoding: str | None = None
+    bom: bool = True  # csv/tsv in UTF-8 start with a BOM, on stdout too (`--no-bom` leaves it out)
     force: bool = False
 
 
-def export(store: Store, req: ExportRequest) -> ExportResult:
-    """Write an export; raises ExportError for what cannot be written as asked."""
+def export(
+    store: Store, req: ExportRequest, *, progress: Callable[[int, int], None] | None = None
+) -> ExportResult:
+    """Write an export; raises ExportError for what cannot be written as asked. ``progress`` is
+    called with (rows written, rows in all) while the file is made, for a progress bar."""
     from kb.export import format_from_path, write_export
 
     if req.headers not in ("ja", "en"):
@@ -423,12 +427,14 @@ def export(store: Store, req: ExportRequest) -> ExportResult:
     to_stdout = req.output in (None, "-")
     fmt = req.format or (None if to_stdout else format_from_path(str(req.output))) or "csv"
     return write_export(
-        rows, fmt, req.output, headers=req.headers, sheet_per=req.sheet_per, md_sheet=req.sheet,
-        encoding=req.encoding, force=req.force,
+        rows, fmt, req.output, layout="search" if req.search is not None else "facts", headers=req.headers,
+        sheet_per=req.sheet_per, md_sheet=req.sheet, encoding=req.encoding, bom=req.bom, force=req.force,
+        progress=progress,
     )  # fmt: skip
 
 
 def _fact_rows(store: Store, q: FactQuery) -> list[ExportRow]:
+    """Every fact with its citation: post #id, date, file, URL and line."""
     from kb.models import ExportRow
 
     return [
@@ -438,7 +444,8 @@ def _fact_rows(store: Store, q: FactQuery) -> list[ExportRow]:
             sentence=f.sentence or f.written,
             title=f.title,
             date=f.date,
-            location=f.url or f.source,
+            source=f.source,
+            url=f.url,
             line=f.line,
             surface=f.surface,
             value=f.value,
@@ -452,6 +459,9 @@ def _fact_rows(store: Store, q: FactQuery) -> list[ExportRow]:
 
 
 def _search_rows(store: Store, req: ExportRequest) -> list[ExportRow]:
+    """Every matched passage of every matched post, best post first. A matched heading is its own
+    row only when no passage under it matched; its row quotes the first line under it, as the
+    search views do."""
     from kb.models import ExportRow
 
     q = req.facts
@@ -459,18 +469,28 @@ def _search_rows(store: Store, req: ExportRequest) -> list[ExportRow]:
         store, req.search or "", since=q.since, until=q.until, topic=q.topic, post=q.post,
         limit=q.limit or 100_000, passages=MAX_LIMIT,
     )  # fmt: skip
-    return [
-        ExportRow(
-            topic=p.section,
-            kind="passage",
-            sentence=p.text,
-            title=h.title,
-            date=h.date,
-            location=h.url or h.source,
-            line=p.line,
-            post_id=h.post_id,
-            score=h.score,
-        )
-        for h in result.hits
-        for p in h.passages
-    ]
+    rows: list[ExportRow] = []
+    for h in result.hits:
+        passages = list(h.passages)
+        for i, p in enumerate(passages):
+            text = p.text
+            if p.heading:
+                nxt = passages[i + 1] if i + 1 < len(passages) else None
+                if nxt is not None and nxt.section == p.section and not nxt.heading:
+                    continue  # the passage under it says where it is
+                text = p.after or p.text
+            rows.append(
+                ExportRow(
+                    topic=p.section,
+                    kind="passage",
+                    sentence=text,
+                    title=h.title,
+                    date=h.date,
+                    source=h.source,
+                    url=h.url,
+                    line=p.line,
+                    post_id=h.post_id,
+                    score=h.score,
+                )
+            )
+    return rows

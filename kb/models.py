@@ -110,21 +110,26 @@ class Fact:
 
 @dataclass(slots=True)
 class ExportRow:
-    """One row of an export table: a fact, or a search hit (then the figure columns are empty)."""
+    """One row of an export table: a fact, or a search hit (kind "passage", no figure).
 
-    topic: str | None  # 項目: section heading (or None before the first heading)
+    ``source`` is the file the post was read from as it was stored; exports show only its name
+    (an absolute path of the author's machine means nothing on a colleague's PC).
+    """
+
+    topic: str | None  # 項目 / 見出し: section heading (None before the first heading)
     kind: str  # 種別: quantity | date | org | place | passage
-    sentence: str  # 原文
-    title: str  # 出典: post title
+    sentence: str  # 原文 / 本文
+    title: str  # タイトル: post title
     date: str | None  # 日付: ISO post date
-    location: str  # URL/ファイル: the post's url, else its source file
-    line: int | None  # 位置: 1-based line in the source file
+    source: str  # ファイル: the post's source file (or URL, or <stdin>)
+    line: int | None  # 行: 1-based line in the source file
+    url: str | None = None  # URL: the post's address, when it has one
     surface: str | None = None  # the fact as written
     value: float | str | None = None  # 値
     value_max: float | None = None
     unit: str | None = None  # 単位
     qualifier: str | None = None  # 補足
-    post_id: int | None = None
+    post_id: int | None = None  # 投稿: #id
     score: float | None = None  # search hits only
 
 

@@ -54,43 +54,107 @@ def test_format_names_are_forgiving() -> None:
     assert write_export([], ".jsonl", None, stdout=stream).format == "jsonl"
 
 
-def test_bad_options() -> None:
-    with pytest.raises(ExportError, match="headers"):
+def test_bad_options_name_the_option() -> None:
+    with pytest.raises(ExportError, match="^--headers に 'fr' は指定できません"):
         write_export([], "csv", None, headers="fr", stdout=io.StringIO())
-    with pytest.raises(ExportError, match="shift-jisx"):
+    with pytest.raises(ExportError, match="^--encoding に 'shift-jisx' は指定できません"):
         write_export([], "csv", None, encoding="shift-jisx", stdout=io.StringIO())
+    with pytest.raises(ExportError, match="^--sheet-per に 'post' は指定できません"):
+        write_export([], "xlsx", "x.xlsx", sheet_per="post")
 
 
-def test_csv_to_stdout_is_text_without_bom() -> None:
+def _binary_stdout() -> tuple[io.BytesIO, io.TextIOWrapper]:
+    buffer = io.BytesIO()
+    return buffer, io.TextIOWrapper(buffer, encoding="utf-8", newline="")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_stdout_gets_the_same_bytes_as_the_file(tmp_path: Path, fmt: str) -> None:
+    """`kb export > x.csv` is the README's own workflow: a BOM and CRLF, as with -o x.csv."""
+    out = tmp_path / f"facts.{fmt}"
+    write_export(sample_rows(), fmt, str(out))
+    buffer, stream = _binary_stdout()
+    result = write_export(sample_rows(), fmt, None, stdout=stream)
+    assert result.path is None and result.rows == 10
+    assert buffer.getvalue().startswith(b"\xef\xbb\xbf" + "項目".encode())
+    assert buffer.getvalue() == out.read_bytes()
+
+
+def test_text_only_stdout_gets_the_bom_as_a_character() -> None:
     stream = io.StringIO()
-    result = write_export(sample_rows(), "csv", None, stdout=stream)
-    assert result.path is None and result.rows == 9
+    write_export(sample_rows(), "csv", None, stdout=stream)
+    text = stream.getvalue()
+    assert text.startswith("\ufeff" + ",".join(HEADERS_JA) + "\r\n")
+
+
+def test_no_bom_to_stdout_is_plain_text() -> None:
+    stream = io.StringIO()
+    result = write_export(sample_rows(), "csv", None, bom=False, stdout=stream)
+    assert result.warnings == []
     text = stream.getvalue()
     assert text.startswith(",".join(HEADERS_JA) + "\n")
-    assert "\r" not in text
+    assert "\r" not in text and "\ufeff" not in text
+    buffer, binary = _binary_stdout()
+    write_export(sample_rows(), "tsv", "-", bom=False, stdout=binary)
+    binary.flush()
+    assert buffer.getvalue().startswith("\t".join(HEADERS_JA).encode() + b"\n")
+
+
+def test_markdown_and_json_to_stdout_have_no_bom() -> None:
+    for fmt in ("md", "json", "jsonl"):
+        buffer, stream = _binary_stdout()
+        write_export(sample_rows(), fmt, None, stdout=stream)
+        stream.flush()
+        assert not buffer.getvalue().startswith(b"\xef\xbb\xbf")
+        assert b"\r" not in buffer.getvalue()
 
 
 def test_explicit_encoding_to_stdout_writes_bytes() -> None:
-    buffer = io.BytesIO()
-    stream = io.TextIOWrapper(buffer, encoding="utf-8")
+    buffer, stream = _binary_stdout()
     result = write_export(sample_rows(), "csv", "-", encoding="cp932", stdout=stream)
     text = buffer.getvalue().decode("cp932")
     assert text.startswith(",".join(HEADERS_JA) + "\r\n")
-    assert "〓mVoting" in text
+    assert "〓オンライン申請" in text
     assert result.warnings
 
 
-def test_inapplicable_options_warn() -> None:
+def test_inapplicable_options_warn_in_japanese_with_option_names() -> None:
     result = write_export([], "csv", None, sheet_per="topic", md_sheet=True, stdout=io.StringIO())
     assert result.warnings == [
-        "sheet_per applies to xlsx only; ignored for csv",
-        "md_sheet applies to md only; ignored for csv",
+        "--sheet-per は xlsx のときだけ使えます (csv では無視しました)",
+        "--sheet は md のときだけ使えます (csv では無視しました)",
     ]
+    result = write_export([], "json", None, bom=False, stdout=io.StringIO())
+    assert result.warnings == ["--no-bom は csv と tsv のときだけ使えます (json では無視しました)"]
 
 
 def test_extension_mismatch_warns(tmp_path: Path) -> None:
-    result = write_export([], "csv", str(tmp_path / "facts.xlsx"))
-    assert result.warnings == [f"{tmp_path / 'facts.xlsx'} looks like a xlsx file but is written as csv"]
+    path = tmp_path / "facts.xlsx"
+    result = write_export([], "csv", str(path))
+    assert result.warnings == [
+        f"{path} は拡張子が xlsx ですが、csv で書き出しました (形式は --format で選べます)"
+    ]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_progress_counts_every_row(tmp_path: Path, fmt: str) -> None:
+    rows = sample_rows() * 150  # 1,500 rows: more than one report in between
+    calls: list[tuple[int, int]] = []
+    write_export(
+        rows, fmt, str(tmp_path / f"many.{fmt}"), progress=lambda done, total: calls.append((done, total))
+    )
+    assert calls[0] == (0, 1500) and calls[-1] == (1500, 1500)
+    assert len(calls) > 2
+    done = [d for d, _ in calls]
+    assert done == sorted(done)
+    assert {total for _, total in calls} == {1500}
+    assert len(calls) <= 202  # bounded, whatever the size
+
+
+def test_progress_on_an_empty_export() -> None:
+    calls: list[tuple[int, int]] = []
+    write_export([], "csv", None, stdout=io.StringIO(), progress=lambda d, t: calls.append((d, t)))
+    assert calls == [(0, 0), (0, 0)]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -132,7 +196,7 @@ def test_missing_directory(tmp_path: Path) -> None:
 
 
 def test_directory_as_output(tmp_path: Path) -> None:
-    with pytest.raises(ExportError, match="フォルダー"):
+    with pytest.raises(ExportError, match="^フォルダーには書き出せません"):
         write_export(sample_rows(), "csv", str(tmp_path), force=True)
 
 
@@ -143,7 +207,7 @@ def test_failed_render_leaves_nothing(tmp_path: Path, monkeypatch: pytest.Monkey
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", boom)
-    with pytest.raises(ExportError, match="No space left on device"):
+    with pytest.raises(ExportError, match="^書き出せませんでした: .*facts.csv: ディスクがいっぱいです$"):
         write_export(sample_rows(), "csv", str(out))
     assert list(tmp_path.iterdir()) == []
 
@@ -152,4 +216,4 @@ def test_relative_path_in_current_directory(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.chdir(tmp_path)
     result = write_export(sample_rows(), "md", "質問案.md")
     assert result.path == "質問案.md"
-    assert (tmp_path / "質問案.md").read_text(encoding="utf-8").startswith("## ◼️mVoting\n")
+    assert (tmp_path / "質問案.md").read_text(encoding="utf-8").startswith("## ◼️オンライン申請\n")

@@ -1,25 +1,54 @@
-"""Tests for kb.export.tabular (columns, labels, cell values); also home of the sample rows."""
+"""Tests for kb.export.tabular (layouts, labels, cell values); also home of the sample rows.
+
+The sample rows are invented: a councillor's report on a visit to a fictional city's digital office,
+in the shapes real reports have (億, 延べ, decimals, ranges, a negative figure, dates, organisations,
+search hits without a date).
+"""
 
 from __future__ import annotations
 
+import pytest
+
+from kb.errors import ExportError
 from kb.export.tabular import (
-    COLUMNS,
+    FACTS,
+    SEARCH,
+    cell_text,
     column_widths,
     display_width,
     figure_with_qualifier,
-    header_labels,
-    row_cells,
+    layout_of,
+    neutralise,
+    source_name,
     topic_label,
 )
 from kb.models import ExportRow
 
-SEED = "data/seed-blog.txt"
-TITLE_1 = "韓国視察③ソウル市の電子政府の取り組み"
-TITLE_2 = "韓国視察②〜ソウル市・ノウォン区の電子政府視察"
-TITLE_3 = "韓国先進行政視察①平昌オリンピックの成果と課題"
-URL_3 = "https://example.jp/blog/entry-12366547771.html"
+SOURCE_1 = "/home/giin/blog/2023/minato-digital.txt"
+FILE_1 = "minato-digital.txt"
+SOURCE_3 = r"C:\Users\giin\Documents\blog\bousai.html"
+FILE_3 = "bousai.html"
+TITLE_1 = "視察報告②みなと市のデジタル窓口"
+TITLE_2 = "視察報告③北浜町の除雪と冬の暮らし"
+TITLE_3 = "防災センター見学"
+URL_2 = "https://example.jp/blog/entry-2002.html"
+URL_3 = "https://example.jp/blog/entry-2003.html"
 
-HEADERS_JA = ["項目", "数値", "値", "単位", "補足", "種別", "原文", "出典", "日付", "URL/ファイル", "位置"]
+HEADERS_JA = [
+    "項目",
+    "数値",
+    "値",
+    "単位",
+    "補足",
+    "種別",
+    "原文",
+    "タイトル",
+    "日付",
+    "投稿",
+    "行",
+    "ファイル",
+    "URL",
+]
 HEADERS_EN = [
     "topic",
     "figure",
@@ -28,128 +57,149 @@ HEADERS_EN = [
     "note",
     "kind",
     "sentence",
-    "source",
+    "title",
     "date",
-    "url_or_file",
+    "post",
     "line",
+    "file",
+    "url",
 ]
+SEARCH_HEADERS_JA = ["投稿", "タイトル", "日付", "見出し", "本文", "行", "ファイル", "URL"]
+SEARCH_HEADERS_EN = ["post", "title", "date", "heading", "passage", "line", "file", "url"]
 
-MVOTING_SENTENCE = "今までで、168万人の市民が投票に参加。5520の投票項目がある。"
+APPLY_SENTENCE = "オンライン申請は昨年度、32万件に達した。"
+BUDGET_SENTENCE = "電子申請の予算は12億円で、昨年度の利用者は延べ18万市民にのぼる。"
 
 
 def sample_rows() -> list[ExportRow]:
-    """Facts and hits from the seed blog: quantities (億, 以上, decimal, range), date, org, passages."""
+    """Facts of three invented posts, and two search hits."""
     return [
         ExportRow(
-            topic="◼️mVoting",
+            topic="◼️オンライン申請",
             kind="quantity",
-            sentence=MVOTING_SENTENCE,
+            sentence=APPLY_SENTENCE,
             title=TITLE_1,
-            date="2018-04-13",
-            location=SEED,
-            line=81,
-            surface="168万人",
-            value=1680000,
-            unit="人",
+            date="2023-07-05",
+            source=SOURCE_1,
+            line=41,
+            surface="32万件",
+            value=320000,
+            unit="件",
             post_id=1,
         ),
         ExportRow(
-            topic="◼️mVoting",
+            topic="◼️オンライン申請",
             kind="quantity",
-            sentence="ソウル市の予算の中で50億円は市民参加予算で、2018年の実績 22万市民が投票に参加。",
+            sentence=BUDGET_SENTENCE,
             title=TITLE_1,
-            date="2018-04-13",
-            location=SEED,
-            line=82,
-            surface="50億円",
-            value=5000000000.0,
+            date="2023-07-05",
+            source=SOURCE_1,
+            line=42,
+            surface="12億円",
+            value=1200000000.0,
             unit="円",
             post_id=1,
         ),
         ExportRow(
-            topic="◼️mVoting",
+            topic="◼️オンライン申請",
             kind="quantity",
-            sentence="1400万件以上公開されているなど、情報にオープン化が進んでいます。",
+            sentence=BUDGET_SENTENCE,
             title=TITLE_1,
-            date="2018-04-13",
-            location=SEED,
-            line=87,
-            surface="1400万件以上",
-            value=14000000,
-            unit="件",
-            qualifier="以上",
+            date="2023-07-05",
+            source=SOURCE_1,
+            line=42,
+            surface="18万市民",
+            value=180000,
+            unit="市民",
+            qualifier="延べ",
             post_id=1,
         ),
         ExportRow(
-            topic="◼️ソウル市の概要",
+            topic="◼️窓口の待ち時間",
             kind="quantity",
-            sentence="ソウル市は605、26k㎡。韓国の人口の2割が住んでおり、GDPの22パーセントを占めています。",
+            sentence="窓口の待ち時間は約15.25分短くなったという。",
             title=TITLE_1,
-            date="2018-04-13",
-            location=SEED,
-            line=19,
-            surface="605、26k㎡",
-            value=605.26,
-            unit="km2",
+            date="2023-07-05",
+            source=SOURCE_1,
+            line=44,
+            surface="約15.25分",
+            value=15.25,
+            unit="分",
+            qualifier="約",
             post_id=1,
         ),
         ExportRow(
-            topic="◼️都市管制センターの運用",
+            topic="◼️市民の声",
             kind="quantity",
-            sentence="毎年300台程度つけている。年間20〜30件の要望があり、区民要望についても、"
-            "必要かどうかを調査してだいたいはつけている。",
-            title=TITLE_2,
-            date="2018-04-14",
-            location=SEED,
-            line=237,
-            surface="20〜30件",
-            value=20,
-            value_max=30,
+            sentence="年間40〜60件の改善提案が寄せられており、ほとんどは翌年度までに対応している。",
+            title=TITLE_1,
+            date="2023-07-05",
+            source=SOURCE_1,
+            line=47,
+            surface="40〜60件",
+            value=40,
+            value_max=60,
             unit="件",
-            post_id=2,
+            post_id=1,
         ),
         ExportRow(
-            topic="◼️ソウル市のCIO企画官の組織",
+            topic="◼️経緯",
             kind="date",
-            sentence="2003年から7年連続で電子政府世界一。",
+            sentence="2019年から電子申請を始めた。",
             title=TITLE_1,
-            date="2018-04-13",
-            location=SEED,
-            line=26,
-            surface="2003年",
-            value="2003",
+            date="2023-07-05",
+            source=SOURCE_1,
+            line=30,
+            surface="2019年",
+            value="2019",
+            unit="year",
             post_id=1,
         ),
         ExportRow(
-            topic="①韓国の電子政府",
+            topic="①デジタル窓口の概要",
             kind="org",
-            sentence="ソウル市のノウォン区、ソウル市情報企画団を訪問し、電子政府の先進事例についてお話を伺ったほか、"
-            "「韓国賭博問題管理センター」を視察し、カジノを含む、賭博問題全体の依存症対策についてのお話を伺いました。",
+            sentence="みなと市情報政策課の担当者から、窓口の仕組みについて説明を受けました。",
+            title=TITLE_1,
+            date="2023-07-05",
+            source=SOURCE_1,
+            line=12,
+            surface="みなと市情報政策課",
+            post_id=1,
+        ),
+        ExportRow(
+            topic="◼️冬の暮らし",
+            kind="quantity",
+            sentence="北浜町の冬の最低気温は-12度まで下がる。",
             title=TITLE_2,
-            date="2018-04-14",
-            location=SEED,
-            line=167,
-            surface="ソウル市情報企画団",
+            date="2023-01-20",
+            source="北浜町.txt",
+            url=URL_2,
+            line=8,
+            surface="-12度",
+            value=-12,
+            unit="度",
             post_id=2,
         ),
         ExportRow(
-            topic="◼️mVoting",
+            topic="◼️冬の暮らし",
             kind="passage",
-            sentence="会員登録したソウル市民に政策について質問を行い、投票に参加し、政策の意思決定に関わる仕組み。",
-            title=TITLE_1,
-            date="2018-04-13",
-            location=SEED,
-            line=78,
-            post_id=1,
-            score=3.25,
+            sentence="除雪車は夜明け前に町内を一巡し、通学路を先に開けるそうです。",
+            title=TITLE_2,
+            date="2023-01-20",
+            source="北浜町.txt",
+            url=URL_2,
+            line=15,
+            post_id=2,
+            score=2.5,
         ),
         ExportRow(
             topic=None,
             kind="passage",
-            sentence="午後は、平昌オリンピック開催時に心臓的な役割を果たした、メインオペレーションセンターに伺いました。",
+            sentence="午後は防災センターで、地震の揺れを体験できる訓練の様子を見学しました。",
             title=TITLE_3,
             date=None,
-            location=URL_3,
+            source=SOURCE_3,
+            url=URL_3,
             line=None,
             post_id=3,
         ),
@@ -157,78 +207,146 @@ def sample_rows() -> list[ExportRow]:
 
 
 def test_headers() -> None:
-    assert header_labels("ja") == HEADERS_JA
-    assert header_labels("en") == HEADERS_EN
-    assert len({column.key for column in COLUMNS}) == len(COLUMNS)
+    assert FACTS.labels("ja") == HEADERS_JA
+    assert FACTS.labels("en") == HEADERS_EN
+    assert SEARCH.labels("ja") == SEARCH_HEADERS_JA
+    assert SEARCH.labels("en") == SEARCH_HEADERS_EN
+    for layout in (FACTS, SEARCH):
+        assert len(set(layout.keys())) == len(layout.columns)
+        assert set(layout.fields.values()) <= set(layout.keys())
+    assert layout_of("search") is SEARCH
+    with pytest.raises(ExportError):
+        layout_of("posts")
+
+
+def test_every_fact_names_its_post_date_line_and_file() -> None:
+    cells = FACTS.cells(sample_rows()[0], "ja")
+    assert cells == [
+        "◼️オンライン申請",
+        "32万件",
+        320000,
+        "件",
+        None,
+        "数量",
+        APPLY_SENTENCE,
+        TITLE_1,
+        "2023-07-05",
+        1,
+        41,
+        FILE_1,  # the file's name, not the folders of the author's machine
+        None,
+    ]
+    assert cell_text(cells[9], FACTS.columns[9]) == "#1"
+    hit = FACTS.cells(sample_rows()[9], "ja")
+    assert hit[9:] == [3, None, FILE_3, URL_3]  # a post with a URL names its file as well
 
 
 def test_quantity_cells() -> None:
     rows = sample_rows()
-    assert row_cells(rows[0], "ja") == [
-        "◼️mVoting",
-        "168万人",
-        1680000,
-        "人",
-        None,
-        "数量",
-        MVOTING_SENTENCE,
-        TITLE_1,
-        "2018-04-13",
-        SEED,
-        81,
-    ]
-    cells = row_cells(rows[1], "ja")
-    assert cells[1:5] == ["50億円", 5000000000, "円", None]
+    cells = FACTS.cells(rows[1], "ja")
+    assert cells[1:5] == ["12億円", 1200000000, "円", None]
     assert isinstance(cells[2], int)
-    assert row_cells(rows[2], "ja")[1:5] == ["1400万件", 14000000, "件", "以上"]
-    assert row_cells(rows[3], "ja")[1:5] == ["605.26km2", 605.26, "km2", None]
-    assert row_cells(rows[4], "ja")[1:5] == ["20〜30件", 20, "件", "範囲 20〜30"]
-    assert row_cells(rows[4], "en")[4:6] == ["range 20〜30", "quantity"]
+    assert FACTS.cells(rows[2], "ja")[1:5] == ["18万市民", 180000, "市民", "延べ"]
+    assert FACTS.cells(rows[3], "ja")[1:5] == ["15.25分", 15.25, "分", "約"]
+    assert FACTS.cells(rows[4], "ja")[1:5] == ["40〜60件", 40, "件", "範囲 40〜60"]
+    assert FACTS.cells(rows[4], "en")[4:6] == ["range 40〜60", "quantity"]
+    assert FACTS.cells(rows[7], "ja")[1:4] == ["-12度", -12, "度"]
 
 
 def test_qualifier_and_range_together() -> None:
     row = sample_rows()[4]
     row.qualifier = "約"
-    assert row_cells(row, "ja")[4] == "約、範囲 20〜30"
-    assert row_cells(row, "en")[4] == "約; range 20〜30"
-    assert figure_with_qualifier(row) == "約20〜30件"
-    assert figure_with_qualifier(sample_rows()[2]) == "1400万件以上"
+    assert FACTS.cells(row, "ja")[4] == "約、範囲 40〜60"
+    assert FACTS.cells(row, "en")[4] == "約; range 40〜60"
+    assert figure_with_qualifier(row) == "約40〜60件"
+    assert figure_with_qualifier(sample_rows()[2]) == "延べ18万市民"
 
 
 def test_other_kinds() -> None:
     rows = sample_rows()
-    assert row_cells(rows[5], "ja")[1:6] == ["2003年", "2003", None, None, "日付"]
-    assert row_cells(rows[6], "ja")[1:6] == ["ソウル市情報企画団", None, None, None, "組織"]
-    assert row_cells(rows[6], "en")[5] == "org"
-    passage = row_cells(rows[7], "ja")
-    assert passage[1:6] == [None, None, None, None, "本文"]
-    assert row_cells(rows[8], "ja")[0] is None
-    assert row_cells(rows[8], "ja")[8:] == [None, URL_3, None]
+    # a date's unit is its precision in words, not the stored key
+    assert FACTS.cells(rows[5], "ja")[1:6] == ["2019年", "2019", "年", None, "日付"]
+    assert FACTS.cells(rows[5], "en")[3] == "year"
+    assert FACTS.cells(rows[6], "ja")[1:6] == ["みなと市情報政策課", None, None, None, "組織"]
+    assert FACTS.cells(rows[6], "en")[5] == "org"
+    assert FACTS.cells(rows[8], "ja")[1:6] == [None, None, None, None, "本文"]
+
+
+def test_search_cells_have_no_figure_columns() -> None:
+    cells = SEARCH.cells(sample_rows()[8], "ja")
+    assert cells == [
+        2,
+        TITLE_2,
+        "2023-01-20",
+        "◼️冬の暮らし",
+        "除雪車は夜明け前に町内を一巡し、通学路を先に開けるそうです。",
+        15,
+        "北浜町.txt",
+        URL_2,
+    ]
+    assert SEARCH.cells(sample_rows()[9], "ja")[2:4] == [None, None]
 
 
 def test_unknown_kind_is_shown_as_is() -> None:
     row = sample_rows()[6]
     row.kind = "person"
-    assert row_cells(row, "ja")[5] == "person"
+    assert FACTS.cells(row, "ja")[5] == "person"
+
+
+@pytest.mark.parametrize(
+    ("source", "name"),
+    [
+        ("/home/giin/blog/2023/minato-digital.txt", "minato-digital.txt"),
+        (r"C:\Users\giin\Desktop\報告.md", "報告.md"),
+        ("posts/視察.txt", "視察.txt"),
+        ("視察.txt", "視察.txt"),
+        ("https://example.jp/blog/entry-1.html", "https://example.jp/blog/entry-1.html"),
+        ("<stdin>", "<stdin>"),
+        ("", ""),
+    ],
+)
+def test_source_name(source: str, name: str) -> None:
+    assert source_name(source) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "safe"),
+    [
+        ('=HYPERLINK("https://evil.example/","詳細")', '\'=HYPERLINK("https://evil.example/","詳細")'),
+        ("+81-3-1234-5678", "'+81-3-1234-5678"),
+        ("-12度まで下がる", "'-12度まで下がる"),
+        ("@市役所のお知らせ", "'@市役所のお知らせ"),
+        ("\t字下げ", "'\t字下げ"),
+        ("\r改行", "'\r改行"),
+        ("予算=12億円", "予算=12億円"),  # only the first character counts
+        ("＝全角の等号", "＝全角の等号"),
+        ("", ""),
+    ],
+)
+def test_neutralise(text: str, safe: str) -> None:
+    assert neutralise(text) == safe
 
 
 def test_topic_label() -> None:
     assert topic_label(None, "ja") == "(見出しなし)"
     assert topic_label("  ", "en") == "(no heading)"
-    assert topic_label("◼️mVoting\n続き", "ja") == "◼️mVoting 続き"
+    assert topic_label("◼️市民の声\n続き", "ja") == "◼️市民の声 続き"
 
 
 def test_display_width() -> None:
     assert display_width("abc") == 3
     assert display_width("項目") == 4
-    assert display_width("◼️mVoting") == 9  # ◼ is wide, the variation selector takes no room
+    assert display_width("◼️冬の暮らし") == 12  # ◼ is drawn wide, the variation selector takes no room
     assert display_width("ａ\nabcdef") == 6
 
 
 def test_column_widths_are_bounded() -> None:
-    rows = [row_cells(row, "ja") for row in sample_rows()]
-    rows.append(row_cells(ExportRow("x", "passage", "長" * 500, "t", None, "f", 1), "ja"))
-    widths = column_widths(header_labels("ja"), rows)
-    for width, column in zip(widths, COLUMNS, strict=True):
+    rows = [FACTS.cells(row, "ja") for row in sample_rows()]
+    rows.append(FACTS.cells(ExportRow("x", "passage", "長" * 500, "t", None, "f", 1), "ja"))
+    widths = column_widths(FACTS.columns, FACTS.labels("ja"), rows)
+    for width, column in zip(widths, FACTS.columns, strict=True):
         assert column.min_width <= width <= column.max_width
-    assert widths[[c.key for c in COLUMNS].index("sentence")] == 60
+    by_key = dict(zip(FACTS.keys(), widths, strict=True))
+    assert by_key["sentence"] == 50  # the widest column, capped
+    assert by_key["sentence"] == max(widths)
+    assert by_key["value"] == len("1,200,000,000") + 2  # as shown, with thousands separators

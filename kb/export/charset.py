@@ -140,20 +140,18 @@ class Transcoder:
         """One line per distinct character lost, in order of first appearance; the tail summed up."""
         lines: list[str] = []
         losses = list(self._losses.items())
+        unit = "行目" if self.row_word == "row" else "件目"
         for ch, loss in losses[:MAX_CHAR_WARNINGS]:
-            action = f"replaced with {loss.replacement}" if loss.replacement else "removed"
-            times = f" ({loss.count} occurrences)" if loss.count > 1 else ""
+            where = f"{loss.row} {unit}"
             lines.append(
-                f"{self.row_word} {loss.row}, column {loss.column}: {describe_char(ch)} "
-                f"cannot be written in {self.encoding}; {action}{times}"
+                messages.char_lost(
+                    where, loss.column, describe_char(ch), self.encoding, loss.replacement, loss.count
+                )
             )
         rest = losses[MAX_CHAR_WARNINGS:]
         if rest:
             total = sum(loss.count for _, loss in rest)
-            lines.append(
-                f"... and {len(rest)} more characters ({total} occurrences) "
-                f"cannot be written in {self.encoding}; replaced"
-            )
+            lines.append(messages.chars_lost_rest(len(rest), total, self.encoding))
         return lines
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from kb.export.tabular import figure_text
+from kb.export.tabular import FACTS, Layout, figure_text, source_name
 from kb.models import ExportRow
 
 JSON_KEYS: tuple[str, ...] = (
@@ -21,11 +21,14 @@ JSON_KEYS: tuple[str, ...] = (
     "sentence",
     "title",
     "date",
-    "location",
-    "line",
     "post_id",
+    "line",
+    "file",
+    "url",
     "surface",
 )
+
+SEARCH_JSON_KEYS: tuple[str, ...] = ("post_id", "title", "date", "heading", "passage", "line", "file", "url")
 
 
 def _finite(value: float | None) -> float | int | None:
@@ -38,7 +41,7 @@ def _finite(value: float | None) -> float | int | None:
 
 
 def row_object(row: ExportRow) -> dict[str, Any]:
-    """A row as a JSON object; keys always present (null when empty), in JSON_KEYS order."""
+    """A fact as a JSON object; keys always present (null when empty), in JSON_KEYS order."""
     value = row.value if isinstance(row.value, str) else _finite(row.value)
     return {
         "topic": row.topic,
@@ -51,16 +54,47 @@ def row_object(row: ExportRow) -> dict[str, Any]:
         "sentence": row.sentence,
         "title": row.title,
         "date": row.date,
-        "location": row.location,
-        "line": row.line,
         "post_id": row.post_id,
+        "line": row.line,
+        "file": source_name(row.source) or None,
+        "url": row.url or None,
         "surface": row.surface,
     }
 
 
-def render_json(rows: Sequence[ExportRow]) -> str:
-    return json.dumps([row_object(row) for row in rows], ensure_ascii=False, indent=2) + "\n"
+def hit_object(row: ExportRow) -> dict[str, Any]:
+    """A search hit's passage as a JSON object, in SEARCH_JSON_KEYS order."""
+    return {
+        "post_id": row.post_id,
+        "title": row.title,
+        "date": row.date,
+        "heading": row.topic,
+        "passage": row.sentence,
+        "line": row.line,
+        "file": source_name(row.source) or None,
+        "url": row.url or None,
+    }
 
 
-def render_jsonl(rows: Sequence[ExportRow]) -> str:
-    return "".join(json.dumps(row_object(row), ensure_ascii=False) + "\n" for row in rows)
+def _objects(
+    rows: Sequence[ExportRow], layout: Layout, tick: Callable[[], None] | None
+) -> list[dict[str, Any]]:
+    convert = row_object if layout is FACTS else hit_object
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        out.append(convert(row))
+        if tick is not None:
+            tick()
+    return out
+
+
+def render_json(
+    rows: Sequence[ExportRow], layout: Layout = FACTS, tick: Callable[[], None] | None = None
+) -> str:
+    return json.dumps(_objects(rows, layout, tick), ensure_ascii=False, indent=2) + "\n"
+
+
+def render_jsonl(
+    rows: Sequence[ExportRow], layout: Layout = FACTS, tick: Callable[[], None] | None = None
+) -> str:
+    return "".join(json.dumps(obj, ensure_ascii=False) + "\n" for obj in _objects(rows, layout, tick))

@@ -1,23 +1,37 @@
-"""Excel workbooks (openpyxl, imported lazily): styled header, frozen pane, autofilter, typed cells."""
+"""Excel workbooks (openpyxl, imported lazily) that read on screen and print on paper.
+
+On screen: a styled header, a frozen pane, an autofilter, typed cells (numbers with thousands
+separators, post dates as dates, URLs as links). On paper: A4 landscape, one page wide, the header
+row repeated on every page, and row heights for the wrapped cells (openpyxl cannot autosize: the
+heights are estimated from the text's display width and the column's width).
+"""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import io
+import math
 import re
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from kb.errors import ExportError
 from kb.export import messages
 from kb.export.tabular import (
-    COLUMN_INDEX,
-    COLUMNS,
+    DATE,
+    FACTS,
+    LINE,
+    NUMBER,
+    POST,
+    URL,
     Cell,
+    Layout,
+    char_width,
     column_widths,
     group_rows,
-    header_labels,
-    row_cells,
     topic_label,
 )
 from kb.models import ExportRow
@@ -29,6 +43,26 @@ MAX_SHEET_NAME = 31  # Excel's limit, in UTF-16 code units
 MAX_CELL_CHARS = 32767  # Excel's limit for the text of one cell
 HEADER_FILL = "DDEBF7"
 DATE_FORMAT = "yyyy-mm-dd"
+INTEGER_FORMAT = "#,##0"
+POST_FORMAT = '"#"0'  # the post number stays a number (it sorts) and reads #12 as everywhere in kb
+LINE_FORMAT = "0"
+MAX_DECIMALS = 10
+
+# Row heights, in points. A line of Japanese text in Excel's and LibreOffice's fallback fonts is
+# taller than a line of Latin text in Calibri 11 (15 pt, Excel's default row).
+LATIN_LINE_PT = 15.0
+WIDE_LINE_PT = 18.0
+ROW_PADDING_PT = 2.0
+MAX_ROW_PT = 409.0  # Excel's limit
+# A wide character is about two digit widths of Calibri 11 in Excel's fallback fonts (MS Pゴシック,
+# 游ゴシック: 15 px against 7 px), a little less in LibreOffice's; a cell keeps about one digit
+# width of padding.
+WIDTH_FACTOR = 1.05
+CELL_PADDING = 1.0
+
+# Print setup: A4 landscape, margins in inches (openpyxl's unit): 1 cm sides, 1.5 cm top and bottom.
+MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6, "header": 0.3, "footer": 0.3}
+PAGE_FOOTER = "&P / &N"
 
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 # Characters XML 1.0 cannot carry (openpyxl refuses them), and lone surrogates.
@@ -96,61 +130,174 @@ class _Cleaner:
     def warnings(self) -> list[str]:
         out: list[str] = []
         if self.removed:
-            out.append(f"{self.removed} control characters that xlsx cannot hold were removed")
+            out.append(messages.xlsx_controls_removed(self.removed))
         if self.truncated:
-            out.append(f"{self.truncated} cells longer than {MAX_CELL_CHARS} characters were truncated")
+            out.append(messages.xlsx_cells_truncated(self.truncated, MAX_CELL_CHARS))
         return out
 
 
-def _fill_sheet(ws: Any, rows: Sequence[ExportRow], headers: str, clean: _Cleaner) -> None:
+def decimal_format(value: float) -> str:
+    """A number format that shows a decimal as it was written: 15.25 -> "#,##0.00"."""
+    from kb.text.numfmt import plain_number
+
+    text = plain_number(value)
+    decimals = len(text.partition(".")[2])
+    if not decimals:
+        return INTEGER_FORMAT
+    return INTEGER_FORMAT + "." + "0" * min(decimals, MAX_DECIMALS)
+
+
+def _is_wide(text: str) -> bool:
+    return any(unicodedata.east_asian_width(ch) in ("W", "F") for ch in text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _char_units(ch: str) -> float:
+    w = char_width(ch, 0)
+    return w * WIDTH_FACTOR if w == 2 else w
+
+
+def _units(line: str) -> float:
+    """A line's width in digit widths: wide characters a little more than two."""
+    if line.isascii():
+        return float(len(line))
+    total = 0.0
+    for i, ch in enumerate(line):
+        if ch == "\ufe0f" and i:  # emoji presentation: the character before it is drawn wide
+            total += 2 * WIDTH_FACTOR - _char_units(line[i - 1])
+            continue
+        total += _char_units(ch)
+    return total
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines a wrapped cell of `width` (Excel's unit: digit widths) draws the text on."""
+    room = max(1.0, width - CELL_PADDING)
+    return sum(max(1, math.ceil(_units(line) / room)) for line in text.split("\n"))
+
+
+def row_height(texts: Sequence[tuple[str, float]]) -> float:
+    """The height (points) of a row whose wrapped cells hold these (text, column width) pairs."""
+    lines = 1
+    wide = False
+    for text, width in texts:
+        lines = max(lines, wrapped_lines(text, width))
+        wide = wide or _is_wide(text)
+    per_line = WIDE_LINE_PT if wide else LATIN_LINE_PT
+    return min(MAX_ROW_PT, lines * per_line + ROW_PADDING_PT)
+
+
+def _print_setup(ws: Any) -> None:
+    """A4 landscape, one page wide and as many long as it takes, the header row on every page."""
+    from openpyxl.worksheet.page import PageMargins
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.page_margins = PageMargins(**MARGINS)
+    ws.print_options.gridLines = True
+    ws.oddFooter.center.text = PAGE_FOOTER
+
+
+def _fill_sheet(
+    ws: Any,
+    rows: Sequence[ExportRow],
+    layout: Layout,
+    headers: str,
+    clean: _Cleaner,
+    tick: Callable[[], None] | None,
+) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles.fonts import DEFAULT_FONT
     from openpyxl.utils import get_column_letter
 
-    labels = header_labels(headers)
+    columns = layout.columns
+    labels = layout.labels(headers)
     ws.append(labels)
-    header_font = Font(bold=True)
+    # a Font without a name is drawn in whatever the reader picks (LibreOffice: a serif): name it
+    plain = {"name": DEFAULT_FONT.name, "sz": DEFAULT_FONT.sz, "family": DEFAULT_FONT.family}
+    header_font = Font(bold=True, **plain)
     header_fill = PatternFill(fill_type="solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
     for cell in ws[1]:
         cell.font = header_font
         cell.fill = header_fill
         cell.alignment = Alignment(vertical="center")
 
-    table: list[list[Cell]] = [row_cells(row, headers) for row in rows]
-    date_col = COLUMN_INDEX["date"]
-    location_col = COLUMN_INDEX["location"]
+    table: list[list[Cell]] = [layout.cells(row, headers) for row in rows]
+    widths = column_widths(columns, labels, table)
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
-    link_font = Font(color="0563C1", underline="single")
+    centred = Alignment(horizontal="center", vertical="top")  # #12 and L81 apart from their neighbours
+    link_font = Font(color="0563C1", underline="single", **plain)
+    # Setting a style looks it up in the workbook's tables (about 25 us each): each combination is
+    # set once, on the first cell that needs it, and its style record copied to the others.
+    styles: dict[tuple[int, str | None, bool], Any] = {}
     for r, cells in enumerate(table, start=2):
+        wrapped: list[tuple[str, float]] = []
         for c, value in enumerate(cells):
             if value is None:
                 continue
+            column = columns[c]
             out: Cell | dt.date = value
             if isinstance(value, str):
                 out = clean(value)
-                if c == date_col:
+                if column.holds == DATE:
                     out = _post_date(out)
             cell = ws.cell(row=r, column=c + 1, value=out)
+            link = False
+            number_format: str | None = None
             if isinstance(out, str):
                 cell.data_type = "s"  # text that starts with "=" stays text, never a formula
-                if c == location_col and out.startswith(("http://", "https://")):
+                if column.holds == URL and out.startswith(("http://", "https://")):
                     cell.hyperlink = out
-                    cell.font = link_font
+                    link = True
+                if column.wrap:
+                    wrapped.append((out, widths[c]))
             elif isinstance(out, dt.date):
-                cell.number_format = DATE_FORMAT
-            cell.alignment = wrap if COLUMNS[c].wrap else top
+                number_format = DATE_FORMAT
+            elif column.holds == POST:
+                number_format = POST_FORMAT
+            elif column.holds == LINE:
+                number_format = LINE_FORMAT
+            elif column.holds == NUMBER and isinstance(out, int | float):
+                number_format = INTEGER_FORMAT if isinstance(out, int) else decimal_format(out)
+            key = (c, number_format, link)
+            style = styles.get(key)
+            if style is None:
+                if number_format is not None:
+                    cell.number_format = number_format
+                if link:
+                    cell.font = link_font
+                cell.alignment = wrap if column.wrap else centred if column.holds in (POST, LINE) else top
+                styles[key] = cell._style  # openpyxl's style record of the cell (a StyleArray)
+            else:
+                cell._style = copy.copy(style)
+        ws.row_dimensions[r].height = row_height(wrapped)
+        if tick is not None:
+            tick()
 
-    for i, width in enumerate(column_widths(labels, table), start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
-    last = get_column_letter(len(COLUMNS))
+    last = get_column_letter(len(columns))
     ws.auto_filter.ref = f"A1:{last}{len(table) + 1}"
+    _print_setup(ws)
 
 
-def render_xlsx(rows: Sequence[ExportRow], headers: str, sheet_per: str | None) -> tuple[bytes, list[str]]:
+def render_xlsx(
+    rows: Sequence[ExportRow],
+    headers: str,
+    sheet_per: str | None,
+    layout: Layout = FACTS,
+    tick: Callable[[], None] | None = None,
+) -> tuple[bytes, list[str]]:
     """The workbook as bytes, and warnings about anything it could not hold."""
     if sheet_per is not None and sheet_per not in SHEET_PER:
-        raise ExportError(messages.unknown_option("sheet_per", sheet_per, SHEET_PER))
+        raise ExportError(messages.unknown_option("--sheet-per", sheet_per, SHEET_PER))
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -165,7 +312,7 @@ def render_xlsx(rows: Sequence[ExportRow], headers: str, sheet_per: str | None) 
     taken: set[str] = set()
     for name, group in groups:
         ws = wb.create_sheet(title=sheet_name(clean(name), taken))
-        _fill_sheet(ws, group, headers, clean)
+        _fill_sheet(ws, group, layout, headers, clean, tick)
     wb.properties.creator = "kb"
     buf = io.BytesIO()
     wb.save(buf)
