@@ -423,17 +423,24 @@ def export(
         raise QueryError(f"--sheet-per は topic か kind です ({req.sheet_per!r})")
     if req.encoding is not None:
         check_encoding(req.encoding)
-    rows = _search_rows(store, req) if req.search is not None else _fact_rows(store, req.facts)
+    notes: tuple[str, ...] = ()
+    if req.search is not None:
+        rows = _search_rows(store, req)
+    else:
+        found = find_facts(store, req.facts)
+        rows, notes = _fact_rows(found), found.notes
     to_stdout = req.output in (None, "-")
     fmt = req.format or (None if to_stdout else format_from_path(str(req.output))) or "csv"
-    return write_export(
+    result = write_export(
         rows, fmt, req.output, layout="search" if req.search is not None else "facts", headers=req.headers,
         sheet_per=req.sheet_per, md_sheet=req.sheet, encoding=req.encoding, bom=req.bom, force=req.force,
         progress=progress,
     )  # fmt: skip
+    result.warnings[:0] = notes  # how the query's unit was read comes first
+    return result
 
 
-def _fact_rows(store: Store, q: FactQuery) -> list[ExportRow]:
+def _fact_rows(found: FactList) -> list[ExportRow]:
     """Every fact with its citation: post #id, date, file, URL and line."""
     from kb.models import ExportRow
 
@@ -454,7 +461,7 @@ def _fact_rows(store: Store, q: FactQuery) -> list[ExportRow]:
             qualifier=f.qualifier,
             post_id=f.post_id,
         )
-        for f in find_facts(store, q).facts
+        for f in found.facts
     ]
 
 

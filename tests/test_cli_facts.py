@@ -165,3 +165,16 @@ def test_export_question_sheet(db: Path) -> None:
     out = kb(db, "export", "--topic", "mVoting", "--kind", "quantity", "--format", "md", "--sheet")
     assert out.exit_code == 0
     assert "## ◼️mVoting" in out.stdout and "[^1]" in out.stdout and "168万人" in out.stdout
+
+
+def test_export_without_a_bom_and_with_the_unit_it_used(db: Path, tmp_path: Path) -> None:
+    with_bom = kb(db, "export", "--topic", "mVoting", "-f", "csv", "-o", "-")
+    without = kb(db, "export", "--topic", "mVoting", "-f", "csv", "-o", "-", "--no-bom")
+    assert with_bom.stdout_bytes.startswith(b"\xef\xbb\xbf")
+    assert not without.stdout_bytes.startswith(b"\xef\xbb\xbf") and without.stdout_bytes.strip()
+    # a scaled unit is read as the stored one, and the export says so
+    out = tmp_path / "yen.csv"
+    result = kb(db, "export", "--unit", "億円", "--min", "1", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "円 として検索しました" in result.stderr
+    assert "50億円" in out.read_text(encoding="utf-8-sig")

@@ -357,6 +357,10 @@ def export(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="既にあるファイルを上書きします。")] = False,
+    no_bom: Annotated[
+        bool,
+        typer.Option("--no-bom", help="csv/tsv の先頭に BOM を付けません (既定では付けます: Excel 用)。"),
+    ] = False,
     limit: LimitOption = None,
     db: DbOption = None,
 ) -> None:
@@ -366,9 +370,9 @@ def export(
     q = _fact_query(topic=topic, kind=kind, unit=unit, exact_unit=exact_unit, min=min_, max=max_, post=post,
                     query=query, since=since, until=until, limit=limit)  # fmt: skip
     req = api.ExportRequest(facts=q, search=search_, format=fmt, output=out, headers=headers,  # type: ignore[arg-type]
-                            sheet_per=sheet_per, sheet=sheet, encoding=encoding, force=force)  # fmt: skip
-    with store(db) as s:
-        result = api.export(s, req)
+                            sheet_per=sheet_per, sheet=sheet, encoding=encoding, force=force, bom=not no_bom)  # fmt: skip
+    with store(db) as s, progress(True, "書き出し中") as bar:
+        result = api.export(s, req, progress=bar.update if bar else None)
     for w in result.warnings:
         note(f"kb: 注意: {w}")
     if result.path:
