@@ -75,7 +75,7 @@ def import_(
 ) -> None:
     """投稿を取り込みます: テキスト, Markdown, HTML, Movable Type 形式, 複数の投稿を含むページ。"""
     from kb import api
-    from kb.views import contract, plain, term, write
+    from kb.views import contract, plain, write
 
     with store(db, write=True, create=True) as s, progress(not (quiet or as_json), "取り込み中") as bar:
         report = api.import_paths(
@@ -85,6 +85,8 @@ def import_(
     if as_json:
         write(contract.dumps(contract.import_report(report)))
     elif not quiet and sys.stderr.isatty():
+        from kb.views import term
+
         term.print_import(term.console(stderr=True), report)
     elif not quiet:
         note(plain.format_import(report).rstrip())
@@ -132,7 +134,7 @@ def search(
 ) -> None:
     """投稿を検索します。見つかれば 0、なければ 1、エラーは 2 で終了します。"""
     from kb import api
-    from kb.views import contract, plain, show, term
+    from kb.views import contract, plain, show
 
     unknown = [w for w in query if w.startswith("--")]
     if unknown:
@@ -145,7 +147,7 @@ def search(
         )  # fmt: skip
         if result.hits or as_json:
             show(result, as_json, plain=plain.format_passages if passages else plain.format_search,
-                 term=term.print_search, contract=lambda r: contract.search(r, passages=passages))  # fmt: skip
+                 term="print_search", contract=lambda r: contract.search(r, passages=passages))  # fmt: skip
     if not result.hits:
         fail(f"見つかりませんでした: {result.query}", EXIT_NONE)
 
@@ -157,13 +159,13 @@ def search(
 def posts(limit: LimitOption = None, as_json: JsonOption = False, db: DbOption = None) -> None:
     """取り込んだ投稿の一覧: ID, 日付, タイトル, 見出しの数, 写真, ファイル。"""
     from kb import api
-    from kb.views import contract, plain, show, term
+    from kb.views import contract, plain, show
 
     with store(db) as s:
         found = api.list_posts(s, limit)
         if not found and not as_json:
             fail("投稿がありません。kb import で取り込んでください", EXIT_NONE)
-        show(found, as_json, plain=plain.format_posts, term=term.print_posts, contract=contract.posts)
+        show(found, as_json, plain=plain.format_posts, term="print_posts", contract=contract.posts)
 
 
 @app.command(cls=Command)
@@ -176,7 +178,7 @@ def show(
 ) -> None:
     """投稿を1件、見出しと本文の行のまま表示します。"""
     from kb import api
-    from kb.views import contract, plain, term
+    from kb.views import contract, plain
     from kb.views import show as view
 
     with store(db) as s:
@@ -184,7 +186,7 @@ def show(
             api.get_post(s, post_id),
             as_json,
             plain=plain.format_post,
-            term=term.print_post,
+            term="print_post",
             contract=contract.stored_post,
         )
 
@@ -272,7 +274,7 @@ def facts(
 ) -> None:
     """数値・日付・組織・地名を、その文・投稿・行とともに一覧します。"""
     from kb import api
-    from kb.views import contract, plain, show, term
+    from kb.views import contract, plain, show
 
     q = _fact_query(topic=topic, kind=kind, unit=unit, exact_unit=exact_unit, min=min_, max=max_, post=post,
                     query=query, since=since, until=until, limit=limit or (50 if is_terminal() else None))  # fmt: skip
@@ -282,7 +284,7 @@ def facts(
             note(f"kb: {message}")
         if not found.facts and not as_json:
             fail("該当する事実はありません", EXIT_NONE)
-        show(found, as_json, plain=plain.format_facts, term=term.print_facts, contract=contract.facts)
+        show(found, as_json, plain=plain.format_facts, term="print_facts", contract=contract.facts)
     if not found.facts:
         raise typer.Exit(EXIT_NONE)
 
@@ -299,13 +301,13 @@ def topics(
 ) -> None:
     """項目 (見出し) を投稿をまたいでまとめ、投稿と事実の数を表示します。"""
     from kb import api
-    from kb.views import contract, plain, show, term
+    from kb.views import contract, plain, show
 
     with store(db) as s:
         found = api.topics(s, limit=limit, sort=sort)
         if not found and not as_json:
             fail("見出しのある投稿がありません", EXIT_NONE)
-        show(found, as_json, plain=plain.format_topics, term=term.print_topics, contract=contract.topics)
+        show(found, as_json, plain=plain.format_topics, term="print_topics", contract=contract.topics)
 
 
 # ------------------------------------------------------------------------------------------- export
@@ -405,12 +407,12 @@ def names_add(
 @names_app.command("list", cls=Command)
 def names_list(as_json: JsonOption = False, db: DbOption = None) -> None:
     """追加した名前の一覧。"""
-    from kb.views import contract, plain, show, term, words
+    from kb.views import contract, plain, show, words
 
     with store(db) as s:
         pairs = s.names.all()
         show(pairs, as_json, plain=lambda p: plain.format_names(words.name_rows(p), words.NAME_COLUMNS),
-             term=lambda c, p: term.print_pairs(c, words.name_rows(p), words.NAME_COLUMNS),
+             term="print_names",
              contract=lambda p: contract.pairs(p, ("surface", "kind")))  # fmt: skip
 
 
@@ -446,12 +448,12 @@ def synonyms_add(
 @synonyms_app.command("list", cls=Command)
 def synonyms_list(as_json: JsonOption = False, db: DbOption = None) -> None:
     """登録した同義語の一覧。"""
-    from kb.views import contract, plain, show, term, words
+    from kb.views import contract, plain, show, words
 
     with store(db) as s:
         pairs = s.synonyms.all()
         show(pairs, as_json, plain=lambda p: plain.format_names(p, words.SYNONYM_COLUMNS),
-             term=lambda c, p: term.print_pairs(c, p, words.SYNONYM_COLUMNS),
+             term="print_synonyms",
              contract=lambda p: contract.pairs(p, ("word", "other")))  # fmt: skip
 
 
@@ -489,7 +491,7 @@ def reindex(quiet: QuietOption = False, db: DbOption = None) -> None:
 def info(as_json: JsonOption = False, db: DbOption = None) -> None:
     """データベースの場所、中身の数、索引を作った版を表示します。"""
     from kb import api
-    from kb.views import contract, plain, show, term
+    from kb.views import contract, plain, show
 
     with store(db) as s:
-        show(api.info(s), as_json, plain=plain.format_info, term=term.print_info, contract=contract.info)
+        show(api.info(s), as_json, plain=plain.format_info, term="print_info", contract=contract.info)

@@ -30,11 +30,12 @@ def show(
     as_json: bool,
     *,
     plain: Callable[[Any], str],
-    term: Callable[[Any, Any], None],
+    term: str,
     contract: Callable[[Any], Any],
 ) -> None:
     """Show a result in the mode of this output: ``contract`` gives its JSON, ``plain`` its text for
-    a pipe, ``term`` prints it on a rich console."""
+    a pipe, and ``term`` names the function of kb.views.term that prints it on a rich console (rich
+    is imported only then: its import alone costs about a quarter of a `kb search`)."""
     m = mode(as_json)
     if m == JSON:
         from kb.views.contract import dumps
@@ -43,6 +44,6 @@ def show(
     elif m == PLAIN:
         write(plain(data))
     else:
-        from kb.views.term import console
+        from kb.views import term as views
 
-        term(console(), data)
+        getattr(views, term)(views.console(), data)

@@ -442,6 +442,16 @@ def print_lines(con: Console, lines: Sequence[str], style: str | None = None) ->
         con.print(_block(Text(safe(line), style=style or ""), con.width))
 
 
+def print_names(con: Console, pairs: Sequence[tuple[str, str]]) -> None:
+    """`kb names list` on a terminal."""
+    print_pairs(con, words.name_rows(pairs), words.NAME_COLUMNS)
+
+
+def print_synonyms(con: Console, pairs: Sequence[tuple[str, str]]) -> None:
+    """`kb synonyms list` on a terminal."""
+    print_pairs(con, pairs, words.SYNONYM_COLUMNS)
+
+
 __all__ = [
     "ProgressBar",
     "console",
@@ -449,11 +459,13 @@ __all__ = [
     "print_import",
     "print_info",
     "print_lines",
+    "print_names",
     "print_pairs",
     "print_post",
     "print_posts",
     "print_removal",
     "print_search",
+    "print_synonyms",
     "print_topics",
     "safe",
 ]
