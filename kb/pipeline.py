@@ -140,20 +140,37 @@ def forget_words() -> None:
     _seen_words.clear()
 
 
+_COMPOUND = 3  # adjacent nouns looked up as one query word at most (電子政府, 組織委員会, 監視カメラ)
+
+
 def new_words(tokens: Sequence[Sequence[Token]]) -> Iterator[tuple[str, str]]:
     """(surface, word-index terms) of the words of a post this process has not recorded yet: each
-    long unit and each of its short units, segmented alone exactly as a query of that word would be,
-    so that search can look a known word up instead of loading the dictionary."""
+    long unit, each of its short units, and each run of two or three adjacent nouns (the compounds
+    people type as one query word), segmented alone exactly as a query of that word would be, so
+    that search can look a known word up instead of loading the dictionary."""
     if len(_seen_words) > _LEXICON_MEMORY:
         _seen_words.clear()
     for toks in tokens:
-        for tok in toks:
-            for unit in (tok, *tok.parts) if tok.parts else (tok,):
-                surface = unit.surface
-                if surface in _seen_words or not has_word(surface):
-                    continue
-                _seen_words.add(surface)
-                alone = segment(surface)
-                terms = index_terms(alone)
-                if terms:
-                    yield surface, terms
+        for surface in _candidates(toks):
+            if surface in _seen_words or not has_word(surface):
+                continue
+            _seen_words.add(surface)
+            terms = index_terms(segment(surface))
+            if terms:
+                yield surface, terms
+
+
+def _candidates(toks: Sequence[Token]) -> Iterator[str]:
+    """The surfaces a query may be made of: units, short units, and short runs of adjacent nouns."""
+    run: list[Token] = []
+    for tok in toks:
+        yield tok.surface
+        if tok.parts:
+            yield from (p.surface for p in tok.parts)
+        nominal = tok.pos[0] in ("名詞", "接頭辞", "接尾辞") and has_word(tok.surface)  # not a mark such as ◼️
+        if nominal and run and run[-1].end == tok.start:
+            run.append(tok)
+            for k in range(2, min(len(run), _COMPOUND) + 1):
+                yield "".join(t.surface for t in run[-k:])
+        else:
+            run = [tok] if nominal else []

@@ -7,10 +7,8 @@ from typing import Annotated
 
 import typer
 
-from kb.cli.app import (
-    EXIT_ERROR,
-    EXIT_NONE,
-    MAX_LIMIT,
+from kb.cli.core import EXIT_ERROR, EXIT_NONE, search_command
+from kb.cli.frame import (
     Command,
     DbOption,
     JsonOption,
@@ -21,6 +19,7 @@ from kb.cli.app import (
     TopicOption,
     UntilOption,
     app,
+    db_path,
     fail,
     interactive,
     is_terminal,
@@ -133,23 +132,12 @@ def search(
     db: DbOption = None,
 ) -> None:
     """投稿を検索します。見つかれば 0、なければ 1、エラーは 2 で終了します。"""
-    from kb import api
-    from kb.views import contract, plain, show
-
-    unknown = [w for w in query if w.startswith("--")]
-    if unknown:
-        fail(f"不明なオプションです: {api.clean(unknown[0])} (kb search -h で使い方を表示)")
-    n = limit or (20 if is_terminal() or not as_json else 1000)
-    with store(db) as s:
-        result = api.search(
-            s, " ".join(query), since=since, until=until, topic=topic, post=post, limit=n, synonyms=synonyms,
-            include_undated=include_undated, sort=sort, passages=MAX_LIMIT if passages or as_json else 3,
-        )  # fmt: skip
-        if result.hits or as_json:
-            show(result, as_json, plain=plain.format_passages if passages else plain.format_search,
-                 term="print_search", contract=lambda r: contract.search(r, passages=passages))  # fmt: skip
-    if not result.hits:
-        fail(f"見つかりませんでした: {result.query}", EXIT_NONE)
+    code = search_command(
+        db_path(db), query, since=since, until=until, topic=topic, post=post, limit=limit, synonyms=synonyms,
+        include_undated=include_undated, sort=sort, passages=passages, as_json=as_json,
+    )  # fmt: skip
+    if code:
+        raise typer.Exit(code)
 
 
 # -------------------------------------------------------------------------------------------- posts

@@ -15,7 +15,9 @@ WIDTH = 78  # click: the terminal width less 2, at most 78: an 80-column termina
 
 def tree() -> Iterator[tuple[list[str], ClickCommand]]:
     """Every command as (its words after `kb`, its click command), kb itself first, depth first."""
-    from kb.cli import app
+    from kb.cli import _app
+
+    app = _app()
 
     def walk(words: list[str], cmd: ClickCommand) -> Iterator[tuple[list[str], ClickCommand]]:
         yield words, cmd
@@ -28,7 +30,9 @@ def tree() -> Iterator[tuple[list[str], ClickCommand]]:
 
 def help_page(words: list[str], width: int = WIDTH) -> str:
     """`kb WORDS -h` as it prints on a terminal of ``width`` columns."""
-    from kb.cli import app
+    from kb.cli import _app
+
+    app = _app()
 
     cmd: ClickCommand = get_command(app)
     ctx = cmd.make_context("kb", [], resilient_parsing=True, terminal_width=width, max_content_width=width)

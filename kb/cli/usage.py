@@ -11,7 +11,7 @@ from typing import Any
 import typer
 from typer._click.core import Parameter
 
-from kb.cli.app import EXIT_ERROR, EXIT_FOUND, EXIT_INTERRUPTED, interrupts, silence_stdout
+from kb.cli.core import EXIT_ERROR, EXIT_FOUND, EXIT_INTERRUPTED, interrupts, silence_stdout
 from kb.cli.helptext import exceptions as errors
 
 _BAD_VALUE = (
@@ -29,30 +29,6 @@ _USAGE = (
     (re.compile(r"Missing command"), "コマンドを指定してください"),
 )
 _SUGGESTION = re.compile(r"Did you mean (.+)\?")
-
-
-def prepare() -> None:
-    """Arguments and output that survive any locale: a query typed in UTF-8 under an ASCII or Latin-1
-    locale is read as UTF-8 (not dropped as undecodable), and characters the terminal's encoding
-    cannot show are replaced instead of ending kb with an error."""
-    fixed = []
-    for arg in sys.argv:
-        try:
-            arg.encode("utf-8")
-        except UnicodeEncodeError:
-            try:
-                arg = os.fsencode(arg).decode("utf-8")
-            except UnicodeDecodeError:
-                pass
-        fixed.append(arg)
-    sys.argv = fixed
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            try:
-                reconfigure(errors="replace")
-            except (ValueError, OSError):  # a closed or unusual stream: leave it as it is
-                pass
 
 
 def run(app: Any) -> int:

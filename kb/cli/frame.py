@@ -3,7 +3,6 @@ errors, Ctrl-C and closed pipes end a command."""
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +21,9 @@ if TYPE_CHECKING:
     from kb.store import Store
     from kb.views.term import ProgressBar
 
-EXIT_FOUND, EXIT_NONE, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
+from kb.cli.core import EXIT_ERROR, EXIT_FOUND, EXIT_INTERRUPTED, MAX_LIMIT, interrupts, silence_stdout
+from kb.cli.core import db_path as resolve_db
+
 HELP = {"help_option_names": ["-h", "--help"]}
 
 
@@ -76,7 +77,6 @@ synonyms_app = typer.Typer(
 app.add_typer(names_app, name="names")
 app.add_typer(synonyms_app, name="synonyms")
 _state: dict[str, Path | None] = {"db": None}
-interrupts: list[str] = []  # the Ctrl-Cs a command has reported already
 
 DbOption = Annotated[
     Path | None,
@@ -88,7 +88,6 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="JSON (UTF-8) で出力します。")]
-MAX_LIMIT = 10_000_000
 LimitOption = Annotated[
     int | None,
     typer.Option("--limit", "-n", metavar="N", min=1, max=MAX_LIMIT, help="最大 N 件を表示します。"),
@@ -141,11 +140,7 @@ def _main(
 
 def db_path(db: Path | None = None) -> Path:
     """--db (after or before the command), else $KB_DB, else kb.db in the user's kb folder."""
-    chosen = db or _state["db"]
-    if chosen is not None:
-        return chosen
-    env = os.environ.get("KB_DB")
-    return Path(env) if env else Path(typer.get_app_dir("kb")) / "kb.db"
+    return resolve_db(db or _state["db"])
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
@@ -172,14 +167,6 @@ def handled() -> Iterator[None]:
     except BrokenPipeError:
         silence_stdout()
         raise typer.Exit(EXIT_FOUND) from None
-
-
-def silence_stdout() -> None:
-    """Standard output to /dev/null once its reader is gone, so the flush at exit cannot fail again."""
-    try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except OSError:
-        pass
 
 
 @contextmanager
