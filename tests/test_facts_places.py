@@ -32,6 +32,8 @@ PLACES: list[tuple[str, list[str]]] = [
     ("北海道河東郡音更町へ向かった。", ["北海道", "河東郡", "音更町"]),
     ("事務所は港区芝浦にある。", ["港区", "芝浦"]),
     ("会場は岐阜市長良です。", ["岐阜市", "長良"]),
+    # a place inside a common-noun compound keeps its suffix
+    ("東京都内と大阪府内の高校。", ["東京都", "大阪府"]),
     # rivers, mountains, lakes, islands, bays
     ("木曽川の堤防を歩いた。", ["木曽川"]),
     ("町の北に伊吹山がそびえる。", ["伊吹山"]),

@@ -827,7 +827,11 @@ def _places_in_run(run: _Run, known: Container[str] = ()) -> list[Name]:
                 start = items[i - 1].start
             out.append(Name("place", start, tok.end))  # 国立駅, 中央線, 羽田空港
         elif parts and _is_place_token(parts[0]) and "".join(p.surface for p in parts[1:]) in _PLACE_TAILS:
-            out.append(Name("place", parts[0].start, parts[0].end))  # 韓国人 -> 韓国, 日本国内 -> 日本
+            end = parts[0].end
+            tail = parts[1].surface
+            if len(tail) >= 2 and tail[0] in _ADMIN and tail[1] in _ADMIN_TAIL:
+                end += 1  # 東京|都内 -> 東京都
+            out.append(Name("place", parts[0].start, end))  # 韓国人 -> 韓国, 日本国内 -> 日本
         i += 1
     return out
 
