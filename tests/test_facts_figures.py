@@ -45,6 +45,7 @@ CASES: list[tuple[str, list[Row]]] = [
     ("定数18名、児童数240人。", [("18名", 18, None, "名", None), ("240人", 240, None, "人", None)]),
     # counters that Sudachi cuts or tags as verbal nouns
     ("対象は3歳児と0歳児。", [("3歳", 3, None, "歳", None), ("0歳", 0, None, "歳", None)]),
+    ("利用は1歳児から5歳児が中心。", [("1歳児から5歳", 1, 5, "歳", None)]),
     (
         "校舎は3階建てで、隣は5階建。",
         [("3階建て", 3, None, "階建て", None), ("5階建", 5, None, "階建", None)],

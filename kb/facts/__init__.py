@@ -45,8 +45,9 @@ def extract_facts(
         folded = fold(text)
         longs, letters = unit_letters(toks)
         idx = TokenIndex(longs, len(text), nonempty=True)
+        urls = _urls(folded)  # nothing inside a web address is a fact
         if _FIGURE_HINT.search(folded):
-            refused = _urls(folded)  # nothing inside an address is a fact
+            refused = list(urls)
             dates = find_dates(text, folded, idx, state, refused)
             if refused:
                 dates = [d for d in dates if not _inside(d.start, d.end, refused)]
@@ -55,7 +56,6 @@ def extract_facts(
                 fact.start += base
                 fact.end += base
                 facts.append(fact)
-        urls = _urls(folded)
         for name in find_names(text, folded, idx, known_places, letters):
             if urls and _inside(name.start, name.end, urls):
                 continue

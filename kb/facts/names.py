@@ -222,6 +222,7 @@ _LEGAL_PREFIXES = frozenset(
     "認定NPO法人 生活協同組合 協同組合".split()
 )
 _LEGAL_RE = re.compile(_trie(_LEGAL_PREFIXES) + r"|[(（][株有][)）]|㈱|㈲")
+_LEGAL_HINTS = ("会社", "法人", "組合", "株", "有)", "㈱", "㈲")  # what every legal form holds
 _ABBREVIATED_FORM = re.compile(r"[(（][株有][)）]|㈱|㈲")
 # Words that add nothing to a name: 総合コールセンター is as generic as コールセンター, 区議会 as 議会.
 _WEAK = frozenset(
@@ -268,6 +269,10 @@ _QUOTED_TITLE = re.compile(r"「([^「」、。]{2,20})」")
 # A name in brackets right after a word for a body: 総合支援センター(エールみなと).
 _BRACKET_NAME = re.compile(r"\((?P<name>[^()\s、。:：「」]{2,15})\)")
 _BODY_WORDS = ("センター", "協議会", "協会", "機構", "法人", "組合", "財団", "公社")
+# A quoted name right after a word for a body names that body: 子育て応援センター「わらすっこ」.
+_BODY_QUOTE = re.compile(
+    r"(?:センター|協議会|協会|機構|組合|財団|公社|クラブ|法人)[「『](?P<name>[^「」『』\s、。]{2,20})[」』]"
+)
 _NAME_CHARS = re.compile(r"^[\w・ー々〆ヶ&]+$")
 _GLOSSED_TOKEN = re.compile(r"^\w+\(\w+\)$")  # Sudachi keeps some glosses in one token: 襄陽(ヤンヤン)
 # Particles that end a name written after a legal form (株式会社しおばら電設が): the name goes on
@@ -338,8 +343,9 @@ def _name_like(flags: int, surface: str) -> bool:
 
 # ----------------------------------------------------------------------------------------------- runs
 
-# Runs are found on a string with one letter per long unit: N a name-like token, H one that ends
-# like the head of a site (川, 公園, パーク) and is no other key, A a 形状詞 in kanji
+# Runs are found on a string with one letter per long unit: N a name-like token, S one that is a
+# person's name (read as N in runs; standing alone it may be a place the post names elsewhere), H
+# one that ends like the head of a site (川, 公園, パーク) and is no other key, A a 形状詞 in kanji
 # that may join two of them, ( and ) a gloss's brackets, ・ a 中黒, & or ヶ, x anything else. Every
 # rule below starts from a key token. K is a name-like key by its surface (区 or 市, a legal form, a
 # word ending in an organisation's suffix or a site's head): it needs a neighbour to make a name. P is
@@ -367,11 +373,17 @@ def _letter(pos: tuple[str, ...], surface: str, parted: bool) -> str:
         or surface.endswith(_KEY_ENDINGS)
         or (parted and ("議会" in surface or "市会" in surface))  # 市議会議員: a council in a job title
     )
-    alone = bool(flags & (PLACE | PERSON)) or (parted and (by_surface or bool(flags & PROPER)))
+    alone = bool(flags & PLACE) or (parted and (by_surface or bool(flags & PROPER)))
+    if flags & PERSON and not parted and len(surface) >= 3 and surface[-1] in "川山島湾":
+        alone = True  # 隅田川, tagged as a surname: a river unless a title or honorific goes with it
     if _name_like(flags, surface):
         if alone:
             return "Q" if by_surface else "P"
-        return "K" if by_surface else "H" if surface.endswith(_HEAD_ENDINGS) else "N"
+        if by_surface:
+            return "K"
+        if surface.endswith(_HEAD_ENDINGS):
+            return "H"
+        return "S" if flags & PERSON else "N"
     if flags & ADJ and _is_kanji(surface):
         return "B" if alone or by_surface else "A"
     if surface in ("(", "（"):
@@ -454,8 +466,8 @@ def _runs_in(text: str, longs: list[Token], letters: str, i: int, n: int, runs: 
     while i < n:
         tok = longs[i]
         c = letters[i]
-        if c in "NKHPQ" or (
-            c in "AB" and items and i + 1 < n and letters[i + 1] in "NKHPQ" and longs[i + 1].start == tok.end
+        if c in "NKHPQS" or (
+            c in "AB" and items and i + 1 < n and letters[i + 1] in "NKHPQS" and longs[i + 1].start == tok.end
         ):
             if items and not _joined(text, items[-1], tok):
                 _close(text, items, bool(_ORG_KEY.search(letters, begin, i)), runs)
@@ -475,8 +487,8 @@ def _runs_in(text: str, longs: list[Token], letters: str, i: int, n: int, runs: 
                 and j > i + 1
                 and letters[j] == ")"
                 and longs[j + 1].start == longs[j].end
-                and letters[j + 1] in "NKHPQ"
-                and not letters[i + 1 : j].strip("NKHPQ")
+                and letters[j + 1] in "NKHPQS"
+                and not letters[i + 1 : j].strip("NKHPQS")
             ):
                 items.append(longs[j + 1])
                 i = j + 2
@@ -488,7 +500,7 @@ def _runs_in(text: str, longs: list[Token], letters: str, i: int, n: int, runs: 
             and items[-1].end == tok.start
             and i + 1 < n
             and longs[i + 1].start == tok.end
-            and letters[i + 1] in "NKHPQ"
+            and letters[i + 1] in "NKHPQS"
         ):
             items.append(longs[i + 1])
             i += 2
@@ -692,6 +704,12 @@ def _places_in_run(run: _Run, known: Container[str] = ()) -> list[Name]:
     items = run.items
     text = run.text
     n = len(items)
+    if n == 1:  # the common case: one word
+        tok = items[0]
+        if not tok.parts and POS_FLAGS[tok.pos] & PLACE:
+            if _is_hiragana(tok.surface) or _person_context(text, tok, None):
+                return []
+            return [Name("place", tok.start, tok.end)]
     out: list[Name] = []
     # a site needs a head: a word that ends like one (八幡|宮 and ボール|パーク end like 八幡宮, パーク)
     headed = False
@@ -753,38 +771,43 @@ def _places_in_run(run: _Run, known: Container[str] = ()) -> list[Name]:
                 i = k + 1
                 continue
         if place:
-            if _is_hiragana(tok.surface) and not (nxt is not None and nxt.surface in _ADMIN):
-                i += 1  # にほん, おおた: a hiragana word is a place only with its suffix (つくば市)
-                continue
-            if _person_context(text, tok, nxt) and not (nxt is not None and nxt.surface[:1] in _ADMIN):
+            surface = tok.surface
+            if "\u3041" <= surface[0] <= "\u309f" and _is_hiragana(surface):
+                if not (nxt is not None and nxt.surface in _ADMIN):
+                    i += 1  # にほん, おおた: a hiragana word is a place only with its suffix (つくば市)
+                    continue
+            if (
+                (text[tok.end : tok.end + 1] in _PERSON_AFTER_FIRST or nxt is not None)
+                and _person_context(text, tok, nxt)
+                and not (nxt is not None and nxt.surface[:1] in _ADMIN)
+            ):
                 i += 1
                 continue
             if nxt is not None and nxt.start == tok.end and nxt.surface in _PRODUCTS:
                 i += 2  # 伊賀米, 秋田杉
                 continue
-            if tok.surface in _DIRECTION_AFTER and i > 0 and POS_FLAGS[items[i - 1].pos] & PLACE:
+            if i > 0 and surface in _DIRECTION_AFTER and POS_FLAGS[items[i - 1].pos] & PLACE:
                 i += 1  # ベトナム中部
                 continue
-            segments = _admin_segments(tok)
-            out.extend(Name("place", a, b) for a, b in segments[:-1])
-            start = segments[-1][0]
-            if (
-                i > 0
-                and text[items[i - 1].end : tok.start] in ("=", "＝")
-                and _is_katakana(items[i - 1].surface)
-            ):
-                start = items[i - 1].start  # バーデン=ヴュルテンベルク州
-            elif (
-                len(segments) == 1
-                and i > 0
-                and items[i - 1].surface in _DIRECTION_BEFORE
-                and items[i - 1].end == tok.start
-            ):
-                start = items[i - 1].start  # 東小金井, 東南アジア, 新青森
+            start = tok.start
+            if tok.parts:
+                segments = _admin_segments(tok)
+                out.extend(Name("place", a, b) for a, b in segments[:-1])
+                start = segments[-1][0]
+            if i > 0 and start == tok.start:
+                before = items[i - 1]
+                if text[before.end : tok.start] in ("=", "＝") and _is_katakana(before.surface):
+                    start = before.start  # バーデン=ヴュルテンベルク州
+                elif before.surface in _DIRECTION_BEFORE and before.end == tok.start:
+                    start = before.start  # 東小金井, 東南アジア, 新青森
+            if nxt is None:
+                out.append(Name("place", start, tok.end))
+                i += 1
+                continue
             j, end = _extend_place(items, i + 1, tok.end)
             if (
                 not _is_event(items, j, end)
-                and not any(p.surface in _EVENTS for p in tok.parts)
+                and not (tok.parts and any(p.surface in _EVENTS for p in tok.parts))
                 and not _brand(tok, items, j, end)
             ):
                 out.append(Name("place", start, end))
@@ -803,17 +826,10 @@ def _places_in_run(run: _Run, known: Container[str] = ()) -> list[Name]:
             out.append(Name("place", tok.start, tok.end))  # 大字馬瀬口: a district of an address
             i += 1
             continue
-        if (
-            flags & PERSON
-            and (nxt is None or nxt.start != tok.end)
-            and text[tok.end : tok.end + 1] in _AFTER_PLACE
-            and not _person_context(text, tok, nxt)
-            and tok.surface in known
-        ):
-            out.append(Name("place", tok.start, tok.end))  # 熊谷からは…: a surname that is a place here
+        if not tok.parts:
             i += 1
             continue
-        parts = [p for p in tok.parts if p.end > p.start] if tok.parts else tok.parts
+        parts = [p for p in tok.parts if p.end > p.start]
         if parts and flags & PROPER and parts[-1].surface in _STATIONS:
             start = tok.start
             # a one-kanji fragment that Sudachi split off the name: 金|沢駅 for 金沢駅
@@ -843,6 +859,8 @@ def _suffix_of(tok: Token) -> tuple[str, int] | None:
     """The organisation suffix a token ends with (aligned to its short units: 協議|会, not 同窓会) and
     where it ends; a council inside a job title ends before the title (春日井|市|議会|議員)."""
     surface = tok.surface
+    if not tok.parts and surface[-1:] not in _SUFFIXES_BY_LAST:
+        return None
     candidates = _SUFFIXES_BY_LAST.get(surface[-1:])
     starts = {p.start for p in tok.parts} if tok.parts else {tok.start}
     if candidates:
@@ -984,9 +1002,11 @@ def _org_in(items: list[Token], places: list[Name], passage_start: bool, quoted:
         return None
     for k in range(first, len(items)):
         legal = items[k].surface
+        if legal not in _LEGAL_PREFIXES:
+            continue
         if k > first and items[k - 1].surface + legal in _LEGAL_PREFIXES:
             legal, k = items[k - 1].surface + legal, k - 1  # 地方|独立行政法人
-        if legal in _LEGAL_PREFIXES and k + 1 < len(items):  # 株式会社ABC
+        if k + 1 < len(items):  # 株式会社ABC
             end = len(items)
             for j in range(k + 1, len(items)):  # a list goes on after a 中黒: 株式会社A・B株式会社
                 if items[j].start != items[j - 1].end:
@@ -1048,7 +1068,7 @@ def _orgs_in_run(run: _Run, places: list[Name], passage_start: bool) -> list[Nam
     """The organisations a run of nouns names: one, or one per part of a list joined by ・ when every
     part is an organisation of its own (株式会社A・B協同組合, 自民党・公明党)."""
     items = run.items
-    if len(items) > 1 and "・" in run.text[items[0].start : items[-1].end]:
+    if len(items) > 1 and items[-1].end - items[0].start > sum(len(t.surface) for t in items):
         segments = _dot_segments(items, run.text)
         if len(segments) > 1:
             cut = len(segments[-1]) == 1 and segments[-1][0].surface in _LEGAL_PREFIXES
@@ -1246,7 +1266,7 @@ def _aliases(folded: str, orgs: list[Name], places: list[Name]) -> list[Name]:
     for m in _BRACKET_NAME.finditer(folded):  # 総合支援センター(エールみなと): the centre's own name
         name = m.group("name")
         if (
-            folded[: m.start()].endswith(_BODY_WORDS)
+            folded.endswith(_BODY_WORDS, 0, m.start())
             and not _is_hiragana(name)
             and not any(ch.isdigit() for ch in name)
             and name not in ("仮称", "旧称", "略称", "通称", "愛称")
@@ -1312,12 +1332,14 @@ def find_names(
         if run.quoted and any((p.start, p.end) != whole for p in run_places):
             continue  # a place inside a quoted name: 「ちばレポ」, 「江東区子育てプラン」
         places.extend(run_places)
-    if _LEGAL_RE.search(folded):
+    if any(word in folded for word in _LEGAL_HINTS) and _LEGAL_RE.search(folded):
         orgs.extend(_legal_names(text, folded, idx))
     if "クラブ" in folded:
         orgs.extend(_clubs(text, idx))
     if "の会" in folded:
         orgs.extend(_circles(folded, idx))
+    if "S" in letters:
+        places.extend(_surname_places(text, idx.longs, letters, known_places))
     for m in _KNOWN_RE.finditer(folded):  # famous bodies, parties' short forms, places Sudachi misses
         known = _KNOWN[m.group()]
         if known == "short":  # 自民 in a passage that speaks of parties, standing as a word of its own
@@ -1335,6 +1357,10 @@ def find_names(
             s, e = m.start("name"), m.end("name")
             if not any(o.start == s and o.end == e for o in orgs):
                 places.append(Name("place", s, e))  # ごみ焼却発電所「コペンヒル」
+        for m in _BODY_QUOTE.finditer(folded):
+            s, e = m.start("name"), m.end("name")
+            if not any(o.start == s and o.end == e for o in orgs):
+                orgs.append(Name("org", s, e))  # 子育て応援センター「わらすっこ」
     if "(" in folded:  # every pattern below needs a bracket
         for m in _BRACKETED_LATIN.finditer(folded):
             orgs.append(Name("org", m.start("name"), m.end("name")))
@@ -1355,6 +1381,21 @@ def find_names(
     if "(" in text or "（" in text:  # without brackets no name has a gloss to drop
         for name in out:
             name.note = _gloss_free(text[name.start : name.end])
+    return out
+
+
+_LONE_PERSON = re.compile("(?<![NKHPQS])S(?![NKHPQS(])")
+
+
+def _surname_places(text: str, longs: list[Token], letters: str, known: Container[str]) -> list[Name]:
+    """Surnames standing alone where the post names them as places too (熊谷からは…, 酒田の…)."""
+    out: list[Name] = []
+    for m in _LONE_PERSON.finditer(letters):
+        tok = longs[m.start()]
+        nxt = longs[m.start() + 1] if m.start() + 1 < len(longs) else None
+        if text[tok.end : tok.end + 1] in _AFTER_PLACE and not _person_context(text, tok, nxt):
+            if not _TITLE_BEFORE.search(text, 0, tok.start) and tok.surface in known:
+                out.append(Name("place", tok.start, tok.end))
     return out
 
 

@@ -501,7 +501,7 @@ def _range_or_unit(
         return None, None, one
     # 20件〜30件, 40分から50分: a range with the unit written twice; a から that leads to a smaller
     # figure or to one followed by に is a change (12分から4分に短縮, 20件から30件に増えた)
-    sep = _RANGE_SEP.match(folded, unit.end)
+    sep = _RANGE_SEP.match(folded, unit.end + (folded[unit.end : unit.end + 1] == "児"))  # 0歳児から3歳児
     if sep:
         second = NUMBER.match(folded, sep.end())
         if second and _range_ok(folded, s, e, sep.group(1), second.start(), second.end()):
