@@ -45,7 +45,7 @@ def extract_facts(
         folded = fold(text)
         longs, letters = unit_letters(toks)
         idx = TokenIndex(longs, len(text), nonempty=True)
-        urls = _urls(folded)  # nothing inside a web address is a fact
+        urls = _urls(folded) if "://" in folded or "www." in folded else []  # nothing in one is a fact
         if _FIGURE_HINT.search(folded):
             refused = list(urls)
             dates = find_dates(text, folded, idx, state, refused)

@@ -222,7 +222,7 @@ _LEGAL_PREFIXES = frozenset(
     "認定NPO法人 生活協同組合 協同組合".split()
 )
 _LEGAL_RE = re.compile(_trie(_LEGAL_PREFIXES) + r"|[(（][株有][)）]|㈱|㈲")
-_LEGAL_HINTS = ("会社", "法人", "組合", "株", "有)", "㈱", "㈲")  # what every legal form holds
+_LEGAL_HINT = re.compile("会社|法人|組合|株|有\\)|㈱|㈲")  # what every legal form holds
 _ABBREVIATED_FORM = re.compile(r"[(（][株有][)）]|㈱|㈲")
 # Words that add nothing to a name: 総合コールセンター is as generic as コールセンター, 区議会 as 議会.
 _WEAK = frozenset(
@@ -356,8 +356,9 @@ def _name_like(flags: int, surface: str) -> bool:
 # by its surface (K, Q or B), a site a head (H, or a K, P or Q that ends like one).
 _KEY_SURFACES = frozenset({"区", "市", "郡", "町", "村", "州"}) | _LEGAL_PREFIXES
 # a site's head may be cut into words (ボール|パーク, 八幡|宮): every ending of a head is a key
-_KEY_ENDINGS = tuple(_SUFFIX_CLASS)
-_HEAD_ENDINGS = tuple({h[k:] for h in _SITE_HEADS for k in range(len(h) - 1)} | _SITE_HEADS_1 | {"宮"})
+# (小, 中 and 高 end a school's name only as suffixes of their own: 五城目|東|小, not 集中 or 最高)
+_KEY_ENDINGS = tuple(s for s in _SUFFIX_CLASS if s not in _ORG_SHORT)
+_HEAD_ENDINGS = (*_SITE_HEADS, *_SITE_HEADS_1, "宮", "パーク", "工場", "地帯")
 _STRETCH = re.compile(r"[^x]*(?:[PQB]|[^x][KH]|[KH][^x])[^x]*")
 _ORG_KEY = re.compile("[KQB]")
 _ANY_KEY = re.compile("[KHPQB]").search
@@ -371,6 +372,7 @@ def _letter(pos: tuple[str, ...], surface: str, parted: bool) -> str:
     by_surface = (
         surface in _KEY_SURFACES
         or surface.endswith(_KEY_ENDINGS)
+        or (surface in _ORG_SHORT and pos[0] == "接尾辞")
         or (parted and ("議会" in surface or "市会" in surface))  # 市議会議員: a council in a job title
     )
     alone = bool(flags & PLACE) or (parted and (by_surface or bool(flags & PROPER)))
@@ -404,39 +406,32 @@ def _learn(table: dict[str, dict[tuple[str, ...], str]], tok: Token, parted: boo
     """Work out the letter of a token's surface and part of speech and remember it in table."""
     if len(table) >= _MAX_SURFACES:
         table.clear()
-    letter = table.setdefault(tok.surface, {})[tok.pos] = _letter(tok.pos, tok.surface, parted)
-    return letter
-
-
-def _parted_letter(tok: Token) -> str:
-    """The letter of a long unit with short units: one that starts with a place is a key on its own."""
-    try:
-        letter = _PARTED_LETTERS[tok.surface][tok.pos]
-    except KeyError:
-        letter = _learn(_PARTED_LETTERS, tok, parted=True)
-    if letter in "NA":
+    letter = _letter(tok.pos, tok.surface, parted)
+    if parted and letter in "NHSA":  # a word with short units that starts with a place is a key on its own
         for p in tok.parts:
             if p.end > p.start:  # the first short unit with text
-                return ("P" if letter == "N" else "B") if POS_FLAGS[p.pos] & PLACE else letter
+                if POS_FLAGS[p.pos] & PLACE:
+                    letter = "B" if letter == "A" else "P"
+                break
+    table.setdefault(tok.surface, {})[tok.pos] = letter
     return letter
 
 
 def unit_letters(tokens: Sequence[Token]) -> tuple[list[Token], str]:
-    """A passage's non-empty long units and their letters, one each (empty tokens carry no text)."""
-    table, parted = _LETTERS, _parted_letter
+    """A passage's non-empty long units and their letters, one each (empty tokens carry no text).
+
+    Letters are remembered by surface and part of speech (a word's short units follow from both)."""
+    table, parted = _LETTERS, _PARTED_LETTERS
     while True:
         try:
             letters = "".join(
-                [
-                    (table[t.surface][t.pos] if not t.parts else parted(t)) if t.end > t.start else ""
-                    for t in tokens
-                ]
+                [(parted if t.parts else table)[t.surface][t.pos] if t.end > t.start else "" for t in tokens]
             )
             break
         except KeyError:  # a unit not seen before
             for t in tokens:
-                if not t.parts and t.pos not in table.get(t.surface, ()):
-                    _learn(table, t, parted=False)
+                if t.end > t.start and t.pos not in (parted if t.parts else table).get(t.surface, ()):
+                    _learn(parted if t.parts else table, t, parted=bool(t.parts))
     if len(letters) == len(tokens) and isinstance(tokens, list):
         return tokens, letters
     return [t for t in tokens if t.end > t.start], letters
@@ -859,8 +854,30 @@ def _suffix_of(tok: Token) -> tuple[str, int] | None:
     """The organisation suffix a token ends with (aligned to its short units: 協議|会, not 同窓会) and
     where it ends; a council inside a job title ends before the title (春日井|市|議会|議員)."""
     surface = tok.surface
-    if not tok.parts and surface[-1:] not in _SUFFIXES_BY_LAST:
-        return None
+    if not tok.parts:
+        if surface[-1:] not in _SUFFIXES_BY_LAST:
+            return None
+        by_pos = _SUFFIX_CACHE.get(surface)
+        if by_pos is None:
+            if len(_SUFFIX_CACHE) >= _MAX_SURFACES:
+                _SUFFIX_CACHE.clear()
+            by_pos = _SUFFIX_CACHE[surface] = {}
+        if tok.pos in by_pos:
+            found = by_pos[tok.pos]
+        else:  # the end is stored relative to the token's end
+            got = _suffix_in(tok)
+            found = by_pos[tok.pos] = None if got is None else (got[0], got[1] - tok.end)
+        return None if found is None else (found[0], found[1] + tok.end)
+    return _suffix_in(tok)
+
+
+# unparted surface -> part of speech -> (suffix, its end less the token's end), or None
+_SUFFIX_CACHE: dict[str, dict[tuple[str, ...], tuple[str, int] | None]] = {}
+
+
+def _suffix_in(tok: Token) -> tuple[str, int] | None:
+    """_suffix_of, worked out."""
+    surface = tok.surface
     candidates = _SUFFIXES_BY_LAST.get(surface[-1:])
     starts = {p.start for p in tok.parts} if tok.parts else {tok.start}
     if candidates:
@@ -905,7 +922,6 @@ def _org_ok(
     last_proper = ordinal = False
     last: Token | None = None
     for unit, proper_long in _modifier_units(items[start_i:], k - start_i, suffix_start):
-        in_place = any(p.start <= unit.start and unit.end <= p.end for p in places)
         flags = POS_FLAGS[unit.pos]
         surface = unit.surface
         if surface == "第":
@@ -913,9 +929,9 @@ def _org_ok(
         if (
             flags & PROPER
             or (proper_long and cls != "company")
-            or in_place
-            or _is_latin(surface)
-            or _gloss_free(surface)
+            or any(p.start <= unit.start and unit.end <= p.end for p in places)
+            or (surface.isascii() and _is_latin(surface))
+            or ("(" in surface and _gloss_free(surface))
             or (cls in ("proper", "company") and suffix.endswith("社") and _is_katakana(surface))
         ):
             proper += 1
@@ -992,7 +1008,9 @@ def _prefecture_cut(items: list[Token], first: int, k: int) -> int:
     return -1
 
 
-def _org_in(items: list[Token], places: list[Name], passage_start: bool, quoted: bool) -> Name | None:
+def _org_in(
+    text: str, items: list[Token], places: list[Name], passage_start: bool, quoted: bool
+) -> Name | None:
     """The organisation a run of nouns names, if any: the longest span ending in a suffix."""
     first = 0
     if passage_start and len(items) > 1 and len(items[0].surface) == 1 and items[0].surface.isascii():
@@ -1040,18 +1058,12 @@ def _org_in(items: list[Token], places: list[Name], passage_start: bool, quoted:
         cut = _prefecture_cut(items, first, k)
         if cut > 0:
             start = cut
-        if _generic(items, start, end):
+        if (
+            end == items[k].end and text[start:end] in _GENERIC_BODIES
+        ):  # 教育委員会 (春日井市議会|議員 has a name)
             return None
         return Name("org", start, end)
     return None
-
-
-def _generic(items: list[Token], start: int, end: int) -> bool:
-    """Whether a name is a generic body (教育委員会, 子育て支援センター), with no name of its own before it."""
-    surface = "".join(t.surface for t in items if start <= t.start and t.end <= end)
-    if len(surface) != end - start:
-        return False  # the name ends inside a word (春日井市議会|議員): it has a name
-    return surface in _GENERIC_BODIES
 
 
 def _dot_segments(items: list[Token], text: str) -> list[list[Token]]:
@@ -1068,18 +1080,21 @@ def _orgs_in_run(run: _Run, places: list[Name], passage_start: bool) -> list[Nam
     """The organisations a run of nouns names: one, or one per part of a list joined by ・ when every
     part is an organisation of its own (株式会社A・B協同組合, 自民党・公明党)."""
     items = run.items
-    if len(items) > 1 and items[-1].end - items[0].start > sum(len(t.surface) for t in items):
+    if len(items) > 1 and run.text.find("・", items[0].start, items[-1].end) >= 0:
         segments = _dot_segments(items, run.text)
         if len(segments) > 1:
             cut = len(segments[-1]) == 1 and segments[-1][0].surface in _LEGAL_PREFIXES
             if cut:
                 segments.pop()  # A株式会社・株式会社|しおばら…: the last name goes on outside the run
-            found = [_org_in(seg, places, passage_start and i == 0, False) for i, seg in enumerate(segments)]
+            found = [
+                _org_in(run.text, seg, places, passage_start and i == 0, False)
+                for i, seg in enumerate(segments)
+            ]
             if (len(found) > 1 or cut) and all(
                 f is not None and f.end == seg[-1].end for f, seg in zip(found, segments, strict=True)
             ):
                 return [f for f in found if f is not None]
-    org = _org_in(items, places, passage_start, run.quoted)
+    org = _org_in(run.text, items, places, passage_start, run.quoted)
     return [org] if org is not None else []
 
 
@@ -1332,7 +1347,7 @@ def find_names(
         if run.quoted and any((p.start, p.end) != whole for p in run_places):
             continue  # a place inside a quoted name: 「ちばレポ」, 「江東区子育てプラン」
         places.extend(run_places)
-    if any(word in folded for word in _LEGAL_HINTS) and _LEGAL_RE.search(folded):
+    if _LEGAL_HINT.search(folded) and _LEGAL_RE.search(folded):
         orgs.extend(_legal_names(text, folded, idx))
     if "クラブ" in folded:
         orgs.extend(_clubs(text, idx))
@@ -1366,10 +1381,9 @@ def find_names(
             orgs.append(Name("org", m.start("name"), m.end("name")))
         for alias in _aliases(folded, orgs, places):
             (orgs if alias.kind == "org" else places).append(alias)
-    sites = [p for p in places if p.site]
-    if (
-        sites
-    ):  # a body's name inside a site's (JR in JR宇都宮駅, 八戸工業 in 八戸工業団地) is part of the place
+    # a body's name inside a site's (JR in JR宇都宮駅, 八戸工業 in 八戸工業団地) is part of the place
+    sites = [p for p in places if p.site] if orgs and places else None
+    if sites:
         orgs = [o for o in orgs if not any(p.start <= o.start and o.end < p.end for p in sites)]
     if places and "から" in text:
         places.extend(_routes(text, idx, places, known_places))
