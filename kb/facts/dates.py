@@ -19,7 +19,11 @@ _MD = rf"(?:\s?(?P<m>{_N2})\s?月(?:\s?(?P<d>{_N2})\s?日)?)?"  # optional month
 # Each pattern has a priority (lower wins when two overlap at the same start and length) and the
 # characters one of which it needs: a passage without any of them is not searched with it.
 _PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
-    ("era", "年", re.compile(rf"(?P<era>{_ERA_NAMES})\s?(?P<y>元|{_N2})\s?年(?P<fy>度)?{_MD}")),
+    (
+        "era",
+        "年",
+        re.compile(rf"(?P<era>{_ERA_NAMES})\s?(?P<y>元|{_N2})\s?年(?:(?P<fy>度)|(?P<decade>代))?{_MD}"),
+    ),
     ("era", "年", re.compile(rf"(?<![A-Za-z])(?P<era>[MTSHR])\.?(?P<y>[0-9]{{1,2}})年(?P<fy>度)?{_MD}")),
     # R5.11.8, H30/4/1: an era letter with a dotted or slashed date
     (
@@ -94,7 +98,7 @@ _PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
     ),
 ]
 # What may follow an M/D that makes it a date (7/19(金), 5/11まで, 10/3〜4).
-_SLASH_AFTER = re.compile(r"\s?[(（][月火水木金土日]|まで|から|より|以降|頃|ごろ|\s?[〜~]")
+_SLASH_AFTER = re.compile(r"\s?[(（][月火水木金土日]|まで|から|より|以降|頃|ごろ|現在|時点|付|\s?[〜~]")
 
 # Relative words: (kind, offset); the kind says what the offset counts.
 _RELATIVE = {
@@ -406,7 +410,8 @@ def _ranges(text: str, folded: str, facts: list[Fact]) -> list[Fact]:
         end: str | None = None
         stop = 0
         if nxt is not None and nxt.start == mark.end():
-            if nxt.unit != "relative" and "/" not in str(nxt.value) and _fiscal(fact) == _fiscal(nxt):
+            same_kind = _fiscal(fact) == _fiscal(nxt) or fact.surface.isdigit()  # 2021〜2025年度
+            if nxt.unit != "relative" and "/" not in str(nxt.value) and same_kind:
                 end, stop = _range_end(fact, *_parts(str(nxt.value))), nxt.end
         elif any(ch in fact.surface for ch in "/.") and _parts(str(fact.value))[2] is not None:
             short = _SHORT_END.match(folded, mark.end())  # 5/30〜31, R6.6.3〜6.9
@@ -419,6 +424,8 @@ def _ranges(text: str, folded: str, facts: list[Fact]) -> list[Fact]:
             continue
         if nxt is not None and nxt.start < stop:
             i += 1  # the end of the range was found as a date of its own
+            if _fiscal(nxt) and not _fiscal(fact):
+                fact.note = nxt.note  # 2021〜2025年度: fiscal years
         fact.value = f"{fact.value}/{end}"
         fact.end = stop
         fact.surface = text[fact.start : stop]

@@ -650,8 +650,8 @@ def _site_start(tok: Token) -> bool:
     """Whether a token may start the name of a site: a place, a proper noun, a katakana or Latin name."""
     flags = POS_FLAGS[tok.pos]
     surface = tok.surface
-    if flags & (PLACE | PROPER):
-        return surface not in _PLACE_STOP and not _is_hiragana(surface)
+    if flags & (PLACE | PROPER):  # (not a body: 米軍基地 is no one site)
+        return surface not in _PLACE_STOP and not _is_hiragana(surface) and surface[-1] not in "軍隊省庁党"
     if surface in _EXTRA_PLACES:
         return True
     if _is_katakana(surface):
@@ -1024,7 +1024,7 @@ def _org_in(
             continue
         if k > first and items[k - 1].surface + legal in _LEGAL_PREFIXES:
             legal, k = items[k - 1].surface + legal, k - 1  # 地方|独立行政法人
-        if k + 1 < len(items):  # 株式会社ABC
+        if k + 1 < len(items) and not POS_FLAGS[items[k + 1].pos] & SUFFIX:  # 株式会社ABC, not 株式会社等
             end = len(items)
             for j in range(k + 1, len(items)):  # a list goes on after a 中黒: 株式会社A・B株式会社
                 if items[j].start != items[j - 1].end:
@@ -1131,6 +1131,8 @@ def _name_after(longs: list[Token], i: int, text: str) -> int:
     into, up to a particle before a non-hiragana word, a bracket or a sign."""
     end = -1
     n = len(longs)
+    if POS_FLAGS[longs[i].pos] & SUFFIX:
+        return end  # NPO法人化, 株式会社等: no name follows the legal form
     j = i
     while j < n and j - i < 12:
         tok = longs[j]
