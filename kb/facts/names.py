@@ -14,6 +14,7 @@ from kb.facts.tokindex import (
     ADJ,
     ADVERBIAL,
     COMMON,
+    COUNTER,
     COUNTRY,
     NAME_NOUN,
     NOUN,
@@ -28,6 +29,7 @@ from kb.facts.tokindex import (
     TokenIndex,
 )
 from kb.models import Token
+from kb.text.eras import ERA_BASE
 
 # ------------------------------------------------------------------------------------------ knowledge
 
@@ -177,9 +179,10 @@ _ORG_STRONG = (
     "大使館",
     "総領事館",
     "領事館",
+    "党",  # みらい党; 与党, 各党 and 離党 are words of their own or weak
 )
 _ORG_GENERIC2 = tuple(
-    "協議会 委員会 審議会 連盟 議連 連合会 連合 協会 財団 機構 機関 組合 公社 公団 事業団 研究所 研究機構 センター 党 "
+    "協議会 委員会 審議会 連盟 議連 連合会 連合 協会 財団 機構 機関 組合 公社 公団 事業団 研究所 研究機構 センター "
     "振興会 評議会 連絡会 連絡協議会".split()
 )
 _ORG_PROPER = tuple(
@@ -236,6 +239,8 @@ _SCHOOL_KINDS = frozenset(
     "大学 高校 中学 小学 小 中 高 新設 統合 モデル 海外 国内 県外 市外 都内 県内 市内 全国".split()
 )
 # Words before a name that are no part of it: 旧フランス軍, 元市長.
+_ERAS = frozenset(ERA_BASE)
+_DATE_WORDS = frozenset("年 年度 年代 月 月末 月初 日 期 号".split())  # after a number at a name's start
 _LEADING_JUNK = frozenset("旧 元 前 現 新 故 同 当 本 各 全".split())
 _ROLE_TAILS = frozenset(
     "社長 会長 理事長 代表 議員 職員 担当 課長 部長 局長 所長 園長 校長 院長 知事 市長 区長 町長 村長 様 さん 氏 "
@@ -977,6 +982,19 @@ def _org_start(items: list[Token], first: int) -> int:
         flags = POS_FLAGS[tok.pos]
         if (flags & (ADVERBIAL | NUMERAL) and not flags & PROPER) or tok.surface in _LEADING_JUNK:
             first += 1
+        elif tok.surface in _ERAS or (
+            first > 0
+            and POS_FLAGS[items[first - 1].pos] & NUMERAL
+            and (flags & COUNTER or tok.surface in _DATE_WORDS)
+        ):
+            first += 1  # 令和6年度|板橋区議会, 2024年4月|…: a date before the name
+        elif (
+            tok.surface == "第"
+            and first + 2 < n
+            and POS_FLAGS[items[first + 1].pos] & NUMERAL
+            and POS_FLAGS[items[first + 2].pos] & COUNTER
+        ):
+            first += 3  # 第3回|江東区議会 (第1空挺団 is a name: 空挺 counts nothing)
         elif flags & PERSON and not flags & PLACE and POS_FLAGS[items[first + 1].pos] & PLACE:
             first += 1
         else:
