@@ -188,7 +188,7 @@ _ORG_GENERIC2 = tuple(
 _ORG_PROPER = tuple(
     "議会 市会 役所 役場 支所 局 署 団 本部 事務所 事務局 幼稚園 保育園 保育所 こども園 病院 県庁 都庁 府庁 道庁 県警 "
     "府警 道警 警察 警察署 消防署 消防本部 裁判所 会議所 商工会 社協 新聞社 社 警 図書館 美術館 博物館 公民館 政府 軍 "
-    "クラブ ロータリークラブ ライオンズクラブ 師団 旅団 連隊 部隊 方面隊 隊".split()
+    "クラブ ロータリークラブ ライオンズクラブ リーグ 師団 旅団 連隊 部隊 方面隊 隊".split()
 )
 _ORG_SCHOOL = tuple(
     "大学院 大学 高等学校 高校 中学校 中学 小学校 義務教育学校 学校 学園 学院 高級中学".split()
@@ -804,6 +804,10 @@ def _places_in_run(run: _Run, known: Container[str] = ()) -> list[Name]:
                 out.append(Name("place", start, tok.end))
                 i += 1
                 continue
+            if nxt.start == tok.end and nxt.surface.endswith("洋") and POS_FLAGS[nxt.pos] & PLACE:
+                out.append(Name("place", start, nxt.end))  # アジア太平洋: one region
+                i += 2
+                continue
             j, end = _extend_place(items, i + 1, tok.end)
             if (
                 not _is_event(items, j, end)
@@ -953,13 +957,11 @@ def _org_ok(
         last = unit
     if suffix in _MILITARY and ordinal:
         return True  # 第13旅団
-    if cls == "short":
+    if cls == "short":  # 五城目東小, 仙台一高, 長野高 (a place and 中 alone is 日本中: all over Japan)
         units = [u for u, _ in _modifier_units(items[start_i:], k - start_i, suffix_start)]
-        return (
-            len(units) >= 2
-            and units[-1].surface in _SHORT_MIDDLE
-            and bool(POS_FLAGS[units[-2].pos] & PLACE or any(p.end == units[-1].start for p in places))
-        )
+        if len(units) >= 2 and units[-1].surface in _SHORT_MIDDLE:
+            return bool(POS_FLAGS[units[-2].pos] & PLACE or any(p.end == units[-1].start for p in places))
+        return suffix != "中" and bool(units) and bool(POS_FLAGS[units[-1].pos] & (PLACE | PROPER))
     if suffix == "団" and last is not None and last.surface in _MISSION:
         return False  # 訪問団, 調査団: a group for one trip
     if cls == "company":
