@@ -1121,7 +1121,7 @@ def _orgs_in_run(run: _Run, places: list[Name], passage_start: bool) -> list[Nam
 # ------------------------------------------------------------------------------ names around the runs
 
 
-def _legal_names(text: str, folded: str, idx: TokenIndex) -> list[Name]:
+def _legal_names(folded: str, idx: TokenIndex) -> list[Name]:
     """Names written after a legal form, hiragana included (株式会社しおばら電設, NPO法人ながれやま…),
     and before (株)/㈱: ○○株式会社 is found by its suffix."""
     out: list[Name] = []
@@ -1133,20 +1133,20 @@ def _legal_names(text: str, folded: str, idx: TokenIndex) -> list[Name]:
         start = m.start()
         if m.start() >= 2 and folded[m.start() - 2 : m.start()] == "地方" and m.group() == "独立行政法人":
             start -= 2
-        end = _name_after(longs, i, text)
+        end = _name_after(longs, i)
         if end > m.end():
             out.append(Name("org", start, end))
     for m in _ABBREVIATED_FORM.finditer(folded):  # しまんと栗工房(株)
         j = idx.long_covering(m.start() - 1) if m.start() else None
         if j is None:
             continue
-        begin = _name_before(longs, longs.index(j), text)
+        begin = _name_before(longs, idx.long_at(j.start))
         if begin is not None and begin < m.start():
             out.append(Name("org", begin, m.end()))
     return out
 
 
-def _name_after(longs: list[Token], i: int, text: str) -> int:
+def _name_after(longs: list[Token], i: int) -> int:
     """The end of a name that starts with longs[i]: nouns and the hiragana that Sudachi breaks names
     into, up to a particle before a non-hiragana word, a bracket or a sign."""
     end = -1
@@ -1210,7 +1210,7 @@ def _glued_kana(tok: Token) -> bool:
     return not (tok.pos[0] in ("動詞", "助動詞", "形容詞") or flags & SUFFIX)
 
 
-def _name_before(longs: list[Token], k: int, text: str) -> int | None:
+def _name_before(longs: list[Token], k: int) -> int | None:
     """Where a name that ends with longs[k] starts: back over nouns and glued hiragana to a noun."""
     start: int | None = None
     j = k
@@ -1226,7 +1226,7 @@ def _name_before(longs: list[Token], k: int, text: str) -> int | None:
     return start
 
 
-def _clubs(text: str, idx: TokenIndex) -> list[Name]:
+def _clubs(idx: TokenIndex) -> list[Name]:
     """Clubs and companies whose name is a place and hiragana that Sudachi breaks up before the word
     (坂井みく|に|ロータリークラブ, 飯田か|ざ|こしライオンズクラブ)."""
     out: list[Name] = []
@@ -1370,9 +1370,9 @@ def find_names(
             continue  # a place inside a quoted name: 「ちばレポ」, 「江東区子育てプラン」
         places.extend(run_places)
     if _LEGAL_HINT.search(folded) and _LEGAL_RE.search(folded):
-        orgs.extend(_legal_names(text, folded, idx))
+        orgs.extend(_legal_names(folded, idx))
     if "クラブ" in folded:
-        orgs.extend(_clubs(text, idx))
+        orgs.extend(_clubs(idx))
     if "の会" in folded:
         orgs.extend(_circles(folded, idx))
     if "S" in letters:
@@ -1444,8 +1444,8 @@ def _circles(folded: str, idx: TokenIndex) -> list[Name]:
         k = idx.long_covering(m.start() - 1) if m.start() else None
         if k is None or k.end != m.start():
             continue
-        i = longs.index(k)
-        start = _name_before(longs, i, folded)
+        i = idx.long_at(k.start)
+        start = _name_before(longs, i)
         if start is None:
             continue
         first = idx.long_at(start)
