@@ -138,7 +138,7 @@ _SITE_HEADS = tuple(
         "地区 地方 山脈 山地 高原 平野 盆地 半島 諸島 列島 本島 海峡 海岸 温泉 大橋 城跡 城址 神社 大社 神宮 八幡宮 "
         "天満宮 寺院 公園 庭園 植物園 動物園 通り 街道 朝市 夜市 市場 国際空港 空港 タワー スタジアム アリーナ "
         "ボールパーク 球場 競技場 ドーム 駐屯地 基地 清掃工場 発電所 処分場 工業地帯 工業団地 団地 特区 疏水 用水 "
-        "運河 ダム 都市圏 ジオパーク".split(),
+        "運河 ダム 都市圏 ジオパーク 商店街".split(),
         key=len,
         reverse=True,
     )
@@ -1074,6 +1074,8 @@ def _org_in(
             continue
         if not _org_ok(items, first, k, suffix, end, places, quoted):
             continue
+        if _SUFFIX_CLASS[suffix] == "company" and k + 1 < len(items) and _head_of(items[k + 1]):
+            continue  # 鹿屋航空|基地: the company word is part of a site's name
         start = items[first].start
         cut = _prefecture_cut(items, first, k)
         if cut > 0:
