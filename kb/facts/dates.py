@@ -79,6 +79,12 @@ _PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
     ("year", "年", re.compile(r"(?<![0-9.,])(?P<y>[0-9]{4})(?=\s?[〜~\-－]\s?[0-9]{4}\s?年)(?P<fy>)")),
     # a day that ends a range of dates: 4月11日〜13日, 11日から13日
     ("day", "日", re.compile(r"(?:(?<=日[〜~\-－])|(?<=日から))(?P<d>[0-9]{1,2})日(?![間目分])")),
+    # the day that ends a range after a weekday: 9/12(木)〜13(金) (the weekday stays out of both dates)
+    (
+        "day",
+        "〜~",
+        re.compile(r"(?<=[月火水木金土日][)）][〜~])(?P<d>[0-9]{1,2})(?=\s?[(（][月火水木金土日])"),
+    ),
     # a day alone at the start of a sentence is a date: 11日は…, 20日午後は…
     (
         "day",
