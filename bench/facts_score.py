@@ -1,12 +1,22 @@
 #!/usr/bin/env python3
-"""Score kb's fact extractor on the seed sample against its gold (tests/fixtures/seed.jsonl).
+"""Score kb's fact extractor on the seed sample and on the development set against their gold.
 
-  python bench/facts_score.py [--errors] [--json] [--keep PRED.jsonl]
+  python bench/facts_score.py [--errors] [--json] [--only seed|devset] [--keep DIR]
 
-Builds the five posts of tests/fixtures/seed-blog.txt the way kb imports them (read_plain, build_post,
-segment per passage, extract_facts), writes predictions in the gold's shape and scores them with
-bench/score.py: quantities and dates per mention, organisations and places as the distinct names of
-each post (the first mention kept, keyed by the gloss-free name when there is one).
+seed: the five posts of tests/fixtures/seed-blog.txt (read_plain, build_post, segment per passage,
+extract_facts), scored against tests/fixtures/seed.jsonl per mention (as the seed gold lists them)
+and as distinct facts.
+
+devset: the 40 posts of tests/fixtures/devset/posts, each read as kb imports a file
+(kb.reading.read_source → kb.structure.build_post → kb.segment.segment per passage →
+kb.facts.extract_facts; the title is passage 0, so facts in titles count), scored against
+tests/fixtures/devset/gold.jsonl with the devset guideline's semantics: strict, distinct facts
+(``--set``), doubtful gold optional (``--doubtful ignore``).
+
+Predictions are built the way the judge builds them from ``kb facts --json``: quantities and dates
+per mention; organisations and places once per post and name (the gloss-free form groups mentions),
+scored under the form as written (``written``): a mention written without its gloss when there is
+one, else the first mention, glosses included.
 """
 
 from __future__ import annotations
@@ -25,14 +35,18 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 GOLD = FIXTURES / "seed.jsonl"
 BLOG = FIXTURES / "seed-blog.txt"
+DEVSET = FIXTURES / "devset"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from kb.facts import extract_facts  # noqa: E402
 from kb.models import Fact, Post  # noqa: E402
+from kb.reading import read_source  # noqa: E402
 from kb.reading.archive import read_plain  # noqa: E402
 from kb.segment import segment  # noqa: E402
 from kb.structure import build_post  # noqa: E402
+
+KIND_KEYS = {"quantity": "quantities", "date": "dates", "org": "organizations", "place": "places"}
 
 
 def load_scorer() -> ModuleType:
@@ -50,15 +64,24 @@ def seed_posts() -> list[Post]:
     return [build_post(raw) for raw in read_plain(BLOG.read_text(encoding="utf-8"), BLOG.name)]
 
 
+def devset_posts(folder: Path = DEVSET) -> list[tuple[str, Post]]:
+    """(doc, post) for every post file of the development set, read as kb imports a file."""
+    out: list[tuple[str, Post]] = []
+    for path in sorted((folder / "posts").glob("*.txt")):
+        result = read_source(str(path), path.read_bytes())
+        out.extend((path.stem, build_post(raw)) for raw in result.posts)
+    return out
+
+
 def name_key(fact: Fact) -> str:
-    """The name a listing shows once per post: the gloss-free form when there is one."""
+    """The name a listing groups mentions under: the gloss-free form when there is one."""
     return fact.note or fact.surface
 
 
 def prediction(doc: str, facts: list[Fact]) -> dict[str, Any]:
-    """One post's facts in the gold's shape."""
+    """One post's facts in the gold's shape, as the judge builds them from ``kb facts --json``."""
     row: dict[str, Any] = {"doc": doc, "quantities": [], "dates": [], "organizations": [], "places": []}
-    seen: dict[str, set[str]] = {"org": set(), "place": set()}
+    written: dict[tuple[str, str], str] = {}  # (kind, name) -> the form as written
     for f in facts:
         if f.kind == "quantity":
             item: dict[str, Any] = {"surface": f.surface, "value": f.value, "unit": f.unit}
@@ -69,19 +92,20 @@ def prediction(doc: str, facts: list[Fact]) -> dict[str, Any]:
             row["quantities"].append(item)
         elif f.kind == "date":
             row["dates"].append({"surface": f.surface, "kind": f.unit, "value": f.value})
-        elif f.kind in seen:
-            key = name_key(f)
-            if key not in seen[f.kind]:
-                seen[f.kind].add(key)
-                row["organizations" if f.kind == "org" else "places"].append({"surface": key})
+        elif f.kind in ("org", "place"):
+            key = (f.kind, name_key(f))
+            if key not in written or f.surface == key[1]:
+                written[key] = f.surface
+    for (kind, name), surface in written.items():
+        row[KIND_KEYS[kind]].append({"surface": surface, "name": name})
     return row
 
 
-def predict(posts: list[Post], gold_titles: dict[str, str]) -> tuple[list[dict[str, Any]], float, float]:
-    """Predictions for the posts matched to gold docs by title, with segmentation and extraction times."""
-    rows = []
+def predict(posts: list[tuple[str, Post]]) -> tuple[list[dict[str, Any]], float, float]:
+    """Predictions for (doc, post) pairs, with segmentation and extraction times."""
+    rows: dict[str, dict[str, Any]] = {}
     seg_time = ext_time = 0.0
-    for post in posts:
+    for doc, post in posts:
         t0 = time.perf_counter()
         tokens = [segment(p.text) for p in post.passages]
         t1 = time.perf_counter()
@@ -89,34 +113,72 @@ def predict(posts: list[Post], gold_titles: dict[str, str]) -> tuple[list[dict[s
         t2 = time.perf_counter()
         seg_time += t1 - t0
         ext_time += t2 - t1
-        doc = gold_titles.get(post.title, post.title)
-        rows.append(prediction(doc, facts))
-    return rows, seg_time, ext_time
+        row = prediction(doc, facts)
+        if doc in rows:  # a file read as several posts: one doc
+            for key in KIND_KEYS.values():
+                rows[doc][key].extend(row[key])
+        else:
+            rows[doc] = row
+    return list(rows.values()), seg_time, ext_time
 
 
-def run(errors: bool = False) -> tuple[dict[str, Any], str]:
-    """Score the extractor on the seed: (scorer result, printable report)."""
-    scorer = load_scorer()
-    gold = scorer.load_jsonl(str(GOLD))
-    titles = {obj["title"]: doc for doc, obj in gold.items()}
-    rows, seg_time, ext_time = predict(seed_posts(), titles)
+def _score(scorer: ModuleType, gold: Any, rows: list[dict[str, Any]], **kw: Any) -> dict[str, Any]:
+    """The scorer's result for predictions given as rows (through a JSONL file, as the judge reads them)."""
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8", delete=False) as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         pred_path = fh.name
     pred = scorer.load_jsonl(pred_path)
     Path(pred_path).unlink()
-    res = scorer.score(gold, pred, keep_errors=errors)
-    lines = [scorer.table(res, "kb.facts on seed-blog.txt (quantities/dates per mention, names per post)")]
+    return scorer.score(gold, pred, **kw)  # type: ignore[no-any-return]
+
+
+def _error_lines(res: dict[str, Any]) -> list[str]:
+    """Strict misses and false positives per post."""
+    lines: list[str] = []
+    for doc, kinds in res.get("errors", {}).items():
+        for kind, modes in kinds.items():
+            e = modes.get("strict")
+            if e and e["missed"]:
+                lines.append(f"[{doc}] {kind} missed: {' | '.join(e['missed'])}")
+            if e and e["spurious"]:
+                lines.append(f"[{doc}] {kind} spurious: {' | '.join(e['spurious'])}")
+    return lines
+
+
+def run(errors: bool = False) -> tuple[dict[str, Any], str]:
+    """Score the extractor on the seed, per mention: (scorer result, printable report)."""
+    scorer = load_scorer()
+    gold = scorer.load_jsonl(str(GOLD))
+    titles = {obj["title"]: doc for doc, obj in gold.items()}
+    rows, seg_time, ext_time = predict([(titles.get(p.title, p.title), p) for p in seed_posts()])
+    res = _score(scorer, gold, rows, keep_errors=errors)
+    lines = [scorer.table(res, "seed: tests/fixtures/seed-blog.txt, per mention")]
     lines.append(f"time: segmentation {seg_time:.3f}s, extraction {ext_time * 1000:.1f} ms")
     if errors:
-        for doc, kinds in res.get("errors", {}).items():
-            for kind, modes in kinds.items():
-                e = modes.get("strict")
-                if e and e["missed"]:
-                    lines.append(f"[{doc}] {kind} missed: {' | '.join(e['missed'])}")
-                if e and e["spurious"]:
-                    lines.append(f"[{doc}] {kind} spurious: {' | '.join(e['spurious'])}")
+        lines.extend(_error_lines(res))
+    res["predictions"] = rows
+    return res, "\n".join(lines)
+
+
+def run_set(name: str, errors: bool = False) -> tuple[dict[str, Any], str]:
+    """Score the seed or the devset as distinct facts, doubtful gold optional: (result, report)."""
+    scorer = load_scorer()
+    if name == "seed":
+        gold = scorer.load_jsonl(str(GOLD))
+        titles = {obj["title"]: doc for doc, obj in gold.items()}
+        posts = [(titles.get(p.title, p.title), p) for p in seed_posts()]
+        title = "seed: tests/fixtures/seed-blog.txt [set] [doubtful ignored]"
+    else:
+        gold = scorer.load_jsonl(str(DEVSET / "gold.jsonl"))
+        posts = devset_posts()
+        title = "devset: tests/fixtures/devset (40 posts) [set] [doubtful ignored]"
+    rows, seg_time, ext_time = predict(posts)
+    res = _score(scorer, gold, rows, as_set=True, keep_errors=errors, doubtful="ignore")
+    lines = [scorer.table(res, title)]
+    lines.append(f"time: segmentation {seg_time:.3f}s, extraction {ext_time * 1000:.1f} ms")
+    if errors:
+        lines.extend(_error_lines(res))
     res["predictions"] = rows
     return res, "\n".join(lines)
 
@@ -124,18 +186,31 @@ def run(errors: bool = False) -> tuple[dict[str, Any], str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--errors", action="store_true", help="list missed and spurious items per post (strict)")
-    ap.add_argument("--json", action="store_true", help="print the scorer's result as JSON")
-    ap.add_argument("--keep", metavar="PRED", help="also write the predictions to this JSONL file")
+    ap.add_argument("--json", action="store_true", help="print the scorer's results as JSON")
+    ap.add_argument("--only", choices=("seed", "devset"), help="score one of the two sets")
+    ap.add_argument("--keep", metavar="DIR", type=Path, help="also write the predictions as DIR/<set>.jsonl")
     args = ap.parse_args(argv)
-    res, report = run(args.errors)
+    results: dict[str, dict[str, Any]] = {}
+    reports: list[str] = []
+    if args.only != "devset":
+        results["seed"], report = run(args.errors)
+        reports.append(report)
+        results["seed-set"], report = run_set("seed")
+        reports.append(report)
+    if args.only != "seed":
+        results["devset"], report = run_set("devset", args.errors)
+        reports.append(report)
     if args.keep:
-        with open(args.keep, "w", encoding="utf-8") as fh:
-            for row in res["predictions"]:
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        args.keep.mkdir(parents=True, exist_ok=True)
+        for name, res in results.items():
+            with (args.keep / f"{name}.jsonl").open("w", encoding="utf-8") as fh:
+                for row in res["predictions"]:
+                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     if args.json:
-        print(json.dumps({k: v for k, v in res.items() if k != "predictions"}, ensure_ascii=False, indent=1))
+        out = {name: {k: v for k, v in res.items() if k != "predictions"} for name, res in results.items()}
+        print(json.dumps(out, ensure_ascii=False, indent=1))
     else:
-        print(report)
+        print("\n\n".join(reports))
     return 0
 
 

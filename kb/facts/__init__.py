@@ -16,6 +16,7 @@ from kb.vocab import KINDS, NAME_KINDS
 _KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
 # Passages with none of what a date or a numeral needs are not searched for either.
 _FIGURE_HINT = re.compile(f"{DATE_HINT.pattern}|{NUMBER_START.pattern}")
+_URL = re.compile(r"(?:https?://|www\.)[!-~]+")
 
 
 def extract_facts(
@@ -44,14 +45,20 @@ def extract_facts(
         folded = fold(text)
         longs, letters = unit_letters(toks)
         idx = TokenIndex(longs, len(text), nonempty=True)
+        urls = _urls(folded) if "://" in folded or "www." in folded else []  # nothing in one is a fact
         if _FIGURE_HINT.search(folded):
-            dates = find_dates(text, folded, idx, state)
-            quantities = find_quantities(text, folded, idx, [(d.start, d.end) for d in dates])
+            refused = list(urls)
+            dates = find_dates(text, folded, idx, state, refused)
+            if refused:
+                dates = [d for d in dates if not _inside(d.start, d.end, refused)]
+            quantities = find_quantities(text, folded, idx, [(d.start, d.end) for d in dates] + refused)
             for fact in (*dates, *quantities):
                 fact.start += base
                 fact.end += base
                 facts.append(fact)
         for name in find_names(text, folded, idx, known_places, letters):
+            if urls and _inside(name.start, name.end, urls):
+                continue
             name.start += base
             name.end += base
             found_names.append(name)
@@ -60,6 +67,18 @@ def extract_facts(
         fact.surface = post.text[fact.start : fact.end]
     facts.sort(key=lambda f: (f.start, -f.end, _KIND_ORDER.get(f.kind, 9)))
     return facts
+
+
+def _urls(folded: str) -> list[tuple[int, int]]:
+    """The spans of web addresses in a passage (https://…, www.…)."""
+    if "://" not in folded and "www." not in folded:
+        return []
+    return [m.span() for m in _URL.finditer(folded)]
+
+
+def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether [start, end) overlaps any of the spans."""
+    return any(start < b and a < end for a, b in spans)
 
 
 def _passage_offset(text: str, start: int, passage: str) -> int:

@@ -9,12 +9,13 @@ from decimal import Decimal
 from kb.facts.numerals import KANJI_NUMERALS, NUMBER, NUMBER_START, as_value, parse_number
 from kb.facts.tokindex import TokenIndex, is_counter, is_numeral
 from kb.models import Fact, Token
+from kb.text.eras import ERA_BASE
 from kb.vocab import AFTER, BEFORE, qualifier_words
 
 # What follows a number and makes it an ordinal, a rank, an address, a clock time or a name, not an amount.
 _EXCLUDE_AFTER = re.compile(
-    r"\s?(?:番|位|等(?!分)|着|号|丁目|番地|階(?!建)|年生|年代|年度|世紀|周年|時(?!間)|次(?!元)|期目|代目|回戦|"
-    r"(?:st|nd|rd|th)(?![A-Za-z])|[:：/][0-9])"
+    r"\s?(?:番|位|等(?!分)|着|号|丁目|番地|階(?!建)|年生|年代|年度|世紀|時(?!間)|次(?!元)|期目|期生|代目|回戦|"
+    r"分の[0-9〇一二三四五六七八九十]|(?:st|nd|rd|th)(?![A-Za-z])|[:：/][0-9])"
 )
 # A single capital letter after a number names a thing, not a unit: 5G, 4K, 3D, 3F (floor), 3R, 3M;
 # these few are units.
@@ -40,9 +41,11 @@ _SYMBOLS = {
     "℃": "℃",
     "°C": "℃",
     "ヘクタール": "ha",
+    "㎥": "m3",
 }
 _SYMBOL_RE = re.compile("|".join(sorted(map(re.escape, _SYMBOLS), key=len, reverse=True)))
-_LATIN = re.compile(r"(\s?)([A-Za-z][A-Za-z0-9²³]*)(?![A-Za-z0-9])")
+# Letters only (km2, m³ aside): 3729sites is a count, the 5f1c of a hex photo id 3a5f1c is not a unit.
+_LATIN = re.compile(r"(\s?)([A-Za-z]+(?:[23²³](?![0-9]))?)(?![A-Za-z0-9])")
 # Latin units that may stand after a space (5 km); any Latin word may be glued (3729sites).
 _SPACED_LATIN = frozenset(
     "km m cm mm kg g mg t L l ml ha GB MB TB KB kB Gbps Mbps kW kWh MW MWh GW W V A Hz kHz MHz GHz "
@@ -60,8 +63,26 @@ _COUNTER_RE = re.compile(
 _SUFFIX_COUNTERS = frozenset(
     "人 名 区 市 町 村 県 州 校 園 社 店 館 局 院 者 戸 世帯 軒 棟 基 隻 頭 匹 羽 票 席 室 床 件 箇所 ヵ所 か所 カ所 "
     "ヶ所 ケ所 カ国 か国 ヶ国 ヵ国 ケ国 歳 才 代 組 チーム 団体 施設 都市 地域 か月 カ月 ヶ月 冊 種 品 曲 問 科 誌 紙 "
-    "便 通 脚 足 杯 缶 袋 箱 粒 錠 株 輪 艘 両 門 口 面 台 本 枚 個 期 作 校舎 拠点 路線 系統 病院 団地".split()
+    "便 通 脚 足 杯 缶 袋 箱 粒 錠 株 輪 艘 両 門 口 面 台 本 枚 個 期 作 校舎 拠点 路線 系統 病院 団地 分 秒 "
+    "橋 炉 棟 食 品目 試合".split()
 )
+# Counters of several short units that Sudachi does not mark as counters at their start (立方|メートル).
+_MEASURE_WORDS = frozenset({"立方メートル", "立方センチメートル", "平方センチメートル"})
+# Nouns of time that count nights or mornings after a number (1晩に3万人).
+_TIME_COUNTERS = frozenset({"晩", "夜", "朝"})
+# A verbal noun followed by する is an action, not what a number counts (3回転した is fine: 回転 is the unit).
+_VERB_AFTER = re.compile("する|し[たてま]|され|でき")
+# Currencies written after a country or city: デンマーク・クローネ, 香港ドル, シンガポールドル.
+_CURRENCIES = frozenset(
+    "ドル クローネ クローナ ウォン ユーロ ポンド フラン ペソ ルピー ルピア バーツ リンギット ドン 元".split()
+)
+# What a counter makes one unit with: 2階建て (a building's height, 2階 alone is a floor), 9年制.
+_UNIT_TAIL = {"階": re.compile("建て|建"), "年": re.compile("制(?!度)")}
+_ALTERNATIVE = re.compile(r"([1-9])[,、]([1-9])(?![0-9,.])")  # 4,5軒: four or five
+_MINUTES = re.compile(r"([0-5]?[0-9])分(?!の[0-9〇一二三四五六七八九十])")  # the minutes of 1時間30分
+_RATE = re.compile(r"/(日|年|月|週|時間|時|h|人|回|台|件|炉)(?![A-Za-z0-9])")  # 240t/日
+# Units that count administrative areas: a kanji numeral before them is usually part of a name.
+_ADMIN_UNITS = frozenset("市 町 村 区 郡 県 州".split())
 # Nouns that never count what precedes them (3対1 is a score).
 _NOT_UNITS = frozenset({"対", "年代", "号", "番", "位", "次"})
 # Shape words with a counter inside them: 五角形 is a pentagon, not five of anything.
@@ -69,7 +90,7 @@ _SHAPE_COUNTERS = frozenset({"角形", "角", "辺形", "重奏", "重", "次元
 # Qualifiers written before or after a figure (kb.vocab); they stay out of the surface. 強 and 弱
 # are qualifiers only when no verb or adjective goes on (強い, 弱める).
 _NOT_AFTER = {"強": "(?![いくかさめ])", "弱": "(?![いくかさめ])"}
-_PREFIX_Q = re.compile("(" + "|".join(qualifier_words(BEFORE)) + r")\s?$")
+_PREFIX_Q = re.compile("(" + "|".join(qualifier_words(BEFORE)) + r")(?:で)?\s?$")  # 最大で5.4m
 _SUFFIX_Q = re.compile("|".join(w + _NOT_AFTER.get(w, "") for w in qualifier_words(AFTER)))
 _RANGE_SEP = re.compile(r"\s?(〜|~|-|‐|–|−|から)\s?")
 _CURRENCY_PREFIX = {"$": "ドル", "¥": "円", "￥": "円", "€": "ユーロ", "£": "ポンド"}
@@ -91,6 +112,8 @@ _ONE = Decimal(1)
 _MULTIPLIERS = (("兆", Decimal(10) ** 12), ("億", Decimal(10) ** 8), ("万", Decimal(10) ** 4))
 _SIGNS = ("マイナス", "▲", "−", "－", "-")
 _SIGN_ENDS = "".join(sign[-1] for sign in _SIGNS)  # the character right before a signed number
+_ERA_NAMES = frozenset(ERA_BASE)
+_KANJI_DIGITS = "〇一二三四五六七八九十"
 
 
 @dataclass(slots=True)
@@ -155,8 +178,22 @@ def _blocked_before(folded: str, s: int) -> bool:
     if s == 0:
         return False
     prev = folded[s - 1]
-    if prev in "第#№〒_.:/数何幾" or prev.isascii() and prev.isalpha():
+    if prev in ":/":
+        # 10:30, 7/19 and 2/3 are no amounts; after a label (人口:12万人, 定員/20人) the figure is one
+        before = folded[s - 2 : s - 1]
+        return before.isascii() and before.isalnum()
+    if prev in "数何幾":  # 数百人, 何十年: but the figure after a noun in 数 is one (児童数162人)
+        return not folded[s].isdigit()
+    if prev in "第#№〒_." or prev.isascii() and prev.isalpha():
         return True
+    if folded[max(0, s - 2) : s] in _ERA_NAMES:
+        return True  # 令和3226日: a garbled era date is neither a date nor an amount
+    if (
+        folded[max(0, s - 2) : s] == "分の"
+        and s >= 3
+        and (folded[s - 3].isdigit() or folded[s - 3] in _KANJI_DIGITS)
+    ):
+        return True  # the 1 of 3分の1 (a fraction)
     if prev in "-‐" and s >= 2 and folded[s - 2].isascii() and folded[s - 2].isalnum():
         return True
     return bool(_NO_PREFIX.search(folded[max(0, s - 4) : s]))
@@ -205,26 +242,43 @@ def _unit_at(
         if is_counter(tok) and _word_chars(surface):
             if kanji and surface in _SHAPE_COUNTERS:
                 return None
-            if tok.parts and not is_counter(tok.parts[0]):
+            if tok.parts and not is_counter(tok.parts[0]) and surface not in _MEASURE_WORDS:
                 return None
+            if tok.parts and surface.endswith("児") and tok.parts[0].surface in ("歳", "才"):
+                return _Unit(tok.parts[0].surface, tok.parts[0].end, "counter")  # 0歳児 counts 歳
             return _Unit(canonical_unit(surface), tok.end, "counter")
         if tok.pos[0] == "接尾辞" and tok.pos[1] == "名詞的" and surface in _SUFFIX_COUNTERS:
             return _Unit(canonical_unit(surface), tok.end, "counter")
+        if tok.pos[1:3] == ("固有名詞", "地名"):
+            return _currency(text, folded, idx, tok)  # 35億デンマーク・クローネ, 100香港ドル
+        if surface in _TIME_COUNTERS:
+            return _Unit(surface, tok.end, "counter")  # 1晩
         if (
             not kanji
             and not year_like
-            and tok.pos[:3] == ("名詞", "普通名詞", "一般")
+            and tok.pos[:2] == ("名詞", "普通名詞")
+            and tok.pos[2] in ("一般", "サ変可能")
             and surface not in _NOT_UNITS
             and _word_chars(surface)
             and not surface.isascii()
+            and not (tok.pos[2] == "サ変可能" and _VERB_AFTER.match(folded, tok.end))
         ):
-            return _Unit(surface, tok.end, "noun")  # 22万市民, 4大会, 1ノウォン
+            return _Unit(surface, tok.end, "noun")  # 22万市民, 4大会, 1ノウォン, 48試合
         return None
     if not at_boundary:  # Sudachi glued the number and its counter: read the counter from the text
         m = _COUNTER_RE.match(folded, e)
         if m:
             return _Unit(canonical_unit(m.group()), m.end(), "counter")
     return None
+
+
+def _currency(text: str, folded: str, idx: TokenIndex, place: Token) -> _Unit | None:
+    """A currency named after a country written right after a number (35億デンマーク・クローネ), or None."""
+    pos = place.end + (1 if folded[place.end : place.end + 1] == "・" else 0)
+    tok, _ = _token_at(idx, pos)
+    if tok is None or tok.surface not in _CURRENCIES:
+        return None
+    return _Unit(text[place.start : tok.end], tok.end, "currency")
 
 
 def _noun_after_no(text: str, idx: TokenIndex, pos: int) -> int:
@@ -247,10 +301,16 @@ def _noun_after_no(text: str, idx: TokenIndex, pos: int) -> int:
 
 
 def _qualifier_before(folded: str, idx: TokenIndex, s: int) -> str | None:
-    """A qualifier written before a figure (約, およそ, 最大), or None."""
-    m = _PREFIX_Q.search(folded, max(0, s - 6), s)
-    # the word must stand on its own: 約 in 予約 is no qualifier
-    return m.group(1) if m and idx.is_long_boundary(m.start()) else None
+    """The qualifiers written before a figure (約, およそ, 最大; 延べ約 gives both), or None."""
+    words: list[str] = []
+    while len(words) < 3:
+        m = _PREFIX_Q.search(folded, max(0, s - 6), s)
+        # the word must stand on its own: 約 in 予約 is no qualifier
+        if not m or not idx.is_long_boundary(m.start()):
+            break
+        words.insert(0, m.group(1))
+        s = m.start()
+    return " ".join(words) or None
 
 
 def _sign(folded: str, s: int) -> tuple[int, int]:
@@ -370,6 +430,24 @@ def _read(text: str, folded: str, idx: TokenIndex, s: int, e: int) -> Fact | Non
         if tail:
             number += Decimal(tail.group(1)) / 10
             end += 2
+    word = _UNIT_TAIL.get(unit.unit)
+    if word is not None:
+        m = word.match(folded, end)
+        if m:  # 2階建て, 9年制: the word the counter makes with what follows is the unit
+            unit.unit += text[end : m.end()]
+            end = m.end()
+    if unit.unit == "時間" and value_max is None:
+        minutes = _MINUTES.match(folded, end)
+        if minutes and number == number.to_integral_value():  # 1時間30分 is one duration: 90 minutes
+            number = number * 60 + int(minutes.group(1))
+            unit.unit = "分"
+            end = minutes.end()
+    rate = _RATE.match(folded, end)
+    if rate and unit.kind in ("measure", "counter", "currency"):
+        unit.unit += "/" + rate.group(1)  # 240t/日, 30km/h
+        end = rate.end()
+    if kanji and unit.unit in _ADMIN_UNITS and number >= 100:
+        return None  # 四万十町: a kanji numeral in a town's name, not a count of towns
     if folded[end : end + 1] == "目" or unit.unit == "月":
         return None  # 3回目, 2人目 are ordinals; N月 is a calendar month
     if unit.unit in ("分", "秒") and s > 0 and folded[s - 1] in "時分":
@@ -402,6 +480,12 @@ def _range_or_unit(
 ) -> tuple[_Unit | None, Decimal | None, Decimal]:
     """(unit, range's upper bound, its multiplier) after a number: 20〜30件, 20から30件, 20件〜30件."""
     one = _ONE
+    alt = _ALTERNATIVE.match(folded, s)
+    if alt and alt.end(1) == e and int(alt.group(2)) == int(alt.group(1)) + 1:
+        # 4,5軒 and 4、5人: "four or five", one figure with two bounds
+        unit = _unit_at(text, folded, idx, alt.end(), False)
+        if unit is not None:
+            return unit, Decimal(alt.group(2)), one
     sep = _RANGE_SEP.match(folded, e)
     if sep:
         second = NUMBER.match(folded, sep.end())
@@ -415,9 +499,10 @@ def _range_or_unit(
     unit = _unit_at(text, folded, idx, e, kanji, _year_like(folded[s:e]))
     if unit is None:
         return None, None, one
-    # 20件〜30件: a range with the unit written twice (から is left alone: 20件から30件に is a change)
-    sep = _RANGE_SEP.match(folded, unit.end)
-    if sep and sep.group(1) != "から":
+    # 20件〜30件, 40分から50分: a range with the unit written twice; a から that leads to a smaller
+    # figure or to one followed by に is a change (12分から4分に短縮, 20件から30件に増えた)
+    sep = _RANGE_SEP.match(folded, unit.end + (folded[unit.end : unit.end + 1] == "児"))  # 0歳児から3歳児
+    if sep:
         second = NUMBER.match(folded, sep.end())
         if second and _range_ok(folded, s, e, sep.group(1), second.start(), second.end()):
             try:
@@ -425,8 +510,14 @@ def _range_or_unit(
             except _Excluded:
                 unit2 = None
             number2 = parse_number(second.group())
+            number1 = parse_number(folded[s:e])
             if unit2 is not None and unit2.unit == unit.unit and number2 is not None:
-                return unit2, number2, one
+                if sep.group(1) != "から" or (
+                    number1 is not None
+                    and number2 > number1
+                    and folded[unit2.end : unit2.end + 1] not in "にへ"
+                ):
+                    return unit2, number2, one
     return unit, None, one
 
 
