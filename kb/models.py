@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 @dataclass(slots=True)
@@ -81,16 +82,18 @@ class Post:
         return self.text[self.body_start :]
 
 
-@dataclass(slots=True)
-class Token:
-    """A morpheme as kb sees it; SudachiPy objects never leave kb.segment."""
+class Token(NamedTuple):
+    """A morpheme as kb sees it; SudachiPy objects never leave kb.segment.
+
+    A named tuple, not a dataclass: an import makes about 500 of them per post, and a tuple is built
+    in C (kb.segment builds them with ``tuple.__new__``) while reading a field stays as cheap."""
 
     surface: str
     normalized: str
     pos: tuple[str, ...]
     start: int  # offsets into the text that was segmented
     end: int
-    parts: list[Token] = field(default_factory=list)  # short units (mode A) of a long unit; empty if one
+    parts: tuple[Token, ...] = ()  # short units (mode A) of a long unit; empty if one
 
 
 @dataclass(slots=True)

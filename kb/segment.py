@@ -133,34 +133,44 @@ def segment(text: str) -> list[Token]:
     tokenizer, mode_a, pos_of = _tokenizer()
     out: list[Token] = []
     append = out.append
+    new = tuple.__new__  # Token(...) would run NamedTuple's Python-level __new__ per morpheme
     for offset, piece in chunks(text):
         for m in tokenizer.tokenize(piece):
             surface = m.surface()
             if surface.isspace():
                 continue
             begin = offset + m.begin()
-            parts: list[Token] = []
+            parts: tuple[Token, ...] = ()
             if len(surface) > 1:
                 subs = m.split(mode_a)
                 if len(subs) > 1:
-                    parts = [
-                        Token(
-                            s.surface(),
-                            s.normalized_form(),
-                            pos_of(s.part_of_speech_id()),
-                            offset + s.begin(),
-                            offset + s.end(),
-                        )
-                        for s in subs
-                    ]
+                    parts = tuple(
+                        [
+                            new(
+                                Token,
+                                (
+                                    s.surface(),
+                                    s.normalized_form(),
+                                    pos_of(s.part_of_speech_id()),
+                                    offset + s.begin(),
+                                    offset + s.end(),
+                                    (),
+                                ),
+                            )
+                            for s in subs
+                        ]
+                    )
             append(
-                Token(
-                    surface,
-                    m.normalized_form(),
-                    pos_of(m.part_of_speech_id()),
-                    begin,
-                    begin + len(surface),
-                    parts,
+                new(
+                    Token,
+                    (
+                        surface,
+                        m.normalized_form(),
+                        pos_of(m.part_of_speech_id()),
+                        begin,
+                        begin + len(surface),
+                        parts,
+                    ),
                 )
             )
     return out

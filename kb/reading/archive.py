@@ -64,18 +64,18 @@ def _find_footer(lines: list[str]) -> str | None:
     best: tuple[int, str] | None = None
     for key, where in positions.items():
         n = len(where)
+        if len(key) > 80 or (best is not None and n <= best[0]):
+            continue
+        chrome = is_chrome(key)  # asked first: most lines occur once, and then only chrome counts
+        if n < 2 and not chrome:
+            continue
         if (
-            len(key) > 80
-            or (best is not None and n <= best[0])
-            or is_photo_line(key)
+            is_photo_line(key)
             or is_heading(key)
             or reads_as_sentence(key)
             or date_line(key) is not None
             or is_widget_header(key)  # a sidebar's heading (カレンダー, アーカイブ) does not close posts
         ):
-            continue
-        chrome = is_chrome(key)
-        if n < 2 and not chrome:
             continue
         # occurrences stand apart from the text: preceded by a blank line, most of them at least
         # (a post that ends right above the banner); a sentence-like line must always be

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from kb.text.dates import is_date_line, widen
 from kb.text.lines import is_heading, is_photo_line
@@ -97,13 +98,17 @@ def is_chrome(text: str) -> bool:
     return chrome_level(text) > 0
 
 
+@lru_cache(maxsize=4096)  # the footer search and the head of each post ask about the same lines
 def chrome_level(text: str) -> int:
     """0 for text; 1 for chrome at the top or bottom of a page (navigation words, widget headers,
     ranking banners); 2 for chrome wherever it stands (skip links, breadcrumbs, menus, share and
     comment-count lines, pagination, copyright, calendar rows)."""
-    s = widen(text).strip()
-    if not s or len(s) > 80 or (len(s) > 20 and "。" in s) or is_heading(s):
-        return 0  # empty, long, a sentence of the author's, or a heading
+    s = text.strip()
+    if not s or len(s) > 80 or (len(s) > 20 and "。" in s):
+        return 0  # empty, long or a sentence of the author's (widen keeps lengths and 。)
+    s = widen(s)
+    if is_heading(s):
+        return 0
     low = s.lower()
     if _SKIP_LINK.match(s) or _LEGAL.search(s) or _SHARE.match(s):
         return 2

@@ -33,6 +33,7 @@ _SEPARATORS = re.compile(r"\s+[|｜]\s*|\s*[|｜]\s+|[|｜]|\s+[-–—－―]\s
 _OPEN = "「『（(【〈《“[［"
 _CLOSE = "」』）)】〉》”]］"
 _SPACE = re.compile(r"\s+")
+_ENDS = re.compile(r"[。．!?！？]")
 
 
 @dataclass(slots=True)
@@ -59,7 +60,7 @@ def reads_as_sentence(text: str) -> bool:
     if len(s) > MAX_TITLE:
         return True
     depth = 0
-    for i, ch in enumerate(s):
+    for i, ch in enumerate(s if _ENDS.search(s) else ""):  # no sentence end: nothing to walk
         if ch in _OPEN:
             depth += 1
         elif ch in _CLOSE and depth:
