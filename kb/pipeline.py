@@ -140,9 +140,6 @@ def forget_words() -> None:
     _seen_words.clear()
 
 
-_COMPOUND = 3  # adjacent nouns looked up as one query word at most (電子政府, 組織委員会, 監視カメラ)
-
-
 def new_words(tokens: Sequence[Sequence[Token]]) -> Iterator[tuple[str, str]]:
     """(surface, word-index terms) of the words of a post this process has not recorded yet: each
     long unit, each of its short units, and each run of two or three adjacent nouns (the compounds
@@ -150,27 +147,37 @@ def new_words(tokens: Sequence[Sequence[Token]]) -> Iterator[tuple[str, str]]:
     that search can look a known word up instead of loading the dictionary."""
     if len(_seen_words) > _LEXICON_MEMORY:
         _seen_words.clear()
+    fresh: set[str] = set()
     for toks in tokens:
-        for surface in _candidates(toks):
-            if surface in _seen_words or not has_word(surface):
-                continue
-            _seen_words.add(surface)
+        _candidates(toks, fresh)
+    fresh -= _seen_words
+    _seen_words.update(fresh)
+    for surface in sorted(fresh):
+        if has_word(surface):
             terms = index_terms(segment(surface))
             if terms:
                 yield surface, terms
 
 
-def _candidates(toks: Sequence[Token]) -> Iterator[str]:
-    """The surfaces a query may be made of: units, short units, and short runs of adjacent nouns."""
+_NOMINAL = frozenset(("名詞", "接頭辞", "接尾辞"))
+
+
+def _candidates(toks: Sequence[Token], out: set[str]) -> None:
+    """Add the surfaces a query may be made of: units, short units, and short runs of adjacent nouns."""
+    add = out.add
     run: list[Token] = []
     for tok in toks:
-        yield tok.surface
+        surface = tok.surface
+        add(surface)
         if tok.parts:
-            yield from (p.surface for p in tok.parts)
-        nominal = tok.pos[0] in ("名詞", "接頭辞", "接尾辞") and has_word(tok.surface)  # not a mark such as ◼️
-        if nominal and run and run[-1].end == tok.start:
-            run.append(tok)
-            for k in range(2, min(len(run), _COMPOUND) + 1):
-                yield "".join(t.surface for t in run[-k:])
-        else:
-            run = [tok] if nominal else []
+            out.update([p.surface for p in tok.parts])
+        if tok.pos[0] in _NOMINAL and has_word(surface):  # not a mark such as ◼️
+            if run and run[-1].end == tok.start:
+                run.append(tok)
+                add(run[-2].surface + surface)
+                if len(run) > 2:
+                    add(run[-3].surface + run[-2].surface + surface)
+            else:
+                run = [tok]
+        elif run:
+            run = []

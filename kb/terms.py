@@ -38,4 +38,21 @@ def index_terms(tokens: Sequence[Token], text: str = "") -> str:
     if "://" in text or "www." in text:
         urls = [(m.start(), m.end()) for m in URL.finditer(text)]
         units = (u for u in units if not any(a <= u.start < b for a, b in urls))
-    return fold(" ".join(kana_key(u.normalized) for u in units if _WORD.search(u.surface)))
+    memo = _TERMS
+    if len(memo) > _TERMS_MEMORY:
+        memo.clear()
+    out = []
+    for u in units:
+        key = (u.surface, u.normalized)
+        term = memo.get(key)
+        if term is None:
+            term = memo[key] = fold(kana_key(u.normalized)) if _WORD.search(u.surface) else ""
+        if term:
+            out.append(term)
+    return " ".join(out)
+
+
+# The index term of each (surface, normalized form) seen: most units recur, and their terms are asked
+# for once per passage. fold is per character, so folding each term equals folding the joined column.
+_TERMS: dict[tuple[str, str], str] = {}
+_TERMS_MEMORY = 100_000

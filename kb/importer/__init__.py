@@ -4,9 +4,10 @@ files in batched transactions; unchanged files are skipped, bad ones reported by
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable, Sequence
-from contextlib import closing
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 
 from kb.importer.plan import plan_files
@@ -59,9 +60,28 @@ def import_paths(
         if progress:
             progress(ImportProgress(outcome.path, done, total))
 
-    with closing(store.reader()) as reader:
+    with closing(store.reader()) as reader, few_collections():
         planned = plan_files(iter_sources(paths, include, exclude), reader)
         write_all(store, analyse_all(planned, encoding, names, jobs), finish, names, encoding)
     store.release_free_pages()
     report.seconds = time.perf_counter() - started
     return report
+
+
+GC_THRESHOLD = 50_000  # allocations between young collections during an import (Python's default: 700)
+
+
+@contextmanager
+def few_collections() -> Iterator[None]:
+    """Cyclic garbage collection kept out of the way of an import: what exists at its start (modules,
+    the dictionary) is frozen out of every collection, and young collections run 70 times less often.
+    An import's objects form few cycles; without this the collector ran about 2,500 times per 1,000
+    files, walking every live object each time it reached the oldest generation."""
+    old = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD, old[1], old[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+        gc.unfreeze()

@@ -140,9 +140,14 @@ def _start_quietly(ctx: Any) -> None:
 
 
 def _init_worker(alive: Any) -> None:
+    import gc
     import signal
 
+    from kb.importer import GC_THRESHOLD
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    gc.freeze()  # a worker lives for one import: what it starts with is never garbage
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
     threading.Thread(target=_exit_with_parent, args=(alive,), name="kb-parent", daemon=True).start()
 
 
