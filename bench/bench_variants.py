@@ -342,7 +342,7 @@ def show_cost(texts: dict[str, str], reps: int) -> None:
                             for s in subs
                         ]
                 normalized, pos = m.normalized_form(), pos_of(m.part_of_speech_id())
-                out.append(Token(surface, normalized, pos, begin, begin + len(surface), parts))
+                out.append(Token(surface, normalized, pos, begin, begin + len(surface), tuple(parts)))
                 if reading:
                     r = m.reading_form()
                     if keys:

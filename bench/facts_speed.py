@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import dataclasses
 import json
 import pstats
 import sys
@@ -24,6 +23,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from kb.record import asdict
 
 ROOT = Path(__file__).resolve().parent.parent
 BLOG = ROOT / "tests" / "fixtures" / "seed-blog.txt"
@@ -85,7 +86,7 @@ def interleaved(posts: Sequence[Post]) -> tuple[list[list[Fact]], float, float]:
 def records(posts: Sequence[Post], facts: Sequence[list[Fact]]) -> list[dict[str, Any]]:
     """One JSON-ready record per post: its source, title and every field of every fact."""
     return [
-        {"source": post.source, "title": post.title, "facts": [dataclasses.asdict(f) for f in post_facts]}
+        {"source": post.source, "title": post.title, "facts": [asdict(f) for f in post_facts]}
         for post, post_facts in zip(posts, facts, strict=True)
     ]
 

@@ -12,12 +12,12 @@ import json
 import os
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb.errors import DatabaseError, NotFound, QueryError, ReadOnlyDatabase
 from kb.models import Counts, FoundFact, PostSummary, SearchResult, StoredPost, Topic
+from kb.record import field, record
 from kb.store import FactFilter, IndexFilter, Store
 from kb.text.fold import fold, heading_key
 from kb.vocab import KINDS, NAME_KINDS
@@ -62,7 +62,7 @@ def notices(store: Store) -> list[str]:
     return out
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class Info:
     """Where a database is, what it holds, and the versions behind its index."""
 
@@ -190,7 +190,7 @@ def clean(text: str | None) -> str:
 # -------------------------------------------------------------------------------------------- facts
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class FactQuery:
     """What `kb facts` and `kb export` ask for; every field narrows."""
 
@@ -207,7 +207,7 @@ class FactQuery:
     limit: int | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class FactList:
     """Facts with their citations, and how the query's unit was read."""
 
@@ -299,7 +299,7 @@ def get_post(store: Store, post_id: int) -> StoredPost:
     return found
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class Removal:
     """What `kb remove` would remove: posts by number, and files with the posts only they hold."""
 
@@ -394,7 +394,7 @@ def remove_synonym(store: Store, word: str, other: str | None = None) -> int:
 # ------------------------------------------------------------------------------------------- export
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class ExportRequest:
     """What `kb export` writes: the facts of a query, or the hits of a search; where and how."""
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from kb.record import field, record
 
-@dataclass(slots=True)
+
+@record(slots=True)
 class Line:
     """One line of a post body as read from its source, before structure is applied."""
 
@@ -16,7 +17,7 @@ class Line:
     photo: bool = False  # the format itself marks this line as an image (Markdown ![](), HTML <img>)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class RawPost:
     """A post as a format reader produces it: metadata plus body lines, no sections yet."""
 
@@ -33,7 +34,7 @@ class RawPost:
     title_from: str = "line"
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Section:
     """A heading and the span of post text it governs (heading line included)."""
 
@@ -42,7 +43,7 @@ class Section:
     end: int
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Passage:
     """A sentence or short paragraph of a post, the unit of search."""
 
@@ -53,7 +54,7 @@ class Passage:
     line: int = 0  # 1-based line in the source file (0 when unknown)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Post:
     """A post with its structure, ready to be segmented, tagged and stored.
 
@@ -96,7 +97,7 @@ class Token(NamedTuple):
     parts: tuple[Token, ...] = ()  # short units (mode A) of a long unit; empty if one
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Fact:
     """A figure, date, organisation or place found in a post."""
 
@@ -111,7 +112,7 @@ class Fact:
     note: str | None = None  # e.g. "fiscal year", "relative to post date"
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class ExportRow:
     """One row of an export table: a fact, or a search hit (kind "passage", no figure).
 
@@ -139,7 +140,7 @@ class ExportRow:
 # ------------------------------------------------------------------------------------ what is stored
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class PassageRecord:
     """A passage ready to be written: where it is, and its word-index terms."""
 
@@ -150,7 +151,7 @@ class PassageRecord:
     terms: str  # folded normalized forms of the passage's short units, space-separated
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class FactRecord:
     """A fact ready to be written; ``passage`` indexes the post's passages."""
 
@@ -166,7 +167,7 @@ class FactRecord:
     note: str | None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class PostRecord:
     """A post with everything the store keeps of it (built by kb.pipeline)."""
 
@@ -190,7 +191,7 @@ class PostRecord:
 # --------------------------------------------------------------------------------- what is read back
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class PostSummary:
     """A stored post as `kb posts` lists it."""
 
@@ -211,7 +212,7 @@ class PostSummary:
         return self.sources[0] if self.sources else ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class SectionSpan:
     """A stored section: its heading and its span of the post text."""
 
@@ -220,7 +221,7 @@ class SectionSpan:
     end: int
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class PassageSpan:
     """A stored passage: its span of the post text, its section and its source line."""
 
@@ -231,7 +232,7 @@ class PassageSpan:
     line: int | None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class StoredPost:
     """A stored post with its text and structure (`kb show`, `kb reindex`)."""
 
@@ -251,7 +252,7 @@ class StoredPost:
         return self.summary.title
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class FoundFact:
     """A stored fact with its citation: the sentence, the post, the line and the file it is in."""
 
@@ -277,7 +278,7 @@ class FoundFact:
     mentions: int  # organisations and places: how many times the post names them
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class Topic:
     """A heading as it recurs across posts (folded: ◼️mVoting and ■ｍＶｏｔｉｎｇ are one topic)."""
 
@@ -296,7 +297,7 @@ class Topic:
         return self.quantities + self.dates + self.orgs + self.places
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class Counts:
     """How much a database holds."""
 
@@ -315,7 +316,7 @@ class Counts:
 Span = tuple[int, int]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class PassageHit:
     """A passage of a post that a search matched, with the matches marked."""
 
@@ -332,7 +333,7 @@ class PassageHit:
     after: str | None = None  # a heading's first line under it: what a view shows as its context
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class PostHit:
     """A post that matches a search: its score and its best passages, in reading order."""
 
@@ -352,7 +353,7 @@ class PostHit:
         return self.sources[0] if self.sources else ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class Expansion:
     """Other words a query term was also looked up as."""
 
@@ -361,7 +362,7 @@ class Expansion:
     kind: str  # "variant" | "synonym" | "user"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class SearchResult:
     """What a search found: posts best first, how many matched, and how the query was understood."""
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 
 from kb.facts import extract_facts
 from kb.models import (
@@ -21,6 +20,7 @@ from kb.models import (
     Token,
 )
 from kb.reading import read_source
+from kb.record import field, record
 from kb.segment import segment
 from kb.structure import build_post
 from kb.terms import has_word, index_terms
@@ -28,7 +28,7 @@ from kb.terms import has_word, index_terms
 _LEXICON_MEMORY = 200_000  # surfaces a process remembers having segmented for the lexicon
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class AnalysedFile:
     """One file read and analysed: its posts as records, or as the uids of posts stored already."""
 

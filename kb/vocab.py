@@ -4,7 +4,7 @@ view and every export read these tables, so a word added here is found, shown an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from kb.record import record
 
 # --------------------------------------------------------------------------------------------- kinds
 
@@ -14,7 +14,7 @@ NAME_KINDS: tuple[str, ...] = (ORG, PLACE)
 PASSAGE = "passage"  # an exported search hit: not a fact
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Label:
     """A word shown to users, in Japanese and in English."""
 
@@ -53,7 +53,7 @@ BEFORE, AFTER = "before", "after"  # where the word stands: 約168万人, 168万
 APPROX, BOUND, COUNTING = "approx", "bound", "counting"  # what it says about the figure
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Qualifier:
     """A word written next to a figure that is not part of it: 約, 以上, 延べ."""
 

@@ -4,7 +4,6 @@ the machine it was imported on), search exports have their own columns, progress
 from __future__ import annotations
 
 import csv
-import dataclasses
 import json
 from pathlib import Path
 
@@ -12,12 +11,13 @@ import openpyxl
 
 from kb import api
 from kb.export.tabular import FACTS, SEARCH
+from kb.record import replace
 from kb.store import Store
 
 
 def _csv(store: Store, req: api.ExportRequest, tmp_path: Path) -> list[list[str]]:
     out = tmp_path / "out.csv"
-    api.export(store, dataclasses.replace(req, output=str(out), force=True))
+    api.export(store, replace(req, output=str(out), force=True))
     with open(out, encoding="utf-8-sig", newline="") as f:
         return list(csv.reader(f))
 

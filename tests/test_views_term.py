@@ -9,7 +9,6 @@ control characters from files shown escaped."""
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import os
 import re
@@ -22,6 +21,7 @@ from rich.console import Console
 
 from kb import api
 from kb.models import FoundFact
+from kb.record import replace
 from kb.store import Store
 from kb.text.wrap import NO_LINE_START, width
 from kb.views import term, words
@@ -150,7 +150,7 @@ def _fact(**kw: Any) -> FoundFact:
         sentence="来場者は3万人でした。", sentence_start=0, start=4, end=7, source="/x/post.txt", url=None,
         line=12, mentions=1,
     )  # fmt: skip
-    return dataclasses.replace(base, **kw)
+    return replace(base, **kw)
 
 
 def test_escape_sequences_from_files_are_shown_escaped() -> None:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import TextIO
 
 from kb.errors import ExportError
@@ -16,6 +14,7 @@ from kb.export.charset import Transcoder, encode_text, normalize_encoding
 from kb.export.tabular import LAYOUTS as _TABLES
 from kb.export.tabular import Layout, check_headers, layout_of
 from kb.models import ExportRow
+from kb.record import field, record, replace
 
 __all__ = ["FORMATS", "LAYOUTS", "ExportResult", "Progress", "format_from_path", "write_export"]
 
@@ -66,7 +65,7 @@ _SEARCH_JSON_KEY: dict[str, str] = {"source": "file", "topic": "heading", "sente
 PROGRESS_STEPS = 200  # at most this many progress reports per export
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class ExportResult:
     """What an export wrote: the file (None for stdout), how many rows, the format, and any warnings."""
 
@@ -132,7 +131,7 @@ def _transcode(
             new = transcoder.fix(value, number, column)
             if new != value:
                 changes[name] = new
-        fixed.append(dataclasses.replace(row, **changes) if changes else row)  # type: ignore[arg-type]
+        fixed.append(replace(row, **changes) if changes else row)
     return fixed, transcoder.warnings()
 
 

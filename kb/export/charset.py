@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import codecs
 import unicodedata
-from dataclasses import dataclass
 
 from kb.errors import ExportError
 from kb.export import messages
+from kb.record import record
 
 REPLACEMENT = "〓"  # geta mark: the conventional stand-in for a missing character in Japanese text
 FALLBACK_REPLACEMENT = "?"  # for encodings that cannot hold 〓 either
@@ -63,7 +63,7 @@ def describe_char(ch: str) -> str:
     return f"'{ch}' {code}"
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class _Loss:
     replacement: str
     count: int

@@ -6,12 +6,12 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import TypeVar
 
 from kb.errors import ExportError
 from kb.export import messages
 from kb.models import ExportRow
+from kb.record import record
 from kb.text.numfmt import RANGE_SEP, japanese_figure, plain_number
 from kb.vocab import DATE_UNIT_LABELS, kind_label, with_qualifiers
 
@@ -27,7 +27,7 @@ TEXT, NUMBER, DATE, POST, LINE, URL = "text", "number", "date", "post", "line", 
 FORMULA_START: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Column:
     """One export column: its key, its two header labels, how wide it may be drawn, what it holds."""
 
@@ -43,7 +43,7 @@ class Column:
         return self.ja if headers == "ja" else self.en
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Layout:
     """The columns of one kind of export, and where each ExportRow field shows up in them."""
 

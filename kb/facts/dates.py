@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 from kb.facts.numerals import parse_number
 from kb.facts.tokindex import TokenIndex
 from kb.models import Fact
+from kb.record import record
 from kb.text.eras import ERA_BASE, ERA_ROMAN
 
 _ERA_NAMES = "|".join(ERA_BASE)
@@ -150,7 +150,7 @@ DATE_HINT = re.compile(f"[{re.escape(_HINT_CHARS)}週朝夜晩]|おととい|き
 _NUMBERED_HINT = re.compile(r"明治|大正|昭和|平成|令和|[0-9〇一二三四五六七八九十]\s?[年月日/.\-]")
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class DateState:
     """What earlier text in the post says about time: the post date and the last month named."""
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable, Sequence
-from dataclasses import dataclass, field
 
 from kb.facts.knowledge import words
 from kb.facts.tokindex import (
@@ -29,6 +28,7 @@ from kb.facts.tokindex import (
     TokenIndex,
 )
 from kb.models import Token
+from kb.record import field, record
 from kb.text.eras import ERA_BASE
 
 # ------------------------------------------------------------------------------------------ knowledge
@@ -287,7 +287,7 @@ _NAME_STOPS = frozenset("が を に で へ と は も の から まで よ�
 _NO_NAMES = frozenset("家 会 郷 里 森 杜 丘 輪 園 館 舎".split())
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Name:
     """An organisation or place found in a passage (passage offsets); note holds a gloss-free form."""
 
@@ -298,7 +298,7 @@ class Name:
     site: bool = False  # a place named by a site's head (狩野川, JR宇都宮駅): it wins over a body inside it
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class _Run:
     """Adjacent name-like tokens: a candidate for one or more names."""
 

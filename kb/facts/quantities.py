@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 
 from kb.facts.numerals import KANJI_NUMERALS, NUMBER, NUMBER_START, as_value, parse_number
 from kb.facts.tokindex import TokenIndex, is_counter, is_numeral
 from kb.models import Fact, Token
+from kb.record import record
 from kb.text.eras import ERA_BASE
 from kb.vocab import AFTER, BEFORE, qualifier_words
 
@@ -116,7 +116,7 @@ _ERA_NAMES = frozenset(ERA_BASE)
 _KANJI_DIGITS = "〇一二三四五六七八九十"
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class _Unit:
     """A unit found after a number, and where it ends."""
 

@@ -8,7 +8,6 @@ import gc
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
 
 from kb.importer.plan import plan_files
 from kb.importer.pool import analyse_all
@@ -16,12 +15,13 @@ from kb.importer.report import FileOutcome, ImportReport
 from kb.importer.writer import write_all
 from kb.pipeline import forget_words
 from kb.reading import iter_sources
+from kb.record import record
 from kb.store import Store
 
 __all__ = ["FileOutcome", "ImportProgress", "ImportReport", "import_paths"]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ImportProgress:
     """How far an import is: the file just finished, files done, files in all (0 when not counted)."""
 

@@ -7,17 +7,17 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from kb.errors import KbError, UnreadableFile
 from kb.importer.report import SKIPPED, UNCHANGED, FileOutcome
 from kb.reading import STDIN, Source, os_reason
+from kb.record import record
 from kb.store import Store
 
 STREAM_BYTES = 4 * 1024 * 1024  # a file larger than this is analysed and written post by post
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class ToAnalyse:
     """A file to read and analyse; ``known`` are the uids of the posts it held at its last import."""
 
@@ -27,7 +27,7 @@ class ToAnalyse:
     known: frozenset[str]
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Big:
     """A file too big to analyse at once (an archive of thousands of posts): the writer analyses and
     writes it post by post, so its records are never all held at once."""
@@ -37,7 +37,7 @@ class Big:
     sha: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Moved:
     """A file the database knows under a path that is gone: same content, new path."""
 

@@ -11,18 +11,18 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import closing, suppress
-from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
 from kb.errors import KbError, UnreadableFile
 from kb.importer.plan import Planned, ToAnalyse
 from kb.pipeline import AnalysedFile, analyse_file
+from kb.record import record
 
 HEAD_OUTCOMES = 1000  # outcomes held while waiting to see whether a pool is worth starting
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Analysed:
     """A planned file after analysis: its posts, or why it could not be read."""
 

@@ -3,7 +3,7 @@ outcomes worth naming (so a 100k-file import does not hold 100k outcome objects)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from kb.record import field, record
 
 # What happened to a file.
 IMPORTED, UNCHANGED, MOVED, SKIPPED = "imported", "unchanged", "moved", "skipped"
@@ -12,7 +12,7 @@ POST_COUNTS = ("added", "updated", "unchanged", "duplicate", "removed")
 ROW_COUNTS = ("sections", "passages", "facts", "photos")
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class FileOutcome:
     """What happened to one input file and its posts."""
 
@@ -34,7 +34,7 @@ class FileOutcome:
     warnings: list[str] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class ImportReport:
     """The summary of a `kb import` run: counters over every file, and the notable outcomes (files
     skipped, moved or with warnings). Plain imported files leave only their counts."""

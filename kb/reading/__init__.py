@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 
 from kb.errors import UnreadableFile
 from kb.models import RawPost
@@ -15,6 +14,7 @@ from kb.reading.html import html_to_lines, read_html
 from kb.reading.markdown import read_markdown
 from kb.reading.mt import read_mt
 from kb.reading.sources import MAX_STREAM, STDIN, Source, iter_sources, os_reason, read_capped
+from kb.record import field, record
 
 __all__ = [
     "MAX_STREAM",
@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class ReadResult:
     """The posts of one file, the encoding and format it was read as, and what was repaired (no path)."""
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass, field
 
 from kb.errors import UnreadableFile
+from kb.record import field, record
 from kb.text.fold import HALFWIDTH_KANA
 
 _TRIED = (
@@ -80,7 +80,7 @@ _ESCAPED = re.compile(r"[\udc80-\udcff]+")
 _PLACES = re.compile(r"[\udc80-\udcff]+(?:[^\udc80-\udcff]{1,2}[\udc80-\udcff]+)*")
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Decoded:
     """A file's text, the encoding it was read with, and what was repaired on the way."""
 

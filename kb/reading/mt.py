@@ -6,13 +6,13 @@ import csv
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from kb.models import Line, RawPost
 from kb.reading.detect import MT_KEY_LINE, clean_title, iso_date
 from kb.reading.html import html_to_lines
 from kb.reading.markdown import markdown_lines, trim_lines
 from kb.reading.titles import read_head
+from kb.record import field, record
 
 ENTRY_END = "--------"
 SECTION_END = "-----"
@@ -26,7 +26,7 @@ _PLAIN_BREAKS = ("1", "__default__", "convert_breaks", "")
 _MARKDOWN = ("markdown", "markdown_with_smartypants")
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class _Entry:
     meta: list[tuple[str, str, int]] = field(default_factory=list)  # key, value, 1-based line
     sections: list[tuple[str, list[int]]] = field(default_factory=list)  # name, line indices

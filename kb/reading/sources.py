@@ -19,10 +19,10 @@ import stat
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from kb.errors import UnreadableFile
+from kb.record import field, record
 
 STDIN = "<stdin>"
 MAX_STREAM = 64 * 1024 * 1024  # bytes read at most from a pipe, a device or standard input
@@ -70,7 +70,7 @@ URL_REASON = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Source:
     """A file to read; its bytes are read only when asked for, and a stream only once."""
 

@@ -20,9 +20,9 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from kb.reading.chrome import chrome_levels, is_blog_name, is_chrome, is_signature, trim_tail
+from kb.record import field, record
 from kb.text.dates import date_line, is_date_line, tail_date, title_date, widen
 from kb.text.lines import is_photo_line
 
@@ -36,7 +36,7 @@ _SPACE = re.compile(r"\s+")
 _ENDS = re.compile(r"[。．!?！？]")
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Head:
     """What the top and bottom of a post's lines say: its title, its date, and chrome to leave out.
 

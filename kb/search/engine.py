@@ -14,9 +14,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from kb.models import PassageHit, PostHit, Span
+from kb.record import record
 from kb.search.plan import Plan, TermPlan
 from kb.store import IndexFilter, PassageRow, PostHead, Store
 from kb.terms import URL
@@ -38,7 +38,7 @@ _LATIN = re.compile(r"[a-z0-9]")
 _FOLDABLE = re.compile("[\\x00-\\x7f\\uff01-\\uff9f\\u3000\\ufe0e\\ufe0f\\u200b\\u200d\\u0080-\\u024f]")
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class _Candidate:
     """A post that matches: which passages hold each group (word matches) or where (substring)."""
 
@@ -52,7 +52,7 @@ class _Candidate:
         return sum(1 for w in self.words if w)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Matches:
     """The posts a plan matched, before ranking."""
 

@@ -5,9 +5,9 @@ the word index, and the folded strings for substring search and highlighting."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 from kb.models import Expansion
+from kb.record import field, record
 from kb.search.query import Query, Term, fts_string
 from kb.store import Store
 from kb.text.fold import fold
@@ -15,7 +15,7 @@ from kb.text.fold import fold
 Expand = Callable[[str], Sequence[tuple[str, str]]]  # term -> (other word, kind "synonym" | "user" …)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class TermPlan:
     """One term of a query, ready to be looked up."""
 
@@ -38,7 +38,7 @@ class TermPlan:
         return [s for s in dict.fromkeys(found) if s]
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Plan:
     """A whole query, planned: every group (one of its terms must match), and what is excluded."""
 

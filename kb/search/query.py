@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 
 from kb.errors import QueryError
+from kb.record import field, record
 
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32
 _SPACES = re.compile(r"[\s\u3000]+")
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Term:
     """One thing to find: a word, or a phrase that was quoted."""
 
@@ -26,7 +26,7 @@ class Term:
     phrase: bool = False
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Query:
     """A parsed query: every group must match (a group is a list of alternatives joined by OR)."""
 

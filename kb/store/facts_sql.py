@@ -4,17 +4,17 @@ headings grouped across posts with their counts."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kb.models import FoundFact, Topic
+from kb.record import record
 from kb.store.connection import guarded
 
 if TYPE_CHECKING:
     from kb.store.connection import Connection
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class FactFilter:
     """Which facts to list; every field narrows (None: no condition)."""
 

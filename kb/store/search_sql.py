@@ -5,9 +5,9 @@ what to ask; expressions reaching FTS5 are built there from quoted literals, nev
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kb.record import record
 from kb.store.connection import guarded, guarded_iter
 from kb.store.posts import chunks, id_run
 
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from kb.store.connection import Connection
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class IndexFilter:
     """What a search is narrowed to before any bound applies."""
 
@@ -31,7 +31,7 @@ class IndexFilter:
         return bool(self.since or self.until or self.post_id is not None or self.undated)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class PostHead:
     """What ranking and the result header need of a post."""
 
@@ -45,7 +45,7 @@ class PostHead:
     length: int  # characters of text
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class PassageRow:
     """A passage with its section heading and text."""
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kb.models import FactRecord, PassageRecord, PostRecord
+from kb.record import record
 from kb.store.connection import guarded
 from kb.store.posts import chunks, id_run
 from kb.text.fold import fold, heading_key
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from kb.store.connection import Connection
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class FileRecord:
     """A file as last imported."""
 
@@ -28,7 +28,7 @@ class FileRecord:
     size: int
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class HeldPost:
     """A post a file holds, where in the file, and how many files hold it."""
 

@@ -15,9 +15,9 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 from kb.errors import QueryError
+from kb.record import record
 from kb.text.eras import ERA_BASE
 
 # The first and last day of each era (明治 is counted from the start of 1868, as its year 1 is).
@@ -72,7 +72,7 @@ _TITLE_START = re.compile(r"^[\s(（【\[「『]*$")
 _AFTER_START = re.compile(rf"^(?:$|\s|[(（【\[「『|｜:：/\-–―〜~]|{_WEEKDAY})")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Day:
     """A day found in a text: its ISO form and where it is written (offsets into the text given)."""
 
@@ -81,7 +81,7 @@ class Day:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Period:
     """A span of days, both ends included: ``--since`` uses ``start``, ``--until`` uses ``end``."""
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 from rich import box
@@ -15,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kb.models import FoundFact, PostSummary, SearchResult, Span, StoredPost, Topic
+from kb.record import record
 from kb.text.wrap import breaks, width
 from kb.views import words
 from kb.views.plain import display_path, kwic
@@ -104,7 +104,7 @@ def _wrapped(text: str, spans: Sequence[Span], columns: int, indent: int = 0, st
     return _block(_marked(text, spans, style), columns, indent)
 
 
-@dataclass
+@record
 class _Column:
     """A column of a terminal table: cells as one-line texts, how it may be laid out."""
 
