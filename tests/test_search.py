@@ -115,7 +115,7 @@ def test_what_segmentation_hides_is_found_like_ctrl_f(seed_store: Store) -> None
 
 
 def test_codes_with_digits_and_letters(seed_store: Store) -> None:
-    (code,) = [q["surface"] for q in seed_quantities(unit="AP")]  # digits and letters: 10786AP
+    (code,) = [q["surface"] for q in seed_quantities(unit="AP")]  # digits and letters
     result = api.search(seed_store, code)
     assert [passages(h) for h in result.hits] == [[seed_line(code)]]
 

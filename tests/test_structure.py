@@ -182,7 +182,7 @@ def test_a_repeated_heading_mark_is_not_taken_for_a_footer() -> None:
             "",
             "☆☆☆",
             "天神の再開発について伺いました。",
-            "事業費は約50億円です。",
+            "事業費は約80億円です。",
             "",
             "☆☆☆",
             "以上です。",

@@ -189,7 +189,7 @@ def test_posts_and_facts_are_tab_separated_with_their_citation(piped_db: Path) -
     facts = table(kb(piped_db, "facts", "--topic", "mVoting"))
     header = facts[0]
     by_name = [dict(zip(header, r, strict=True)) for r in facts[1:]]
-    gold = seed_quantities(section=seed_posts()[0]["sections"][6])[0]  # 168万人 under ◼️mVoting
+    gold = seed_quantities(section=seed_posts()[0]["sections"][6])[0]  # the first figure under ◼️mVoting
     surface, lineno = gold["surface"], seed_lines().index(seed_line(gold["surface"])) + 1
     million = next(r for r in by_name if r["数値"] == surface)
     assert (million["投稿"], million["行"]) == ("#1", str(lineno)) and million["ファイル"].endswith(

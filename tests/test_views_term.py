@@ -32,7 +32,7 @@ WIDTHS = (80, 120)
 # The sample's ◼️mVoting section and its first figures, as the gold has them (fixtures/seed.jsonl)
 MV_HEADING = seed_posts()[0]["sections"][6]
 MV = seed_quantities(section=MV_HEADING)
-FIRST = MV[0]  # 168万人 (1,680,000): the Japanese figure rounds the exact number into words
+FIRST = MV[0]  # over 10万: the Japanese figure rounds the exact number into words
 FIRST_LINE = seed_lines().index(seed_line(FIRST["surface"])) + 1
 
 
