@@ -194,8 +194,8 @@ def test_migrations_are_readable_by_sqlite_utils(seed_db: Path) -> None:
 
     db = seed_db
     migrations = Migrations(MIGRATION_SET)
-    for name, fn in MIGRATIONS:
-        migrations(name=name)(fn)
+    for name, fn in MIGRATIONS:  # sqlite-utils hands a migration its Database, kb's take the connection
+        migrations(name=name)(lambda database, fn=fn: fn(database.conn))
     assert [m.name for m in migrations.applied(Database(db))] == [name for name, _ in MIGRATIONS]
     assert migrations.pending(Database(db)) == []
 
