@@ -140,7 +140,7 @@ def forget_words() -> None:
     _seen_words.clear()
 
 
-_COMPOUND = 3  # adjacent nouns looked up as one query word at most (防災計画, 交通安全計画, 監視カメラ)
+_COMPOUND = 3  # adjacent nouns looked up as one query word at most (電子政府, 組織委員会, 監視カメラ)
 
 
 def new_words(tokens: Sequence[Sequence[Token]]) -> Iterator[tuple[str, str]]:
