@@ -257,7 +257,7 @@ class FoundFact:
     """A stored fact with its citation: the sentence, the post, the line and the file it is in."""
 
     kind: str
-    surface: str  # as listed: a name without the gloss in brackets (ノウォン区役所)
+    surface: str  # as listed: a name without the gloss in brackets (カンナム区役所)
     written: str  # exactly as written in the text
     value: float | str | None  # a number for quantities (int when whole), an ISO string for dates
     value_max: float | None
@@ -280,7 +280,7 @@ class FoundFact:
 
 @record(frozen=True, slots=True, kw_only=True)
 class Topic:
-    """A heading as it recurs across posts (folded: ◼️mVoting and ■ｍＶｏｔｉｎｇ are one topic)."""
+    """A heading as it recurs across posts (folded: ◼️MaaS and ■ＭａａＳ are one topic)."""
 
     heading: str  # as first written
     posts: int

@@ -49,7 +49,7 @@ DATE_UNIT_LABELS: dict[str, Label] = {
 
 # ---------------------------------------------------------------------------------------- qualifiers
 
-BEFORE, AFTER = "before", "after"  # where the word stands: 約168万人, 168万人以上
+BEFORE, AFTER = "before", "after"  # where the word stands: 約235万人, 235万人以上
 APPROX, BOUND, COUNTING = "approx", "bound", "counting"  # what it says about the figure
 
 

@@ -3,15 +3,73 @@ database. Tests import these instead of importing each other."""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from kb.importer import import_paths
 from kb.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "seed-blog.txt"
+
+
+# The sample's expected values come from its gold files (fixtures/GOLD-README.md), never retyped here.
+@cache
+def seed_posts() -> tuple[dict[str, Any], ...]:
+    """The gold structure of the sample's five posts, in order: title, sections (heading lines as
+    written), first_body_line, last_body_line."""
+    return tuple(json.loads((FIXTURES / "seed-structure.json").read_text(encoding="utf-8"))["posts"])
+
+
+@cache
+def seed_facts() -> tuple[dict[str, Any], ...]:
+    """The gold facts of the sample's five posts, in order: quantities, dates, organizations, places."""
+    lines = (FIXTURES / "seed.jsonl").read_text(encoding="utf-8").splitlines()
+    return tuple(json.loads(line) for line in lines if line.strip())
+
+
+def seed_titles() -> list[str]:
+    return [p["title"] for p in seed_posts()]
+
+
+def seed_lines() -> list[str]:
+    """The sample's lines (index 0 is line 1)."""
+    return SEED.read_text(encoding="utf-8").splitlines()
+
+
+def seed_line(*words: str) -> str:
+    """The one line of the sample that holds every word (an error unless exactly one does)."""
+    (line,) = [line for line in seed_lines() if all(w in line for w in words)]
+    return line
+
+
+def seed_sentences(*words: str) -> list[str]:
+    """The sample's sentences (its lines cut after 。！？!?) that hold every word, in text order."""
+    cut = re.compile(r"(?<=[。！？!?])")
+    every = [s.strip() for line in seed_lines() for s in cut.split(line) if s.strip()]
+    return [s for s in every if all(w in s for w in words)]
+
+
+def seed_sentence(*words: str) -> str:
+    """The one sentence of the sample that holds every word (an error unless exactly one does)."""
+    (sentence,) = seed_sentences(*words)
+    return sentence
+
+
+def seed_quantities(**match: object) -> list[dict[str, Any]]:
+    """The gold quantities of every post in text order, each with its post number added ("post", from
+    1), that have every key of ``match`` equal to its value (a missing key reads as None)."""
+    return [
+        {**q, "post": n}
+        for n, post in enumerate(seed_facts(), 1)
+        for q in post["quantities"]
+        if all(q.get(k) == v for k, v in match.items())
+    ]
 
 
 def write_posts(folder: Path, posts: Mapping[str, str | bytes]) -> Path:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from helpers import SEED, copy_db, write_posts
+from helpers import SEED, copy_db, seed_facts, seed_posts, seed_titles, write_posts
 from kb.cli import app
 
 runner = CliRunner()
@@ -36,6 +37,8 @@ def mine(seed_db: Path, tmp_path: Path) -> Path:
 
 
 SEED_CORPUS = "corpus"  # the folder the session database was imported from, beside it
+TITLES = seed_titles()
+POST4_FIGURE = seed_facts()[3]["quantities"][0]["surface"]  # the one figure of post 4
 
 
 def test_import_then_reimport_changes_nothing(tmp_path: Path, corpus: Path) -> None:
@@ -69,7 +72,9 @@ def test_changed_file_replaces_its_posts(tmp_path: Path, corpus: Path) -> None:
     db = tmp_path / "a.db"
     kb("import", str(corpus), db=db)
     path = corpus / "seed-blog.txt"
-    path.write_text(path.read_text(encoding="utf-8").replace("78名の園児", "80名の園児"), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    assert text.count(POST4_FIGURE) == 1 and POST4_FIGURE != "9999名"
+    path.write_text(text.replace(POST4_FIGURE, "9999名"), encoding="utf-8")
     summary = json.loads(kb("import", str(corpus), "--json", db=db).stdout)
     assert (summary["added"], summary["updated"], summary["unchanged"], summary["removed"]) == (0, 1, 4, 0)
     posts = json.loads(kb("posts", "--json", db=db).stdout)
@@ -77,21 +82,21 @@ def test_changed_file_replaces_its_posts(tmp_path: Path, corpus: Path) -> None:
     # the edited post kept its number: a #4 written in a draft still points at it
     assert [p["id"] for p in posts] == [1, 2, 3, 4, 5]
     shown = json.loads(kb("show", "4", "--json", db=db).stdout)
-    assert shown["title"] == "豊洲幼稚園入園式" and "80名の園児" in shown["text"]
-    assert kb("search", "78名", db=db).exit_code == 1
+    assert shown["title"] == TITLES[3] and "9999名" in shown["text"]
+    assert kb("search", POST4_FIGURE, db=db).exit_code == 1
 
 
 def test_posts_json_contract(seed_db: Path) -> None:
     posts = json.loads(kb("posts", "--json", db=seed_db).stdout)
     first = posts[0]
     assert set(first) >= {"id", "title", "date", "author", "url", "source", "categories", "sections"}
-    assert first["title"] == "韓国視察③ソウル市の電子政府の取り組み"
-    assert first["sections"][6] == "◼️mVoting"
+    assert first["title"] == TITLES[0]
+    assert first["sections"][6] == seed_posts()[0]["sections"][6]
     assert first["source"].endswith("seed-blog.txt")
 
 
 def test_undecodable_file_amid_good_ones(mine: Path, tmp_path: Path) -> None:
-    folder = write_posts(tmp_path / "mixed", {"good.txt": "良い投稿\n\n江東区の視察でした。\n"})
+    folder = write_posts(tmp_path / "mixed", {"good.txt": "良い投稿\n\n松江市の視察でした。\n"})
     (folder / "broken.txt").write_bytes(bytes(range(128, 256)) * 40)
     (folder / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
     result = kb("import", str(folder), "-j", "1", db=mine)
@@ -131,7 +136,7 @@ def test_search_json_contract_and_exit_codes(seed_db: Path) -> None:
 def test_piped_search_is_plain_text_with_marks(seed_db: Path) -> None:
     db = seed_db
     out = kb("search", "mVoting", db=db).stdout
-    assert "【mVoting】" in out and "韓国視察③ソウル市の電子政府の取り組み" in out
+    assert "【mVoting】" in out and TITLES[0] in out
     assert "\x1b[" not in out
 
 
@@ -145,15 +150,18 @@ def test_piped_posts_are_tab_separated(seed_db: Path) -> None:
     assert [[int(r[0]), r[1] or None, r[2], int(r[3]), int(r[4])] for r in rows] == [
         [p["id"], p["date"], p["title"], len(p["sections"]), p["photos"]] for p in as_json
     ]
-    seoul = next(r for r in rows if r[2] == "韓国視察③ソウル市の電子政府の取り組み")
-    assert int(seoul[3]) == 17 and seoul[5].endswith("seed-blog.txt")
+    first = next(r for r in rows if r[2] == TITLES[0])
+    assert int(first[3]) == len(seed_posts()[0]["sections"]) and first[5].endswith("seed-blog.txt")
 
 
 def test_show_and_remove(mine: Path, seed_db: Path) -> None:
     db = mine
     corpus = seed_db.parent / SEED_CORPUS
     shown = kb("show", "4", db=db)
-    assert shown.exit_code == 0 and "78名の園児" in shown.stdout and "IMG_8660" not in shown.stdout
+    photo = re.compile(r"IMG_\d+")
+    sample = SEED.read_text(encoding="utf-8")
+    assert photo.search(sample[sample.index(TITLES[3]) : sample.index(TITLES[4])])  # the post has one
+    assert shown.exit_code == 0 and POST4_FIGURE in shown.stdout and not photo.search(shown.stdout)
     assert kb("show", "999", db=db).exit_code == 1
     removed = kb("remove", "4", db=db)
     assert removed.exit_code == 0 and str(db) in removed.output
@@ -186,8 +194,8 @@ def test_migrations_are_readable_by_sqlite_utils(seed_db: Path) -> None:
 
     db = seed_db
     migrations = Migrations(MIGRATION_SET)
-    for name, fn in MIGRATIONS:
-        migrations(name=name)(fn)
+    for name, fn in MIGRATIONS:  # sqlite-utils hands a migration its Database, kb's take the connection
+        migrations(name=name)(lambda database, fn=fn: fn(database.conn))
     assert [m.name for m in migrations.applied(Database(db))] == [name for name, _ in MIGRATIONS]
     assert migrations.pending(Database(db)) == []
 
@@ -260,7 +268,7 @@ def test_remove_dry_run_lists_what_would_go_and_removes_nothing(mine: Path, seed
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert [line.split("\t")[0] for line in lines] == ["#1", "#2", "#3", "#4", "#5"]
-    assert lines[3].split("\t")[2] == "豊洲幼稚園入園式"
+    assert lines[3].split("\t")[2] == TITLES[3]
     assert result.stderr == "5 件の投稿を削除します (--dry-run: まだ削除していません)\n"
     assert post_ids(mine) == [1, 2, 3, 4, 5]
 

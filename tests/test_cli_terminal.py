@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import copy_db
+from helpers import copy_db, seed_titles
 from kb.cli import app
 
 KB = [sys.executable, "-m", "kb"]
@@ -78,7 +78,7 @@ def test_output_to_a_terminal_that_cannot_show_every_character(
         text = proc.stdout.decode(encoding)  # what the terminal gets is valid in its encoding
         assert "mVoting" in text and "?" in text
         if encoding != "ascii":
-            assert "韓国視察" in text or "数量" in text or "項目" in text
+            assert seed_titles()[0] in text or "数量" in text or "項目" in text
 
 
 def test_a_utf8_query_under_an_ascii_locale_is_not_dropped(seed_db: Path, tmp_path: Path) -> None:

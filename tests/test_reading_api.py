@@ -64,7 +64,7 @@ def test_encoding_fixtures_read_as_plain_text(name: str, encoding: str) -> None:
     texts = [ln.text for ln in post.lines]
     assert "■商店街の概要" in texts
     assert "IMG_3021" in texts
-    assert any("約168万人" in t for t in texts)
+    assert any("約142万人" in t for t in texts)
     assert post.lines[0].lineno == 2
 
 

@@ -109,14 +109,14 @@ def test_date_written_near_the_title() -> None:
 def test_blogger_date_header_outside_the_title() -> None:
     body = (
         "<div class='date-outer'><h2 class='date-header'><span>2018年4月13日金曜日</span></h2>"
-        "<div class='post'><h3 class='post-title'>韓国視察①</h3>"
-        "<div class='post-body entry-content'><p>平昌を訪れました。</p></div></div></div>"
+        "<div class='post'><h3 class='post-title'>台湾視察①</h3>"
+        "<div class='post-body entry-content'><p>台中市を訪れました。</p></div></div></div>"
     )
-    head = "<meta property='og:title' content='韓国視察①'>"
+    head = "<meta property='og:title' content='台湾視察①'>"
     (post,) = read_html(page(head, body), "p.html")
-    assert post.title == "韓国視察①"
+    assert post.title == "台湾視察①"
     assert post.date == "2018-04-13"
-    assert [ln.text for ln in post.lines] == ["平昌を訪れました。"]
+    assert [ln.text for ln in post.lines] == ["台中市を訪れました。"]
 
 
 def test_date_in_a_sidebar_is_ignored() -> None:
@@ -141,25 +141,25 @@ def test_layout_wrapper_named_like_a_sidebar_is_kept() -> None:
 def test_archive_page_with_several_articles() -> None:
     body = (
         "<nav>メニュー</nav>"
-        "<article><h2><a href='/a/1'>韓国視察①</a></h2><time datetime='2018-04-11'>4/11</time>"
-        "<div class='entry-body'><p>平昌の報告です。</p></div>"
+        "<article><h2><a href='/a/1'>台湾視察①</a></h2><time datetime='2018-04-11'>4/11</time>"
+        "<div class='entry-body'><p>台中市の報告です。</p></div>"
         "<footer><a rel='tag' href='/t'>視察</a></footer></article>"
-        "<article><h2><a href='/a/2'>韓国視察②</a></h2><p class='date'>2018年4月12日</p>"
-        "<div class='entry-body'><p>ソウル市の報告です。</p></div></article>"
+        "<article><h2><a href='/a/2'>台湾視察②</a></h2><p class='date'>2018年4月12日</p>"
+        "<div class='entry-body'><p>台北市の報告です。</p></div></article>"
         "<article class='comment'><h2>コメント</h2><p>x</p></article>"
     )
     posts = read_html(page("<title>アーカイブ</title>", body), "archive.html")
     assert [(p.title, p.date, p.url, p.categories) for p in posts] == [
-        ("韓国視察①", "2018-04-11", "/a/1", ["視察"]),
-        ("韓国視察②", "2018-04-12", "/a/2", []),
+        ("台湾視察①", "2018-04-11", "/a/1", ["視察"]),
+        ("台湾視察②", "2018-04-12", "/a/2", []),
     ]
-    assert [ln.text for ln in posts[1].lines] == ["ソウル市の報告です。"]
+    assert [ln.text for ln in posts[1].lines] == ["台北市の報告です。"]
 
 
 def test_html_to_lines_blocks_breaks_and_headings() -> None:
     fragment = (
         "<p>一行目<br>二行目<br/>\n三行目</p><h3>■見出し</h3><ul><li>項目A</li><li>項目<b>B</b></li></ul>"
-        "<table><tr><th>年度</th><td>人数</td></tr><tr><td>2018</td><td>168万人</td></tr></table>"
+        "<table><tr><th>年度</th><td>人数</td></tr><tr><td>2018</td><td>142万人</td></tr></table>"
         "<blockquote>引用</blockquote><div>  空白   の  \n 整理&nbsp;&amp;&lt;記号&gt; </div>"
         "<script>alert(1)</script><style>p{}</style><!-- コメント --><pre>整形済み\n  二行目</pre>"
     )
@@ -171,7 +171,7 @@ def test_html_to_lines_blocks_breaks_and_headings() -> None:
         ("項目A", False),
         ("項目B", False),
         ("年度 人数", False),
-        ("2018 168万人", False),
+        ("2018 142万人", False),
         ("引用", False),
         ("空白 の 整理 &<記号>", False),
         ("整形済み", False),
@@ -222,18 +222,18 @@ def test_page_without_title_uses_first_line() -> None:
 def test_ameba_style_page() -> None:
     body = (
         "<div id='ambHeader'><a href='/'>Ameba</a></div>"
-        "<article><h1 class='skin-entryTitle'><a href='https://ameblo.jp/x/entry-1.html'>韓国視察③</a></h1>"
+        "<article><h1 class='skin-entryTitle'><a href='https://ameblo.jp/x/entry-1.html'>台湾視察③</a></h1>"
         "<time datetime='2018-04-13' class='skin-textQuiet'>2018-04-13 21:30:00</time>"
-        "<div id='entryBody' class='skin-entryBody'>ソウル市を訪問しました。<br><br>"
-        "<img src='o1080.jpg' class='PhotoSwipeImage'><br>◼️ソウル市の概要<br>人口は約1000万人。</div>"
+        "<div id='entryBody' class='skin-entryBody'>高雄市を訪問しました。<br><br>"
+        "<img src='o1080.jpg' class='PhotoSwipeImage'><br>◼️高雄市の概要<br>人口は約270万人。</div>"
         "<div class='skin-entryFooter'><a rel='tag' href='/t'>視察</a></div></article>"
         "<div class='js-entryComment'>コメント</div>"
     )
-    (post,) = read_html(page("<title>韓国視察③ | x</title>", body), "ameblo.html")
-    assert (post.title, post.date, post.categories) == ("韓国視察③", "2018-04-13", ["視察"])
+    (post,) = read_html(page("<title>台湾視察③ | x</title>", body), "ameblo.html")
+    assert (post.title, post.date, post.categories) == ("台湾視察③", "2018-04-13", ["視察"])
     assert [(ln.text, ln.photo) for ln in post.lines] == [
-        ("ソウル市を訪問しました。", False),
+        ("高雄市を訪問しました。", False),
         ("", True),
-        ("◼️ソウル市の概要", False),
-        ("人口は約1000万人。", False),
+        ("◼️高雄市の概要", False),
+        ("人口は約270万人。", False),
     ]

@@ -62,7 +62,7 @@ def test_sample_plain_body_keeps_file_line_numbers() -> None:
         Line("", 58),
         Line("■おでかけ定期券", 59),
         Line("65歳以上の市民は、中心市街地へ100円で出かけられます。", 60),
-        Line("利用者は年間約168万人にのぼります。", 61),
+        Line("利用者は年間約96万人にのぼります。", 61),
     ]
     lines = SAMPLE.read_text(encoding="utf-8").split("\n")
     assert all(lines[ln.lineno - 1].startswith(ln.text) for ln in second.lines if ln.text)

@@ -35,7 +35,7 @@ PIECES = st.sampled_from(
         "<img src=x>",
         "<time datetime='x'>",
         "■概要",
-        "168万人",
+        "142万人",
         "",
         "\x00",
         "\r",

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from helpers import copy_db
+from helpers import copy_db, seed_line, seed_lines, seed_posts, seed_quantities, seed_sentence, seed_titles
 from kb.cli import app
 
 runner = CliRunner()
@@ -87,7 +87,7 @@ def piped_db(seed_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the seed database with a name and a synonym, so their lists have rows."""
     db = copy_db(seed_db, tmp_path_factory.mktemp("pipes") / "kb.db")
     for args in (
-        ["names", "add", "エクスプレス協議会", "--kind", "org"],
+        ["names", "add", "ハコニワ協議会", "--kind", "org"],
         ["synonyms", "add", "電子政府", "eガバメント"],
     ):
         assert runner.invoke(app, ["--db", str(db), *args]).exit_code == 0
@@ -146,7 +146,7 @@ def table(text: str) -> list[list[str]]:
 def test_show_prints_the_posts_own_lines_never_wrapped(piped_db: Path) -> None:
     out = kb(piped_db, "show", "1")
     lines = out.splitlines()
-    assert lines[0] == "#1 韓国視察③ソウル市の電子政府の取り組み"
+    assert lines[0] == f"#1 {seed_titles()[0]}"
     stored = json.loads(kb(piped_db, "show", "1", "--json"))["text"]
     assert out.endswith(stored + "\n")  # the text as stored, line for line
     longest = max(stored.splitlines(), key=len)
@@ -178,7 +178,7 @@ def test_info_names_and_synonyms_are_tab_separated_with_a_header(piped_db: Path)
     info = table(kb(piped_db, "info"))
     assert info[0] == ["項目", "値"]
     assert dict(info[1:])["投稿"] == "5" and dict(info[1:])["データベース"] == str(piped_db)
-    assert table(kb(piped_db, "names", "list")) == [["名前", "種別"], ["エクスプレス協議会", "組織"]]
+    assert table(kb(piped_db, "names", "list")) == [["名前", "種別"], ["ハコニワ協議会", "組織"]]
     synonyms = table(kb(piped_db, "synonyms", "list"))
     assert synonyms[0] == ["語", "同義語"] and ["電子政府", "eガバメント"] in synonyms[1:]
 
@@ -189,9 +189,13 @@ def test_posts_and_facts_are_tab_separated_with_their_citation(piped_db: Path) -
     facts = table(kb(piped_db, "facts", "--topic", "mVoting"))
     header = facts[0]
     by_name = [dict(zip(header, r, strict=True)) for r in facts[1:]]
-    million = next(r for r in by_name if r["数値"] == "168万人")
-    assert (million["投稿"], million["行"]) == ("#1", "81") and million["ファイル"].endswith("/seed-blog.txt")
-    assert million["原文"] == "今までで、【168万人】の市民が投票に参加。"
+    gold = seed_quantities(section=seed_posts()[0]["sections"][6])[0]  # the first figure under ◼️mVoting
+    surface, lineno = gold["surface"], seed_lines().index(seed_line(gold["surface"])) + 1
+    million = next(r for r in by_name if r["数値"] == surface)
+    assert (million["投稿"], million["行"]) == ("#1", str(lineno)) and million["ファイル"].endswith(
+        "/seed-blog.txt"
+    )
+    assert million["原文"] == seed_sentence(surface).replace(surface, f"【{surface}】")
 
 
 # ------------------------------------------------------------------------------------ plain goldens

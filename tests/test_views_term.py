@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from rich.console import Console
 
+from helpers import seed_line, seed_lines, seed_posts, seed_quantities, seed_sentence, seed_titles
 from kb import api
 from kb.models import FoundFact
 from kb.record import replace
@@ -28,6 +29,11 @@ from kb.views import term, words
 
 GOLDEN = Path(__file__).parent / "golden" / "term"
 WIDTHS = (80, 120)
+# The sample's ◼️mVoting section and its first figures, as the gold has them (fixtures/seed.jsonl)
+MV_HEADING = seed_posts()[0]["sections"][6]
+MV = seed_quantities(section=MV_HEADING)
+FIRST = MV[0]  # over 10万: the Japanese figure rounds the exact number into words
+FIRST_LINE = seed_lines().index(seed_line(FIRST["surface"])) + 1
 
 
 @pytest.fixture(autouse=True)
@@ -96,7 +102,7 @@ def test_narrow_terminals_still_show_every_row(seed_store: Store) -> None:
     topics = record(20, views(seed_store)["topics"])
     assert "投稿数 2" in topics and "☆☆☆" in topics
     facts = record(20, views(seed_store)["facts-mvoting"])
-    assert "168万人" in facts and "#1 L81" in facts
+    assert FIRST["surface"] in facts and f"#1 L{FIRST_LINE}" in facts
 
 
 def _figures(found: api.FactList) -> list[str]:
@@ -117,29 +123,30 @@ def test_wide_facts_table_drops_empty_columns_and_cites_every_fact(seed_store: S
     text = record(120, lambda c: term.print_facts(c, found))
     header = next(line for line in text.splitlines() if "原文" in line)
     assert "項目" not in header and "単位" not in header  # shared topic said once; figures hold units
-    assert text.splitlines()[0] == "項目: ◼️mVoting"
+    assert text.splitlines()[0] == f"項目: {MV_HEADING}"
     for f in found.facts:
         assert words.citation(f) in text
     # the legend: every cited post once, with its date and file
     legend = [line for line in text.splitlines() if line.startswith("#")]
-    assert legend == ["#1  日付なし  韓国視察③ソウル市の電子政府の取り組み  seed-blog.txt"]
+    assert legend == [f"#1  日付なし  {seed_titles()[0]}  seed-blog.txt"]
     # the exact number only where it differs from the Japanese figure
-    assert "1,680,000" in text and "5,520" not in text
+    assert FIRST["value"] >= 100000 > MV[1]["value"]
+    assert f"{FIRST['value']:,}" in text and f"{MV[1]['value']:,}" not in text
 
 
 def test_the_figure_is_marked_in_its_sentence(seed_store: Store) -> None:
     found = api.find_facts(seed_store, api.FactQuery(topic="mVoting", kind="quantity"))
     for w in (80, 120):
         styled = record(w, lambda c: term.print_facts(c, found), styles=True)
-        assert re.search(r"\x1b\[[0-9;]*33m168万人\x1b\[0m", styled), styled
+        assert re.search(r"\x1b\[[0-9;]*33m" + re.escape(FIRST["surface"]) + r"\x1b\[0m", styled), styled
 
 
 def test_card_layout_below_100_columns(seed_store: Store) -> None:
     found = api.find_facts(seed_store, api.FactQuery(topic="mVoting", kind="quantity"))
     lines = record(99, lambda c: term.print_facts(c, found)).splitlines()
-    assert lines[0] == "種別: 数量  項目: ◼️mVoting"
-    assert lines[1] == "168万人 (1,680,000)  人"
-    assert lines[2] == "  今までで、168万人の市民が投票に参加。  #1 L81"
+    assert lines[0] == f"種別: 数量  項目: {MV_HEADING}"
+    assert lines[1] == f"{FIRST['surface']} ({FIRST['value']:,})  {FIRST['unit']}"
+    assert lines[2] == f"  {seed_sentence(FIRST['surface'])}  #1 L{FIRST_LINE}"
 
 
 def _fact(**kw: Any) -> FoundFact:

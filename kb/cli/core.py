@@ -188,7 +188,7 @@ def fast_search(argv: Sequence[str]) -> int | None:
             opts[_VALUED[name]] = found
             continue
         if arg.startswith("-") and len(arg) > 1:
-            if arg[:2] in _VALUED:  # -n5, -n 5, -tmVoting
+            if arg[:2] in _VALUED:  # -n5, -n 5, -tMaaS
                 found = arg[2:] or next(rest, None)
                 if found is None:
                     return None

@@ -92,7 +92,7 @@ class FactReads:
     @guarded
     def find(self, f: FactFilter) -> list[FoundFact]:
         """Facts in post and text order; organisations and places once per post (first mention,
-        with a count), under their name without a gloss in brackets (ノウォン(芦原)区役所 → ノウォン区役所),
+        with a count), under their name without a gloss in brackets (カンナム(江南)区役所 → カンナム区役所),
         at a mention written that way when there is one."""
         where, params = self._where(f)
         name = "coalesce(fa.note, fa.surface)"

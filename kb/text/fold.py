@@ -91,8 +91,8 @@ _HEADING_MARKS = re.compile(
 
 
 def heading_key(heading: str) -> str:
-    """A heading as a topic: folded, without the marks and brackets around it (◼️mVoting, ■ｍＶｏｔｉｎｇ
-    and 【mVoting】 are one topic)."""
+    """A heading as a topic: folded, without the marks and brackets around it (◼️MaaS, ■ＭａａＳ
+    and 【MaaS】 are one topic)."""
     folded = fold(heading)
     stripped = _HEADING_MARKS.sub("", folded).strip()
     return stripped or folded.strip()

@@ -1,4 +1,4 @@
-"""Figures as a Japanese reader writes them: 168万人, 404億9900万円, 20〜30件, 605.26km2."""
+"""Figures as a Japanese reader writes them: 235万人, 404億9900万円, 10〜15件, 412.35km2."""
 
 from __future__ import annotations
 
@@ -15,14 +15,14 @@ RANGE_SEP = "〜"
 
 
 def _decimal(value: float) -> Decimal:
-    """The value rounded to 15 significant digits, which drops binary float noise (605.2600000000001)."""
+    """The value rounded to 15 significant digits, which drops binary float noise (0.30000000000000004)."""
     if isinstance(value, int):
         return Decimal(value)
     return Decimal(format(value, ".15g"))
 
 
 def plain_number(value: float) -> str:
-    """A number as plain digits, no exponent, no float noise: 1680000.0 -> "1680000", 605.26 -> "605.26"."""
+    """A number as plain digits, no exponent, no float noise: 2350000.0 -> "2350000", 412.35 -> "412.35"."""
     if isinstance(value, bool):
         return str(int(value))
     if isinstance(value, int):
@@ -67,9 +67,9 @@ def japanese_figure(
 ) -> str:
     """A figure as a Japanese reader writes it.
 
-    Below 10万 the digits are written plainly ("50000人", "605.26km2", "22%", "2割"); at or above,
-    with 万/億/兆 and the remainder ("168万人", "404億9900万円", "1億2345万6789"). A range is written
-    "20〜30件"; both ends use the same style, chosen by the larger magnitude. With no numeric value
+    Below 10万 the digits are written plainly ("48000人", "412.35km2", "35%", "3割"); at or above,
+    with 万/億/兆 and the remainder ("235万人", "404億9900万円", "1億2345万6789"). A range is written
+    "10〜15件"; both ends use the same style, chosen by the larger magnitude. With no numeric value
     (None, or a string such as an ISO date) the surface is returned, else the string value, else "".
     """
     if value is None or isinstance(value, str):
@@ -83,6 +83,6 @@ def japanese_figure(
     text = _number(value, kanji)
     if value_max is not None and value_max != value:
         text += RANGE_SEP + _number(value_max, kanji)
-    if unit and surface and ("の" + unit) in surface:  # 5520の投票項目: the counted noun keeps its の
+    if unit and surface and ("の" + unit) in surface:  # 12の検討項目: the counted noun keeps its の
         return text + "の" + unit
     return text + unit

@@ -14,7 +14,7 @@ NO_LINE_START = frozenset(
 # Characters a line must not end with (行末禁則): opening brackets.
 NO_LINE_END = frozenset("(（[［{｛「『【〔〈《“‘")
 _KEEP = frozenset("0123456789,.%+-/:０１２３４５６７８９，．％")  # inside a number: never cut
-_MULTIPLIERS = frozenset("万億兆千")  # 168万人, 50億円: a figure stays on one line with its unit
+_MULTIPLIERS = frozenset("万億兆千")  # 235万人, 30億円: a figure stays on one line with its unit
 _AFTER_FIGURE = frozenset("万億兆千百円人名件台回個歳年月日時分秒倍割")
 _QUOTES = frozenset("\"'")  # ASCII quotes open or close: they stay with the word they touch
 

@@ -105,7 +105,7 @@ def post_meta(p: PostSummary, show_path: Callable[[str], str]) -> str:
 
 
 def fact_figure(f: FoundFact) -> str:
-    """A quantity as a Japanese reader writes it (168万人), anything else as written."""
+    """A quantity as a Japanese reader writes it (235万人), anything else as written."""
     if f.kind == "quantity" and isinstance(f.value, int | float):
         return japanese_figure(f.value, f.unit, f.value_max, f.surface)
     return f.surface
@@ -119,8 +119,8 @@ def fact_unit(f: FoundFact) -> str:
 
 
 def exact_value(f: FoundFact) -> str | None:
-    """The exact number of a quantity when the Japanese figure rounds it into words (1,680,000 for
-    168万人), else None: the figure says it already."""
+    """The exact number of a quantity when the Japanese figure rounds it into words (2,350,000 for
+    235万人), else None: the figure says it already."""
     if f.kind != "quantity" or not isinstance(f.value, int | float):
         return None
     text = f"{f.value:,}" if isinstance(f.value, int) else f"{f.value:,}".rstrip("0").rstrip(".")
