@@ -142,6 +142,8 @@ def reindex(store: Store, progress: Callable[[int, int], None] | None = None) ->
 def period_bounds(since: str | None, until: str | None) -> tuple[str | None, str | None]:
     """ISO days from what councils write (2018, 令和5年, 平成30年度, 2018.10.24 …): the first day of
     ``since``'s period and the last day of ``until``'s."""
+    if not since and not until:
+        return None, None
     from kb.text.dates import parse_period
 
     lo = parse_period(clean(since)).start.isoformat() if since else None

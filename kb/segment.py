@@ -21,6 +21,11 @@ MAX_CHUNK_CHARS = 8000
 _BREAKS = re.compile(r"\n|(?<=[。！？!?])")
 
 
+# The version of kb.terms' rules (what the word index holds for a passage), recorded with SudachiPy's
+# and its dictionary's: 2 = kana-only normalized forms in katakana, web addresses left out.
+INDEX_VERSION = "2"
+
+
 class SegmenterUnavailable(KbError):
     """SudachiPy or its dictionary cannot be loaded."""
 
@@ -28,8 +33,6 @@ class SegmenterUnavailable(KbError):
 def versions() -> dict[str, str]:
     """The versions that decide what the index holds (SudachiPy, its dictionary, kb's index rules):
     recorded in the store so a change can be detected."""
-    from kb.terms import INDEX_VERSION
-
     return {
         "sudachipy": _dist_version("sudachipy"),
         "sudachidict-core": _dist_version("sudachidict_core"),

@@ -1,6 +1,6 @@
 """What the word index holds for a passage, shared by the import and the query side.
 
-INDEX_VERSION names the rules below: a change to them changes what the index holds, and
+kb.segment.INDEX_VERSION names the rules below: a change to them changes what the index holds, and
 kb.segment.versions() records it with the segmenter's versions, so kb asks for `kb reindex`."""
 
 from __future__ import annotations
@@ -11,12 +11,10 @@ from collections.abc import Sequence
 from kb.models import Token
 from kb.segment import short_units
 from kb.text.fold import fold
+from kb.text.web import URL
 from kb.variants import kana_key
 
-INDEX_VERSION = "2"  # 2: kana-only normalized forms in katakana, web addresses left out
 _WORD = re.compile(r"[^\W_]")
-# A web address written in a post: its parts are no words of the post (IR in …/IR/info is no IR).
-URL = re.compile(r"(?:https?://|www\.)[^\s　<>「」『』()（）]+", re.I)
 
 
 def has_word(text: str) -> bool:

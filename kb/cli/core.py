@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 EXIT_FOUND, EXIT_NONE, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 MAX_LIMIT = 10_000_000
@@ -117,7 +118,7 @@ def search_command(
 
     def run() -> int:
         from kb import api
-        from kb.views import contract, plain, show
+        from kb.views import plain, show
 
         unknown = [w for w in words if w.startswith("--")]
         if unknown:
@@ -135,7 +136,7 @@ def search_command(
             )  # fmt: skip
             if result.hits or as_json:
                 show(result, as_json, plain=plain.format_passages if passages else plain.format_search,
-                     term="print_search", contract=lambda r: contract.search(r, passages=passages))  # fmt: skip
+                     term="print_search", contract=lambda r: _contract().search(r, passages=passages))  # fmt: skip
         finally:
             store.close()
         if not result.hits:
@@ -144,6 +145,12 @@ def search_command(
         return EXIT_FOUND
 
     return guarded(run)
+
+
+def _contract() -> Any:
+    from kb.views import contract  # json and its helpers, for --json only
+
+    return contract
 
 
 _VALUED = {"--since": "since", "--until": "until", "--topic": "topic", "-t": "topic", "--post": "post",

@@ -19,8 +19,8 @@ from kb.models import PassageHit, PostHit, Span
 from kb.record import record
 from kb.search.plan import Plan, TermPlan
 from kb.store import IndexFilter, PassageRow, PostHead, Store
-from kb.terms import URL
 from kb.text.fold import fold, fold_with_map, heading_key
+from kb.text.web import URL
 
 WINDOW = 2000  # passages of one group read from the word index at most
 CHECKS = 200  # posts older than a window that are checked one by one at most
