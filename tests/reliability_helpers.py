@@ -14,15 +14,30 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "seed-blog.txt"
 FOOTER = "政治家 ブログランキングへ"
 COUNTED = ("files", "posts", "sections", "passages", "facts")
 KB = [sys.executable, "-m", "kb"]
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def unprivileged(test: F) -> F:
+    """A test that needs a user whom file permissions bind (root reads and writes whatever the mode):
+    marked ``unprivileged`` so that .ci/run, which runs as root, runs it again as nobody; skipped as root."""
+    skip = pytest.mark.skipif(
+        IS_ROOT, reason="needs a non-root user (root writes whatever the mode); .ci/run runs it as nobody"
+    )
+    marked: F = pytest.mark.unprivileged(skip(test))
+    return marked
 
 
 # --------------------------------------------------------------------------- running kb
