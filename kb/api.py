@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kb.errors import DatabaseError, NotFound, QueryError, ReadOnlyDatabase
+from kb.errors import DatabaseError, NotFound, QueryError
 from kb.models import Counts, FoundFact, PostSummary, SearchResult, StoredPost, Topic
 from kb.store import FactFilter, IndexFilter, Store
 from kb.text.fold import fold, heading_key
@@ -37,14 +37,13 @@ _ASCII_NUMBER = re.compile(r"#?[0-9]+")
 
 def open_store(path: str | Path, *, write: bool = False, create: bool = False) -> Store:
     """Open a kb database: read-only unless ``write``; a path that does not exist is refused unless
-    ``create`` (only `kb import` makes a new database: a mistyped --db must not)."""
+    ``create`` (only `kb import` makes a new database: a mistyped --db must not). ``write`` on a
+    database that cannot be written raises ReadOnlyDatabase."""
     p = Path(path)
     if not p.exists() and not create:
         raise DatabaseError(f"データベースがありません: {p} (先に取り込んでください: kb import data/)")
-    readonly = not write or (p.exists() and not os.access(p, os.W_OK) and not create)
-    if write and readonly:
-        raise ReadOnlyDatabase(f"{p} に書き込めません (読み取り専用)")
-    return Store(p, readonly=readonly)
+    # a database kb may not write (the file, or the folder its journal goes to) raises ReadOnlyDatabase
+    return Store(p, readonly=not write)
 
 
 def notices(store: Store) -> list[str]:
