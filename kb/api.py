@@ -132,6 +132,7 @@ def reindex(store: Store, progress: Callable[[int, int], None] | None = None) ->
     """Segment and tag every post again; returns the number of posts."""
     from kb.reindex import reindex_all
 
+    store.use_wal()  # searches go on meanwhile (reindex is one long transaction)
     return reindex_all(store, progress)
 
 
@@ -339,6 +340,7 @@ def plan_removal(store: Store, targets: Sequence[str]) -> Removal:
 
 def remove(store: Store, removal: Removal) -> int:
     """Carry out a removal; returns the number of posts removed."""
+    store.use_wal()  # a folder of thousands of posts takes a while: searches go on meanwhile
     with store.transaction():
         n = store.writes.remove_posts(removal.post_ids)
         if removal.files:

@@ -39,6 +39,7 @@ def write_all(
     workers) the next ones. SQLite releases the GIL while it writes, so part of the writing overlaps
     with the analysis (bench/README.md has the measured gain and cost). One thread writes; whole
     files only."""
+    store.use_wal()  # searches and other imports go on while this one writes
     pending: queue.Queue[Result | None] = queue.Queue(WRITE_QUEUE)
     stop = threading.Event()  # set by the importing thread: finish the file in hand, then stop
     done = threading.Event()  # set by the writer when it no longer uses the connection

@@ -162,14 +162,21 @@ class Connection:
             raise DatabaseError(
                 f"{self.path} は通常のファイルではありません ({other})。データベースのファイル名を指定してください"
             )
+        wal_left = False
         if self.readonly:
             if not p.exists():
                 raise DatabaseError(
                     f"データベースがありません: {self.path} (先に kb import を実行してください)"
                 )
-            # a database in a folder kb cannot write to cannot get the -shm file a WAL reader
-            # needs: nobody can write it there either, so it is read as an immutable file
-            self.immutable = not os.access(p.resolve().parent, os.W_OK)
+            real = p.resolve()
+            # A database in a folder kb cannot write to (a read-only folder or mount) is read as an
+            # immutable file: nobody can write it there, and SQLite needs nothing beside it then.
+            # Unless its write-ahead log holds changes (a kb killed before it closed the database,
+            # or one closed while another kb had it open): immutable would not see them, so it is
+            # read through the log, which works only while the log's index (-shm) is there too.
+            unwritable_place = not os.access(real.parent, os.W_OK)
+            wal_left = unwritable_place and _size(f"{real}-wal") > 0
+            self.immutable = unwritable_place and not wal_left
             uri = f"file:{_uri_path(p)}?{'immutable=1' if self.immutable else 'mode=ro'}"
         else:
             try:
@@ -194,6 +201,12 @@ class Connection:
             conn.execute("PRAGMA schema_version").fetchone()  # forces a read of the header
         except sqlite3.Error as err:
             conn.close()
+            if wal_left:
+                raise DatabaseError(
+                    f"{self.path} の最後の変更がまだ {real.name}-wal に残っていて、書き込めない場所では読めません "
+                    f"({' '.join(str(err).split())}); 書き込みできる利用者が一度 kb で書き込むか (kb import など)、"
+                    f"{real.name} と {real.name}-wal を一緒に書き込める場所へコピーしてください"
+                ) from None
             raise self._open_failure(err, "別のファイルを --db で指定してください") from None
         conn.create_function("kb_fold", 1, lambda t: fold(t) if isinstance(t, str) else t, deterministic=True)
         return conn
@@ -243,7 +256,6 @@ class Connection:
                 f"{self.path} は kb のデータベースではありません (tables: {', '.join(sorted(user_tables)[:5])})"
             )
         if all(name in applied for name in known):
-            self._journal()
             return
         if self.readonly:
             if not applied:  # an empty file, or one another kb is creating right now
@@ -258,7 +270,6 @@ class Connection:
             self.conn.execute("PRAGMA encoding = 'UTF-16le'")
             # pages freed when FTS5 merges its segments go back to the file system (release_free_pages)
             self.conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
-        self._journal()
         self._migrate()
 
     def _verify(self, is_kb: bool) -> None:
@@ -309,14 +320,34 @@ class Connection:
                 raise _translated(self.path, err) from None
             raise DatabaseError(f"{self.path} を準備できません ({' '.join(str(err).split())})") from None
 
-    def _journal(self) -> None:
+    def use_wal(self) -> None:
+        """Write in WAL mode until this connection closes, so that readers go on while it writes:
+        for an import or a reindex, whose transactions follow one another for minutes. A short
+        write (a name, a synonym, a removal) stays in rollback-journal mode: switching there and
+        back costs two more synced writes than the write itself."""
         if self.readonly:
             return
+        try:  # waits (busy_timeout) for readers to finish a read; else stays in rollback mode
+            mode = str(self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+            if mode == "wal":
+                self.conn.execute("PRAGMA synchronous = NORMAL")  # FULL stays for a rollback journal
+        except sqlite3.Error:
+            pass
+
+    def _leave_wal(self) -> None:
+        """Fold the write-ahead log into the file and leave WAL mode, so that the file alone is the
+        database again: a reader that cannot write beside it (a read-only folder or mount, a full
+        disk, another user's file) then needs no -wal or -shm file. Only the last connection can:
+        while another one has the database open, the last writer to close does it. A database an
+        older kb left in WAL mode, or one whose writer was killed, is brought back the same way."""
         try:
-            self.conn.execute("PRAGMA journal_mode = WAL")
-            self.conn.execute("PRAGMA synchronous = NORMAL")
-        except sqlite3.OperationalError:
-            pass  # e.g. a read-only directory: stay in rollback-journal mode
+            self._rollback()
+            if str(self.conn.execute("PRAGMA journal_mode").fetchone()[0]) != "wal":
+                return
+            self.conn.execute("PRAGMA busy_timeout = 0")
+            self.conn.execute("PRAGMA journal_mode = DELETE").fetchall()
+        except sqlite3.Error:
+            pass
 
     def reader(self) -> Connection:
         """A second, read-only connection to this database (already checked by this one), for a
@@ -334,6 +365,8 @@ class Connection:
     # --------------------------------------------------------------------------- lifecycle
 
     def close(self) -> None:
+        if not self.readonly:
+            self._leave_wal()
         self.conn.close()
 
     def __enter__(self) -> Connection:
@@ -440,6 +473,13 @@ def _not_a_file(p: Path) -> str | None:
     if stat.S_ISSOCK(mode):
         return "ソケット (socket)"
     return "特殊なファイル"
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except (OSError, ValueError):
+        return 0
 
 
 def _uri_path(p: Path) -> str:
