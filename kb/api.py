@@ -312,7 +312,7 @@ class Removal:
 def plan_removal(store: Store, targets: Sequence[str]) -> Removal:
     """Resolve `kb remove` targets: a post number (``12`` or ``#12``, ASCII digits only) or a path
     (a file or a folder, as it was imported). Raises NotFound for a target that names nothing."""
-    from kb.importer.plan import file_key
+    from kb.importer.plan import file_key, storable
 
     ids: list[int] = []
     files: list[tuple[int, str]] = []
@@ -325,8 +325,8 @@ def plan_removal(store: Store, targets: Sequence[str]) -> Removal:
             ids.append(n)
             continue
         found = store.posts.files_under(file_key(raw))
-        if not found:
-            raise NotFound(f"{t} から取り込んだ投稿はありません")
+        if not found:  # a name that is not UTF-8 is shown with its bytes escaped, as kb stores it
+            raise NotFound(f"{clean(storable(raw)).strip()} から取り込んだ投稿はありません")
         files.extend(found)
     only, shared = store.writes.held_by([f for f, _ in files])
     going = sorted(set(ids) | set(only))
