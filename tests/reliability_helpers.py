@@ -32,14 +32,20 @@ IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+UNPRIVILEGED = (
+    pytest.mark.unprivileged,
+    pytest.mark.skipif(
+        IS_ROOT, reason="needs a non-root user (root writes whatever the mode); .ci/run runs it as nobody"
+    ),
+)  # the marks of unprivileged(), for a pytest.param
+
+
 def unprivileged(test: F) -> F:
     """A test that needs a user whom file permissions bind (root reads and writes whatever the mode):
     marked ``unprivileged`` so that .ci/run, which runs as root, runs it again as nobody; skipped as root."""
-    skip = pytest.mark.skipif(
-        IS_ROOT, reason="needs a non-root user (root writes whatever the mode); .ci/run runs it as nobody"
-    )
-    marked: F = pytest.mark.unprivileged(skip(test))
-    return marked
+    for mark in reversed(UNPRIVILEGED):
+        test = mark(test)
+    return test
 
 
 # --------------------------------------------------------------------------- running kb

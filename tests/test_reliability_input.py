@@ -28,6 +28,7 @@ from typer.testing import CliRunner, Result
 from kb.cli import app
 from reliability_helpers import (
     KB,
+    UNPRIVILEGED,
     assert_no_traceback,
     copy_db,
     dump,
@@ -39,6 +40,7 @@ from reliability_helpers import (
     post_text,
     run_kb,
     seed_text,
+    unprivileged,
 )
 
 runner = CliRunner()
@@ -250,7 +252,9 @@ SKIPPED_CASES: dict[str, Callable[[Path], dict[str, str]]] = {
 }
 
 
-@pytest.mark.parametrize("name", list(SKIPPED_CASES))
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=UNPRIVILEGED) if n == "chmod-000" else n for n in SKIPPED_CASES]
+)
 def test_bad_file_is_skipped_by_name_and_changes_nothing(
     name: str, case: Path, base: Path, expected: list[tuple[object, ...]], tmp_path: Path
 ) -> None:
@@ -719,6 +723,7 @@ def test_stdin_binary_is_refused(tmp_path: Path, base: Path) -> None:
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="Linux permissions")
+@unprivileged
 def test_unreadable_directory_is_named(
     case: Path, base: Path, expected: list[tuple[object, ...]], tmp_path: Path
 ) -> None:
