@@ -533,3 +533,36 @@ def on_own_disk(
     assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
     got = json.loads((tmp / "mount-run.json").read_text(encoding="utf-8"))
     return MountRun([tuple(r) for r in got["runs"]], got["files"], got["free"], got["after"])
+
+
+# --------------------------------------------------------------------------- a big file
+
+
+BIG_FILE_BYTES = 4 * 1024 * 1024 + 65536  # just over kb.importer.plan.STREAM_BYTES: streamed in parts
+
+
+def write_big_archive(
+    path: Path, n_posts: int = 400, *, version: int = 1, changed: Sequence[int] = (), max_lines: int = 14
+) -> int:
+    """A saved archive page over the big-file size: ``n_posts`` posts (post_text; those in
+    ``changed`` at ``version``), each with an inline photo that pads the page. Returns the post count."""
+    import base64
+    import random
+
+    posts = []
+    for n in range(n_posts):
+        text = post_text(n, version=version if n in changed else 1, max_lines=max_lines)
+        title, *body = text.split("\n")
+        paras = "".join(f"<p>{line}</p>\n" for line in body if line.strip())
+        posts.append((title, paras))
+    pad = BIG_FILE_BYTES // n_posts
+    photo = base64.b64encode(random.Random(7).randbytes(pad * 3 // 4)).decode()
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("<!DOCTYPE html><html><head><meta charset='utf-8'><title>アーカイブ</title></head><body>\n")
+        for title, paras in posts:
+            fh.write(
+                f"<article><h2>{title}</h2>\n{paras}<p><img src='data:image/jpeg;base64,{photo}'></p></article>\n"
+            )
+        fh.write("</body></html>\n")
+    assert path.stat().st_size > BIG_FILE_BYTES, path.stat().st_size
+    return n_posts
