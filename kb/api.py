@@ -116,16 +116,34 @@ def import_paths(
 
 
 def check_encoding(encoding: str) -> str:
-    """A text encoding's codec name; QueryError for a name Python does not know or that is no text codec."""
+    """A character encoding's codec name; QueryError for a name Python does not know, or a codec that
+    is no character encoding: bytes-to-bytes (base64, zlib), text-to-text (rot13), or one that writes
+    whole strings rather than characters or cannot replace what it cannot hold (idna, punycode)."""
     import codecs
 
     try:
         info = codecs.lookup(encoding)
     except (LookupError, ValueError):  # ValueError: a NUL in the name
         raise QueryError(f"不明なエンコーディングです: {encoding} (例: utf-8, cp932, euc-jp)") from None
-    if not getattr(info, "_is_text_encoding", True):
+    if not getattr(info, "_is_text_encoding", True) or not _encodes_characters(info.name):
         raise QueryError(f"文字のエンコーディングではありません: {encoding} (例: utf-8, cp932, euc-jp)")
     return info.name
+
+
+def _encodes_characters(name: str) -> bool:
+    """Whether a text codec encodes character by character (as a file is written), gives back what
+    it wrote, and replaces what it cannot hold."""
+    import codecs
+
+    sample = "Az09 -,.\n"
+    try:
+        whole = sample.encode(name)
+        encoder = codecs.getincrementalencoder(name)()
+        parts = b"".join(encoder.encode(ch) for ch in sample) + encoder.encode("", final=True)
+        "視察\udcff".encode(name, "replace")
+        return parts == whole and whole.decode(name) == sample
+    except (UnicodeError, ValueError, LookupError, TypeError):
+        return False
 
 
 def reindex(store: Store, progress: Callable[[int, int], None] | None = None) -> int:

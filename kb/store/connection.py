@@ -400,9 +400,9 @@ class Connection:
             raise _translated(self.path, err) from None
 
     def commit(self) -> None:
-        if not self.conn.in_transaction:
-            return  # SQLite rolled back by itself after an error that has already been raised
         try:
+            if not self.conn.in_transaction:
+                return  # SQLite rolled back by itself after an error that has already been raised
             self.conn.execute("COMMIT")
         except sqlite3.Error as err:
             self.rollback()
