@@ -489,12 +489,12 @@ def test_file_names_that_are_not_utf8_import_search_and_remove(tmp_path: Path) -
     assert code == 0 and "第65報" in out, err
     keys_before = set(file_posts(db))
 
-    code, _out, err = kb_bytes(db, home, b"import", root)  # nothing changed
+    code, _out, err = kb_bytes(db, home, b"import", b"-j", b"1", root)  # nothing changed
     assert code == 0 and set(file_posts(db)) == keys_before, err
 
     copy = os.fsencode(tmp_path / "copy")
     shutil.copytree(root, copy)
-    code, _out, err = kb_bytes(db, home, b"import", copy)
+    code, _out, err = kb_bytes(db, home, b"import", b"-j", b"1", copy)
     assert code == 0, err
     assert "移動" not in err, err  # the first folder is still there: its files were not moved
     assert keys_before < set(file_posts(db)), sorted(set(file_posts(db)))
@@ -502,7 +502,7 @@ def test_file_names_that_are_not_utf8_import_search_and_remove(tmp_path: Path) -
 
     gone = copy + b"/" + "改名.txt".encode("cp932")
     os.rename(copy + b"/" + SJIS_FILE, gone)  # a file renamed in the copy: that one did move
-    code, _out, err = kb_bytes(db, home, b"import", copy)
+    code, _out, err = kb_bytes(db, home, b"import", b"-j", b"1", copy)
     assert code == 0 and "移動" in err, err
     assert len(file_posts(db)) == 6
 
