@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kb.errors import DatabaseError, NotFound, QueryError, ReadOnlyDatabase
+from kb.errors import DatabaseError, NotFound, QueryError
 from kb.models import Counts, FoundFact, PostSummary, SearchResult, StoredPost, Topic
 from kb.record import field, record
 from kb.store import FactFilter, IndexFilter, Store
@@ -37,14 +37,13 @@ _ASCII_NUMBER = re.compile(r"#?[0-9]+")
 
 def open_store(path: str | Path, *, write: bool = False, create: bool = False) -> Store:
     """Open a kb database: read-only unless ``write``; a path that does not exist is refused unless
-    ``create`` (only `kb import` makes a new database: a mistyped --db must not)."""
+    ``create`` (only `kb import` makes a new database: a mistyped --db must not). ``write`` on a
+    database that cannot be written raises ReadOnlyDatabase."""
     p = Path(path)
     if not p.exists() and not create:
         raise DatabaseError(f"データベースがありません: {p} (先に取り込んでください: kb import data/)")
-    readonly = not write or (p.exists() and not os.access(p, os.W_OK) and not create)
-    if write and readonly:
-        raise ReadOnlyDatabase(f"{p} に書き込めません (読み取り専用)")
-    return Store(p, readonly=readonly)
+    # a database kb may not write (the file, or the folder its journal goes to) raises ReadOnlyDatabase
+    return Store(p, readonly=not write)
 
 
 def notices(store: Store) -> list[str]:
@@ -117,22 +116,41 @@ def import_paths(
 
 
 def check_encoding(encoding: str) -> str:
-    """A text encoding's codec name; QueryError for a name Python does not know or that is no text codec."""
+    """A character encoding's codec name; QueryError for a name Python does not know, or a codec that
+    is no character encoding: bytes-to-bytes (base64, zlib), text-to-text (rot13), or one that writes
+    whole strings rather than characters or cannot replace what it cannot hold (idna, punycode)."""
     import codecs
 
     try:
         info = codecs.lookup(encoding)
     except (LookupError, ValueError):  # ValueError: a NUL in the name
         raise QueryError(f"不明なエンコーディングです: {encoding} (例: utf-8, cp932, euc-jp)") from None
-    if not getattr(info, "_is_text_encoding", True):
+    if not getattr(info, "_is_text_encoding", True) or not _encodes_characters(info.name):
         raise QueryError(f"文字のエンコーディングではありません: {encoding} (例: utf-8, cp932, euc-jp)")
     return info.name
+
+
+def _encodes_characters(name: str) -> bool:
+    """Whether a text codec encodes character by character (as a file is written), gives back what
+    it wrote, and replaces what it cannot hold."""
+    import codecs
+
+    sample = "Az09 -,.\n"
+    try:
+        whole = sample.encode(name)
+        encoder = codecs.getincrementalencoder(name)()
+        parts = b"".join(encoder.encode(ch) for ch in sample) + encoder.encode("", final=True)
+        "視察\udcff".encode(name, "replace")
+        return parts == whole and whole.decode(name) == sample
+    except (UnicodeError, ValueError, LookupError, TypeError):
+        return False
 
 
 def reindex(store: Store, progress: Callable[[int, int], None] | None = None) -> int:
     """Segment and tag every post again; returns the number of posts."""
     from kb.reindex import reindex_all
 
+    store.use_wal()  # searches go on meanwhile (reindex is one long transaction)
     return reindex_all(store, progress)
 
 
@@ -314,7 +332,7 @@ class Removal:
 def plan_removal(store: Store, targets: Sequence[str]) -> Removal:
     """Resolve `kb remove` targets: a post number (``12`` or ``#12``, ASCII digits only) or a path
     (a file or a folder, as it was imported). Raises NotFound for a target that names nothing."""
-    from kb.importer.plan import file_key
+    from kb.importer.plan import file_key, storable
 
     ids: list[int] = []
     files: list[tuple[int, str]] = []
@@ -327,8 +345,8 @@ def plan_removal(store: Store, targets: Sequence[str]) -> Removal:
             ids.append(n)
             continue
         found = store.posts.files_under(file_key(raw))
-        if not found:
-            raise NotFound(f"{t} から取り込んだ投稿はありません")
+        if not found:  # a name that is not UTF-8 is shown with its bytes escaped, as kb stores it
+            raise NotFound(f"{clean(storable(raw)).strip()} から取り込んだ投稿はありません")
         files.extend(found)
     only, shared = store.writes.held_by([f for f, _ in files])
     going = sorted(set(ids) | set(only))
@@ -342,6 +360,7 @@ def plan_removal(store: Store, targets: Sequence[str]) -> Removal:
 
 def remove(store: Store, removal: Removal) -> int:
     """Carry out a removal; returns the number of posts removed."""
+    store.use_wal()  # a folder of thousands of posts takes a while: searches go on meanwhile
     with store.transaction():
         n = store.writes.remove_posts(removal.post_ids)
         if removal.files:

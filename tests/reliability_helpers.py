@@ -8,21 +8,44 @@ Nothing here touches the user's home: every run gets HOME, XDG_CONFIG_HOME and K
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "seed-blog.txt"
 FOOTER = "政治家 ブログランキングへ"
 COUNTED = ("files", "posts", "sections", "passages", "facts")
 KB = [sys.executable, "-m", "kb"]
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+UNPRIVILEGED = (
+    pytest.mark.unprivileged,
+    pytest.mark.skipif(
+        IS_ROOT, reason="needs a non-root user (root writes whatever the mode); .ci/run runs it as nobody"
+    ),
+)  # the marks of unprivileged(), for a pytest.param
+
+
+def unprivileged(test: F) -> F:
+    """A test that needs a user whom file permissions bind (root reads and writes whatever the mode):
+    marked ``unprivileged`` so that .ci/run, which runs as root, runs it again as nobody; skipped as root."""
+    for mark in reversed(UNPRIVILEGED):
+        test = mark(test)
+    return test
 
 
 # --------------------------------------------------------------------------- running kb
@@ -405,3 +428,145 @@ class _closing:  # contextlib.closing, typed for sqlite3
 
     def __exit__(self, *exc: object) -> None:
         self.conn.close()
+
+
+# --------------------------------------------------------------------------- a disk of our own
+
+
+_MOUNT_DRIVER = r"""
+import json, os, subprocess, sys
+spec = json.loads(sys.argv[1])
+mnt = spec["mnt"]
+subprocess.run(["mount", "-t", "tmpfs", "-o", "size=" + spec["size"], "tmpfs", mnt], check=True)
+exec(spec["setup"], {"MNT": mnt})
+if spec["readonly"]:
+    subprocess.run(["mount", "-o", "remount,ro", "-t", "tmpfs", "tmpfs", mnt], check=True)
+st = os.statvfs(mnt)
+out = {"free": st.f_bavail * st.f_frsize, "runs": []}
+os.environ.clear()
+os.environ.update(spec["env"])
+from typer.testing import CliRunner
+from kb.cli import app
+runner = CliRunner()
+for args in spec["runs"]:
+    r = runner.invoke(app, ["--db", spec["db"], *args])
+    if r.exception is not None and not isinstance(r.exception, SystemExit):
+        raise r.exception
+    out["runs"].append([r.exit_code, r.stdout, r.stderr])
+out["files"] = sorted(os.listdir(mnt))
+after = {}
+exec(spec["after"], {"MNT": mnt, "result": after})
+out["after"] = after
+with open(spec["out"], "w", encoding="utf-8") as fh:
+    json.dump(out, fh)
+"""
+
+FILL_DISK = """
+fd = os.open(os.path.join(MNT, "filler"), os.O_WRONLY | os.O_CREAT)
+for size in (1 << 20, 1 << 16, 4096, 512, 1):
+    try:
+        while True:
+            os.write(fd, b"\\0" * size)
+    except OSError:
+        pass
+os.close(fd)
+"""
+
+
+def _namespace_command() -> list[str] | None:
+    """How to get a private mount namespace here: as anyone through a user namespace, or as root."""
+    if shutil.which("unshare") is None or shutil.which("mount") is None:
+        return None
+    for cmd in (["unshare", "-Urm"], ["unshare", "-m"]):
+        try:
+            if subprocess.run([*cmd, "true"], capture_output=True, timeout=30).returncode == 0:
+                return cmd
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+    return None
+
+
+@dataclass
+class MountRun:
+    """What happened on a small file system of the test's own (a tmpfs in a private mount namespace,
+    gone when the run ends): each kb run as (exit code, stdout, stderr), the files left on it, its
+    free space, and what the ``after`` code recorded in ``result``."""
+
+    runs: list[tuple[int, str, str]]
+    files: list[str]
+    free: int
+    after: dict[str, Any]
+
+
+def on_own_disk(
+    tmp: Path,
+    db_name: str,
+    runs: Sequence[Sequence[str]],
+    *,
+    setup: str,
+    after: str = "",
+    size: str = "4m",
+    readonly: bool = False,
+) -> MountRun:
+    """Mount a tmpfs of ``size`` (in a private mount namespace, so nothing outlives the test and no
+    privilege is needed where user namespaces are allowed), run the Python ``setup`` on it (MNT is
+    its path: copy a database in, fill it up), remount it read-only if asked, then run kb with each
+    of ``runs`` against MNT/``db_name`` (in one process there, as the CLI tests do) and the Python
+    ``after`` (which fills ``result``). Skips the test where no mount namespace can be had."""
+    ns = _namespace_command()
+    if ns is None:
+        pytest.skip("no private mount namespace here (unshare -Urm and unshare -m both refused)")
+    mnt = tmp / "disk"
+    mnt.mkdir()
+    home = tmp / "home"
+    db = mnt / db_name
+    spec = {
+        "mnt": str(mnt),
+        "size": size,
+        "setup": "import os, shutil, sqlite3\n" + setup,
+        "after": "import os, sqlite3\n" + after,
+        "readonly": readonly,
+        "db": str(db),
+        "env": kb_env(home, db, XDG_CACHE_HOME=str(home / ".cache")),
+        "runs": [list(r) for r in runs],
+        "out": str(tmp / "mount-run.json"),
+    }
+    proc = subprocess.run(
+        [*ns, sys.executable, "-c", _MOUNT_DRIVER, json.dumps(spec)], capture_output=True, timeout=600
+    )
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
+    got = json.loads((tmp / "mount-run.json").read_text(encoding="utf-8"))
+    return MountRun([tuple(r) for r in got["runs"]], got["files"], got["free"], got["after"])
+
+
+# --------------------------------------------------------------------------- a big file
+
+
+BIG_FILE_BYTES = 4 * 1024 * 1024 + 65536  # just over kb.importer.plan.STREAM_BYTES: streamed in parts
+
+
+def write_big_archive(
+    path: Path, n_posts: int = 400, *, version: int = 1, changed: Sequence[int] = (), max_lines: int = 14
+) -> int:
+    """A saved archive page over the big-file size: ``n_posts`` posts (post_text; those in
+    ``changed`` at ``version``), each with an inline photo that pads the page. Returns the post count."""
+    import base64
+    import random
+
+    posts = []
+    for n in range(n_posts):
+        text = post_text(n, version=version if n in changed else 1, max_lines=max_lines)
+        title, *body = text.split("\n")
+        paras = "".join(f"<p>{line}</p>\n" for line in body if line.strip())
+        posts.append((title, paras))
+    pad = BIG_FILE_BYTES // n_posts
+    photo = base64.b64encode(random.Random(7).randbytes(pad * 3 // 4)).decode()
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("<!DOCTYPE html><html><head><meta charset='utf-8'><title>アーカイブ</title></head><body>\n")
+        for title, paras in posts:
+            fh.write(
+                f"<article><h2>{title}</h2>\n{paras}<p><img src='data:image/jpeg;base64,{photo}'></p></article>\n"
+            )
+        fh.write("</body></html>\n")
+    assert path.stat().st_size > BIG_FILE_BYTES, path.stat().st_size
+    return n_posts

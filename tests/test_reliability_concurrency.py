@@ -24,6 +24,7 @@ from reliability_helpers import (
     post_shapes,
     reap_group,
     run_kb,
+    sha256_file,
     start_kb,
     write_corpus,
 )
@@ -193,8 +194,9 @@ def test_reimport_and_remove_at_once(world: World, tmp_path: Path) -> None:
     db = tmp_path / "kb.db"
     home = world.home
     assert run_kb(db, "import", "-q", *[str(p) for p in world.folders.values()], home=home).code == 0
-    # change every other file of d2 so that the re-import has work to do
-    for i, path in enumerate(sorted(world.folders["d2"].iterdir())):
+    # change every other one-post file of d2 so that the re-import has work to do (a line after an
+    # archive's last footer would be a post of its own)
+    for i, path in enumerate(sorted(world.folders["d2"].glob("post-*.txt"))):
         if i % 2 == 0:
             path.write_text(
                 path.read_text(encoding="utf-8") + "\n追記: 再訪問の予定です。\n", encoding="utf-8"
@@ -217,3 +219,130 @@ def test_reimport_and_remove_at_once(world: World, tmp_path: Path) -> None:
         assert len(by_title) == len(world.expected_titles)
     finally:
         write_corpus(world.folders["d2"], FILES_PER_FOLDER, first=200)  # restore for the other tests
+
+
+# --------------------------------------------------------------------------- a big file and a second writer
+
+
+def _second_writer(db: Path) -> str:
+    """`kb names add` from another connection, waiting 0.3 s at most for the write lock."""
+    from kb import api
+    from kb.errors import DatabaseError
+
+    with api.open_store(db, write=True) as other:
+        other.conn.execute("PRAGMA busy_timeout = 300")
+        try:
+            api.add_name(other, "ノウォン区役所", "org")
+        except DatabaseError as err:
+            return str(err)
+    return "written"
+
+
+def _committed(db: Path) -> tuple[int, list[str]]:
+    """What another reader sees: the number of posts, and each file's recorded checksum."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+        posts = int(conn.execute("SELECT count(*) FROM posts").fetchone()[0])
+        return posts, [str(r[0]) for r in conn.execute("SELECT sha256 FROM files")]
+
+
+def test_a_second_writer_is_not_kept_waiting_by_a_big_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17 #9: a big file is analysed outside any transaction and written part by part, so a
+    second writer gets in while it is analysed (before, the whole file was one transaction that
+    included its segmentation: a second writer waited for all of it, or gave up after 60 s)."""
+    from kb.importer import import_paths, plan, writer
+    from kb.store import Store
+    from reliability_helpers import archive_text
+
+    archive = tmp_path / "archive.txt"
+    archive.write_text(archive_text(range(8)), encoding="utf-8")
+    monkeypatch.setattr(plan, "STREAM_BYTES", 1000)  # the archive is a big file
+    monkeypatch.setattr(writer, "PART_POSTS", 2, raising=False)  # (no parts before: the test fails there)
+    db = tmp_path / "kb.db"
+    real = writer.analyse_posts
+    seen: list[object] = []
+
+    def analysed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        for i, item in enumerate(real(*args, **kwargs)):
+            if i == 5:  # analysing the sixth post: two parts of two posts are written
+                seen.append(_second_writer(db))
+                seen.append(_committed(db))
+            yield item
+
+    monkeypatch.setattr(writer, "analyse_posts", analysed)
+    with Store(db) as store:
+        report = import_paths(store, [str(archive)], jobs=1)
+    assert seen[0] == "written", seen[0]
+    assert seen[1] == (4, [""]), seen[1]  # four posts committed; the file marked unfinished
+    posts, shas = _committed(db)
+    assert posts == 8 and shas == [sha256_file(archive)]
+    assert report.total("added") == 8
+    with Store(db, readonly=True) as store:
+        assert ("ノウォン区役所", "org") in store.names.all()
+    assert integrity(db) == "ok" and not any(orphans(db).values())
+
+
+def test_an_idle_batch_is_committed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch of files is committed once the writer has waited BATCH_SECONDS for the next file (a
+    slow file to analyse), not held open until the next file comes."""
+    from kb.importer import import_paths, pool, writer
+    from kb.store import Store
+    from reliability_helpers import post_text
+
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    for i in range(2):  # two quick files: the batch holding them is still young when the third comes
+        (folder / f"post{i}.txt").write_text(f"視察の報告{i}\n\n区の図書館を訪ねました。\n", encoding="utf-8")
+    (folder / "post2.txt").write_text(post_text(2), encoding="utf-8")
+    monkeypatch.setattr(writer, "BATCH_SECONDS", 0.5)
+    db = tmp_path / "kb.db"
+    real = pool.analyse
+    seen: list[object] = []
+
+    def analyse(item, *args):  # type: ignore[no-untyped-def]
+        if item.key.endswith("post2.txt"):  # the third file is slow to analyse: the first two wait
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and (not db.exists() or _committed(db)[0] < 2):
+                time.sleep(0.02)
+            seen.append(_committed(db)[0])
+            seen.append(_second_writer(db))
+        return real(item, *args)
+
+    monkeypatch.setattr(pool, "analyse", analyse)
+    with Store(db) as store:
+        import_paths(store, [str(folder)], jobs=1)
+    assert seen == [2, "written"]
+    assert _committed(db)[0] == 3
+
+
+@pytest.mark.slow
+def test_other_writers_get_in_while_a_big_file_imports(tmp_path: Path) -> None:
+    """The real commands: while `kb import` writes a big file (over 4 MB, written in parts), a
+    `kb names add` and a second `kb import` each complete, and the big import completes too."""
+    from reliability_helpers import write_big_archive
+
+    big, small = tmp_path / "big", tmp_path / "small"
+    big.mkdir()
+    n_big = write_big_archive(big / "archive.html", 800, max_lines=40)
+    write_corpus(small, 5, first=5000)  # five one-post files, none of the big file's posts
+    db, home = tmp_path / "kb.db", tmp_path / "home"
+    proc = start_kb(db, "import", "-q", str(big), home=home)
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline and counts(db)["posts"] == 0:
+        time.sleep(0.05)  # until the first part of the big file is committed
+    names = run_kb(db, "names", "add", "ノウォン区役所", home=home)
+    other = run_kb(db, "import", "-q", str(small), home=home)
+    still_running = proc.poll() is None
+    code, _out, err = reap_group(proc, timeout=300)
+    assert code == 0, err
+    for run in (names, other):
+        assert run.code == 0, run.stderr
+        assert "使用中" not in run.stderr and "locked" not in run.stderr, run.stderr
+    assert still_running, "the big import ended before the other writers did: they waited for it"
+    titles = [s[1] for s in post_shapes(db).values()]
+    assert len(titles) == len(set(titles)) == n_big + 5  # every post, once
+    assert integrity(db) == "ok" and not any(orphans(db).values())

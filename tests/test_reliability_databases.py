@@ -9,7 +9,6 @@ database it does not understand. A read-only database can still be searched.
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
 import sqlite3
@@ -27,10 +26,10 @@ from reliability_helpers import (
     post_text,
     run_kb,
     sha256_file,
+    unprivileged,
 )
 
 runner = CliRunner()
-IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 # Every command that opens the database, reading or writing.
 COMMANDS: list[list[str]] = [
@@ -326,8 +325,20 @@ def test_read_only_database_can_be_searched(kb_db: Path, tmp_path: Path, corpus:
             assert result.exception is None or isinstance(result.exception, SystemExit)
         run = run_kb(db, "search", "電子政府", home=tmp_path / "home")
         assert run.code == 0, run.stderr
-        if os.access(db, os.W_OK):
-            return  # root writes whatever the mode: the refusal below cannot be observed
+        assert sha256_file(db) == before
+    finally:
+        db.chmod(0o644)
+
+
+@unprivileged
+def test_read_only_database_refuses_writes(kb_db: Path, tmp_path: Path, corpus: Path) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    db = folder / "kb.db"
+    shutil.copyfile(kb_db, db)
+    before = sha256_file(db)
+    db.chmod(0o444)
+    try:
         for args in (
             ["import", "{corpus}"],
             ["names", "add", "ノウォン区役所"],
@@ -342,7 +353,7 @@ def test_read_only_database_can_be_searched(kb_db: Path, tmp_path: Path, corpus:
         db.chmod(0o644)
 
 
-@pytest.mark.skipif(IS_ROOT, reason="root may write in any folder: a read-only folder cannot be made")
+@unprivileged
 def test_wal_database_in_a_read_only_folder_can_be_searched(
     seed_db: Path, tmp_path: Path, corpus: Path
 ) -> None:

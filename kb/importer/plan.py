@@ -55,12 +55,48 @@ def sha256(data: bytes) -> str:
 
 def storable(path: str) -> str:
     """A path as the database can hold it: bytes that were not UTF-8 in a file name (a Shift_JIS name
-    from a Windows zip) are kept as backslash escapes instead of lone surrogates SQLite refuses."""
+    from a Windows zip) are kept as backslash escapes (\\x8e) instead of the lone surrogates the
+    file system gives and SQLite refuses. Each name in the path is escaped alone, so the key of a
+    folder is a prefix of the keys of the files in it, whatever bytes either name holds."""
     try:
         path.encode("utf-8")
     except UnicodeEncodeError:
-        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        try:
+            raw = path.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # surrogates that stand for no byte (a caller's, not the system's)
+            raw = path.encode("utf-8", "surrogatepass")
+        return raw.decode("utf-8", "backslashreplace")
     return path
+
+
+def recorded_file_exists(key: str) -> bool:
+    """Whether a file the database recorded under ``key`` is still there. A key with escapes names a
+    file whose name is not UTF-8: it is found by escaping the names in each folder on its way."""
+    if key.startswith("<"):  # standard input: never taken for a moved file
+        return True
+    if os.path.exists(key):
+        return True
+    if "\\" not in key or not key.startswith("/"):
+        return False
+    here = b"/"
+    for part in key.split("/")[1:]:
+        if not part:
+            continue
+        direct = os.path.join(here, part.encode("utf-8"))
+        if os.path.lexists(direct):
+            here = direct
+            continue
+        if "\\" not in part:
+            return False
+        try:
+            names = os.listdir(here)
+        except OSError:
+            return False
+        match = next((n for n in names if storable(os.fsdecode(n)) == part), None)
+        if match is None:
+            return False
+        here = os.path.join(here, match)
+    return os.path.exists(here)
 
 
 def file_key(path: str) -> str:
@@ -91,15 +127,10 @@ def _plan_one(src: Source, reader: Store) -> Planned:
     if known is not None and known.sha == sha:
         return FileOutcome(key, UNCHANGED, unchanged=len(reader.writes.held(known.id)))
     if known is None and src.path != STDIN:
-        moved = reader.writes.moved_from(sha, len(data), _exists)
+        moved = reader.writes.moved_from(sha, len(data), recorded_file_exists)
         if moved is not None:
             return Moved(key, moved.id, moved.path)
     if len(data) > STREAM_BYTES:
         return Big(key, data, sha)
     held = frozenset(h.uid for h in reader.writes.held(known.id)) if known is not None else frozenset()
     return ToAnalyse(key, data, sha, held)
-
-
-def _exists(path: str) -> bool:
-    """Whether a recorded path still names a file (a stdin key is never taken for a moved file)."""
-    return path.startswith("<") or os.path.exists(path)

@@ -1,5 +1,11 @@
 """Writing analysed files: one writer thread, whole files in batched transactions, and what a file's
-posts mean for the posts already stored (kept, shared with another file, edited, added, removed)."""
+posts mean for the posts already stored (kept, shared with another file, edited, added, removed).
+
+No transaction lasts much longer than BATCH_SECONDS, so that another writer (a second import, `kb
+names add`) waits seconds at most: a batch is committed once it is that old, or as soon as the
+writer has waited that long for the next file; a big file is analysed part by part outside any
+transaction and each part written in a transaction of its own (see stream_big for what an import cut
+short leaves then)."""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from functools import partial
 
-from kb.errors import UnreadableFile
+from kb.errors import DatabaseError, KbError, UnreadableFile
 from kb.importer.plan import Big, Moved
 from kb.importer.pool import Analysed, Result
 from kb.importer.report import IMPORTED, MOVED, SKIPPED, FileOutcome
@@ -23,6 +29,7 @@ from kb.structure import build_post
 
 BATCH_FILES = 200
 BATCH_SECONDS = 1.0
+PART_POSTS = 500  # a big file's posts written in one transaction at most (or BATCH_SECONDS of analysis)
 WRITE_QUEUE = 8  # analysed files waiting for the writer at most: memory stays bounded
 SAME_POST = 0.8  # how alike two texts must be for an edited post to keep its number (title changed)
 SAME_TITLED_POST = 0.5  # … when the title is unchanged
@@ -39,6 +46,7 @@ def write_all(
     workers) the next ones. SQLite releases the GIL while it writes, so part of the writing overlaps
     with the analysis (bench/README.md has the measured gain and cost). One thread writes; whole
     files only."""
+    store.use_wal()  # searches and other imports go on while this one writes
     pending: queue.Queue[Result | None] = queue.Queue(WRITE_QUEUE)
     stop = threading.Event()  # set by the importing thread: finish the file in hand, then stop
     done = threading.Event()  # set by the writer when it no longer uses the connection
@@ -48,13 +56,17 @@ def write_all(
         batch = Batch(store)
         try:
             while not stop.is_set():
-                item = pending.get()
+                try:  # an open batch is committed when no file comes for the rest of its time
+                    item = pending.get(timeout=batch.time_left()) if batch.open else pending.get()
+                except queue.Empty:
+                    batch.close()
+                    continue
                 if item is None or stop.is_set():
                     break
                 if isinstance(item, FileOutcome):
                     finish(item)
                 elif isinstance(item, Big):
-                    batch.close()  # a big file is written in a transaction of its own
+                    batch.close()  # a big file is written in transactions of its own
                     finish(stream_big(store, item, names, encoding, stop))
                 elif isinstance(item, Moved):
                     finish(batch.write(partial(record_move, store, item)))
@@ -113,9 +125,10 @@ def write_all(
 
 
 class Batch:
-    """Writes whole files in one transaction committed every BATCH_FILES files or BATCH_SECONDS:
-    fewer commits (fsyncs), and a kill loses at most one batch of work while the database only ever
-    holds whole files.
+    """Writes whole files in one transaction committed every BATCH_FILES files or BATCH_SECONDS (or
+    once the writer has waited for the next file until the batch is that old): fewer commits
+    (fsyncs), and a kill loses at most one batch of work while the database only ever holds whole
+    files (a big file is the exception: see stream_big).
 
     There is no savepoint per file: FTS5 flushes its pending terms into a new index segment at every
     savepoint (a savepoint per file made one segment per file to merge later). Instead, when writing
@@ -155,6 +168,10 @@ class Batch:
                     fn()
         except BaseException:  # the error being raised already says what went wrong
             pass  # rolled back: the database stays whole, and these files are imported next time
+
+    def time_left(self) -> float:
+        """Seconds until the open batch is BATCH_SECONDS old."""
+        return max(0.0, BATCH_SECONDS - (time.monotonic() - self.since))
 
     def close(self) -> None:
         if self.open:
@@ -201,44 +218,105 @@ def store_file(
     analysed: AnalysedFile,
     posts: Iterator[PostRecord | str],
     uids: Sequence[str],
-    stop: threading.Event | None = None,
 ) -> FileOutcome:
-    """Write one file's posts as they come (inside the caller's transaction; ``uids`` are those of all
-    its posts, known before they are analysed). A post already stored is linked, an edited one keeps
-    its number, a new one is added, and posts the file no longer holds are removed unless another
-    file holds them too."""
-    w = store.writes
-    out = FileOutcome(key, IMPORTED, format=analysed.format, encoding=analysed.encoding)
-    out.warnings = list(analysed.warnings)  # a replay must not add twice
-    known = w.file(key)
-    old = w.held(known.id) if known is not None else []
-    present = set(uids)
-    # an old post of this file that it no longer holds as it was, and no other file holds, may have
-    # been edited: a new post that reads like it takes its number
-    editable = [h for h in old if h.uid not in present and h.holders == 1]
-    old_uids = {h.uid for h in old}
-    file_id = w.save_file(key, sha, size, analysed.format, analysed.encoding)
-    ids: list[int] = []
+    """Write one file's posts as they come, inside the caller's transaction (``uids`` are those of all
+    its posts, known before they are analysed)."""
+    file = FileWrite(store, key, size, analysed, uids)
+    file.begin_part(sha)
     for item in posts:
-        if stop is not None and stop.is_set():
+        file.add(item)
+    return file.finish(sha)
+
+
+class FileWrite:
+    """One file's posts, written in one transaction or, for a big file, in several (a part each). A
+    post already stored is linked, an edited one keeps its number, a new one is added, and the posts
+    the file no longer holds are removed unless another file holds them too: that happens when the
+    last part is written. Until then every part leaves the file linked to the posts written so far
+    and to those it held before, so an import cut short between two parts orphans nothing."""
+
+    def __init__(
+        self,
+        store: Store,
+        key: str,
+        size: int,
+        analysed: AnalysedFile,
+        uids: Sequence[str],
+        stop: threading.Event | None = None,
+    ) -> None:
+        self.store, self.key, self.size, self.analysed, self.uids, self.stop = (
+            store, key, size, analysed, uids, stop,
+        )  # fmt: skip
+        self.out = FileOutcome(key, IMPORTED, format=analysed.format, encoding=analysed.encoding)
+        self.out.warnings = list(analysed.warnings)  # a replay must not add twice
+        self.old: list[HeldPost] | None = None  # what the file held before: read by the first part
+        self.editable: list[HeldPost] = []
+        self.old_uids: set[str] = set()
+        self.ids: list[int] = []  # the file's posts so far, in file order
+        self.file_id = 0
+        self.stale = False
+
+    def begin_part(self, sha: str) -> None:
+        """Inside a transaction, before a part's posts. ``sha`` is recorded for the file: the real one
+        for a file written at once, "" for one written in parts until its last part is written."""
+        w = self.store.writes
+        if self.old is None:
+            known = w.file(self.key)
+            self.old = w.held(known.id) if known is not None else []
+            present = set(self.uids)
+            # an old post of this file that it no longer holds as it was, and no other file holds,
+            # may have been edited: a new post that reads like it takes its number
+            self.editable = [h for h in self.old if h.uid not in present and h.holders == 1]
+            self.old_uids = {h.uid for h in self.old}
+        else:  # between two parts another process may have removed posts (kb remove)
+            alive = self.store.posts.existing([*self.ids, *(h.post_id for h in self.editable)])
+            if any(pid not in alive for pid in self.ids):
+                self._changed_meanwhile()
+            self.ids = [pid for pid in self.ids if pid in alive]
+            self.editable = [h for h in self.editable if h.post_id in alive]
+        fmt, enc = self.analysed.format, self.analysed.encoding
+        self.file_id = w.save_file(self.key, "" if self.stale else sha, self.size, fmt, enc)
+
+    def add(self, item: PostRecord | str) -> None:
+        if self.stop is not None and self.stop.is_set():
             raise Stopped
+        w = self.store.writes
         uid = item if isinstance(item, str) else item.uid
         pid = w.post_for(uid)
         if pid is not None:
-            ids.append(pid)
-            if uid in old_uids:
-                out.unchanged += 1
+            self.ids.append(pid)
+            if uid in self.old_uids:
+                self.out.unchanged += 1
             else:
-                out.duplicate += 1
+                self.out.duplicate += 1
         elif isinstance(item, str):  # removed meanwhile by another process: analysed next time
-            out.warnings.append("取り込み中に投稿が変わりました; もう一度 kb import を実行してください")
-            w.mark_stale(file_id)
+            self._changed_meanwhile()
         else:
-            ids.append(_add_or_update(w, item, editable, out))
-    w.set_links(file_id, ids)
-    gone = {h.post_id for h in old} - set(ids)
-    out.removed = w.remove_posts(w.orphans(gone)) if gone else 0
-    return out
+            self.ids.append(_add_or_update(w, item, self.editable, self.out))
+
+    def end_part(self) -> None:
+        """After a part that is not the last: the file holds what is written so far, and keeps what
+        it held before (whatever the file no longer holds goes when its last part is written)."""
+        written = set(self.ids)
+        before = [h.post_id for h in self.old or () if h.post_id not in written]
+        alive = self.store.posts.existing(before)
+        self.store.writes.set_links(self.file_id, [*self.ids, *(pid for pid in before if pid in alive)])
+
+    def finish(self, sha: str) -> FileOutcome:
+        """After the last part: the file holds its posts, the ones it no longer holds go, and its
+        checksum says it is whole (unless a post changed meanwhile: then the next import reads it)."""
+        w = self.store.writes
+        w.set_links(self.file_id, self.ids)
+        gone = {h.post_id for h in self.old or ()} - set(self.ids)
+        self.out.removed = w.remove_posts(w.orphans(gone)) if gone else 0
+        fmt, enc = self.analysed.format, self.analysed.encoding
+        w.save_file(self.key, "" if self.stale else sha, self.size, fmt, enc)
+        return self.out
+
+    def _changed_meanwhile(self) -> None:
+        if not self.stale:
+            self.out.warnings.append("取り込み中に投稿が変わりました; もう一度 kb import を実行してください")
+        self.stale = True
 
 
 def _add_or_update(w: Writes, record: PostRecord, editable: list[HeldPost], out: FileOutcome) -> int:
@@ -275,14 +353,20 @@ def _edited(record: PostRecord, candidates: list[HeldPost], body: Callable[[int]
 
 
 class Stopped(BaseException):
-    """The import was interrupted while a big file was being written: its transaction is undone."""
+    """The import was interrupted while a big file was being written: the part in hand is undone."""
 
 
 def stream_big(
     store: Store, big: Big, names: Sequence[tuple[str, str]], encoding: str | None, stop: threading.Event
 ) -> FileOutcome:
-    """Analyse and write a big file post by post in one transaction; problems become its outcome.
-    When ``stop`` is set between two posts the file is undone and Stopped is raised."""
+    """Analyse and write a big file part by part; problems become its outcome. Each part (PART_POSTS
+    posts, or BATCH_SECONDS of analysis) is analysed outside any transaction, then written in one.
+
+    What an import cut short (kill, Ctrl-C, a full disk) between two parts leaves: every post written
+    whole and linked to the file, the posts the file held before still there, and the file recorded
+    with an empty checksum, so the next import reads it again, finds the posts written (by their
+    content) instead of analysing them again, and completes it; nothing is lost. When ``stop`` is set
+    between two posts the part in hand is undone and Stopped is raised."""
     try:
         result = read_source(big.key, big.data, encoding)
     except UnreadableFile as err:
@@ -293,6 +377,53 @@ def stream_big(
     if not result.posts:
         return _empty(big.key, len(big.data), analysed)
     uids = [build_post(raw).uid for raw in result.posts]  # structure only: cheap beside analysis
-    posts = analyse_posts(result.posts, names, held)
-    with store.transaction():
-        return store_file(store, big.key, big.sha, len(big.data), analysed, posts, uids, stop)
+    file = FileWrite(store, big.key, len(big.data), analysed, uids, stop)
+    try:
+        for part, last in _parts(_analysed(big.key, analyse_posts(result.posts, names, held)), stop):
+            with store.transaction():
+                file.begin_part(big.sha if last and file.old is None else "")
+                for item in part:
+                    file.add(item)
+                if last:
+                    return file.finish(big.sha)
+                file.end_part()
+    except UnreadableFile as err:  # a post kb cannot store (too long): the parts written stay unfinished
+        return FileOutcome(big.key, SKIPPED, reason=err.reason)
+    except KbError as err:
+        if isinstance(err, DatabaseError):
+            raise  # the disk or the database, not this file: the import stops and says so
+        return FileOutcome(big.key, SKIPPED, reason=str(err))
+    return file.out  # not reached: the last part returns
+
+
+def _analysed(key: str, posts: Iterator[PostRecord | str]) -> Iterator[PostRecord | str]:
+    """A big file's posts as they are analysed; a bug in the analysis costs this file only, as it
+    does for any other file (kb.importer.pool.analyse)."""
+    try:
+        yield from posts
+    except KbError:
+        raise
+    except Exception as err:
+        raise UnreadableFile(
+            key, f"読み込み中の内部エラー (internal error): {type(err).__name__}: {err}"
+        ) from None
+
+
+def _parts(
+    posts: Iterator[PostRecord | str], stop: threading.Event
+) -> Iterator[tuple[list[PostRecord | str], bool]]:
+    """The analysed posts in parts of at most PART_POSTS posts or BATCH_SECONDS of analysis, each
+    with whether it is the last. Analysis happens here, as the parts are taken."""
+    part: list[PostRecord | str] = []
+    started = time.monotonic()
+    for item in posts:
+        if stop.is_set():
+            raise Stopped
+        part.append(item)
+        if len(part) >= PART_POSTS or time.monotonic() - started >= BATCH_SECONDS:
+            following = next(posts, None)
+            if following is None:
+                break
+            yield part, False
+            part, started = [following], time.monotonic()
+    yield part, True

@@ -7,12 +7,13 @@ from __future__ import annotations
 import functools
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from kb.errors import DatabaseError, ReadOnlyDatabase
+from kb.errors import DatabaseError, QueryError, ReadOnlyDatabase
 from kb.store import integrity
 from kb.store.schema import MIGRATION_SET, MIGRATIONS
 from kb.text.fold import fold, heading_key
@@ -20,26 +21,77 @@ from kb.text.fold import fold, heading_key
 BUSY_TIMEOUT_MS = 60_000
 PAGE_SIZE = 4096
 _INDEX_TABLES = ("sqlite_", "_sqlite_", "passages_fts", "posts_tri")
+LOW_SPACE_BYTES = 1 << 20  # an I/O error with less free space than this is a full disk
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
 def failure_message(path: str, err: sqlite3.Error) -> str:
-    """What a failed statement means for the user, in their words."""
-    text = str(err)
-    if "full" in text:
+    """What a failed statement means for the user, in their words (one line)."""
+    text = " ".join(str(err).split())
+    kind = failure_kind(path, err)
+    if kind == "full":
         return f"{path} に書き込めません: ディスクの空きがありません (database or disk is full)"
-    if "readonly" in text or "read-only" in text:
+    if kind == "readonly":
         return f"{path} に書き込めません (読み取り専用)"
-    if "locked" in text or "busy" in text:
+    if kind == "busy":
         return f"{path} は他の kb が使用中です。しばらくしてからもう一度実行してください"
-    return f"データベースを読めません ({text}); 索引の破損なら kb reindex で作り直せます"
+    if kind == "io":
+        return f"{path} を読み書きできません ({text}); ディスクや接続を確かめてください"
+    if kind == "corrupt":
+        return f"データベースを読めません ({text}); 索引の破損なら kb reindex で作り直せます"
+    return f"データベースの操作に失敗しました ({text})"
+
+
+def failure_kind(path: str, err: sqlite3.Error) -> str:
+    """full, readonly, busy, io, corrupt or other: by SQLite's result code where Python gives it, else
+    by its message. An I/O error on a disk with no space left is a full disk (a -shm or journal file
+    that cannot grow fails that way), and one in a folder nobody may write to is a read-only one."""
+    name = str(getattr(err, "sqlite_errorname", None) or "")
+    text = str(err).lower()
+    if name.startswith("SQLITE_FULL") or "disk is full" in text:
+        return "full"
+    if name.startswith("SQLITE_READONLY") or "readonly" in text or "read-only" in text:
+        return "readonly"
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
+        return "busy"
+    if (
+        name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN"))
+        or "disk i/o error" in text
+        or "unable to open" in text
+    ):
+        folder = _folder(path)
+        if _no_space(folder):
+            return "full"
+        if not os.access(folder, os.W_OK):
+            return "readonly"
+        return "io"
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text or "corrupt" in text:
+        return "corrupt"
+    return "other"
+
+
+def _folder(path: str) -> str:
+    try:
+        return os.path.dirname(os.path.realpath(path)) or "."
+    except (OSError, ValueError):
+        return "."
+
+
+def _no_space(folder: str) -> bool:
+    """Whether the file system of a folder has (nearly) no space left for an unprivileged writer."""
+    try:
+        st = os.statvfs(folder)
+    except (OSError, ValueError):
+        return False
+    return st.f_bavail * st.f_frsize < LOW_SPACE_BYTES
 
 
 def guarded(method: Callable[P, R]) -> Callable[P, R]:
     """A store method whose SQLite errors reach the caller as DatabaseError (the first argument is
-    an object with a ``path``)."""
+    an object with a ``path``). A value SQLite cannot hold (text with bytes that were not UTF-8, an
+    integer beyond 64 bits) is the caller's mistake and says so, never an internal error."""
 
     @functools.wraps(method)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -48,15 +100,24 @@ def guarded(method: Callable[P, R]) -> Callable[P, R]:
         except sqlite3.Error as err:
             path = str(getattr(args[0], "path", "database"))
             raise _translated(path, err) from None
+        except (UnicodeEncodeError, OverflowError) as err:
+            raise _unbindable(err) from None
 
+    run.__kb_guarded__ = True  # type: ignore[attr-defined]
     return run
 
 
 def _translated(path: str, err: sqlite3.Error) -> DatabaseError:
     message = failure_message(path, err)
-    if "readonly" in str(err) or "read-only" in str(err):
+    if failure_kind(path, err) == "readonly":
         return ReadOnlyDatabase(message)
     return DatabaseError(message)
+
+
+def _unbindable(err: UnicodeEncodeError | OverflowError) -> QueryError:
+    if isinstance(err, OverflowError):
+        return QueryError("数が大きすぎます (64 ビットの整数まで)")
+    return QueryError("UTF-8 として読めないバイトを含む文字列は保存できません (not UTF-8)")
 
 
 def guarded_iter(method: Callable[P, Iterator[R]]) -> Callable[P, Iterator[R]]:
@@ -69,7 +130,10 @@ def guarded_iter(method: Callable[P, Iterator[R]]) -> Callable[P, Iterator[R]]:
             yield from method(*args, **kwargs)
         except sqlite3.Error as err:
             raise _translated(path, err) from None
+        except (UnicodeEncodeError, OverflowError) as err:
+            raise _unbindable(err) from None
 
+    run.__kb_guarded__ = True  # type: ignore[attr-defined]
     return run
 
 
@@ -93,43 +157,78 @@ class Connection:
 
     def _connect(self) -> sqlite3.Connection:
         p = Path(self.path)
+        other = _not_a_file(p)
+        if other is not None:  # before SQLite opens it: no -journal next to a device, no hang on a FIFO
+            raise DatabaseError(
+                f"{self.path} は通常のファイルではありません ({other})。データベースのファイル名を指定してください"
+            )
+        wal_left = False
         if self.readonly:
             if not p.exists():
                 raise DatabaseError(
                     f"データベースがありません: {self.path} (先に kb import を実行してください)"
                 )
-            # a database in a folder kb cannot write to cannot get the -shm file a WAL reader
-            # needs: nobody can write it there either, so it is read as an immutable file
-            self.immutable = not os.access(p.resolve().parent, os.W_OK)
+            real = p.resolve()
+            # A database in a folder kb cannot write to (a read-only folder or mount) is read as an
+            # immutable file: nobody can write it there, and SQLite needs nothing beside it then.
+            # Unless its write-ahead log holds changes (a kb killed before it closed the database,
+            # or one closed while another kb had it open): immutable would not see them, so it is
+            # read through the log, which works only while the log's index (-shm) is there too.
+            unwritable_place = not os.access(real.parent, os.W_OK)
+            wal_left = unwritable_place and _size(f"{real}-wal") > 0
+            self.immutable = unwritable_place and not wal_left
             uri = f"file:{_uri_path(p)}?{'immutable=1' if self.immutable else 'mode=ro'}"
         else:
-            if p.exists() and p.is_dir():
-                raise DatabaseError(
-                    f"{self.path} はディレクトリです。データベースのファイル名を指定してください"
-                )
             try:
                 p.parent.mkdir(parents=True, exist_ok=True)
             except OSError as err:
                 raise DatabaseError(f"データベースの場所を作れません: {self.path} ({err.strerror})") from None
+            real = p.resolve()
+            # every write needs a journal or log file beside the database
+            if not os.access(real.parent, os.W_OK) or (p.exists() and not os.access(real, os.W_OK)):
+                raise ReadOnlyDatabase(f"{self.path} に書き込めません (読み取り専用)")
             uri = f"file:{_uri_path(p)}?mode=rwc"
         try:
             conn = sqlite3.connect(
                 uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
             )
+        except sqlite3.Error as err:
+            raise DatabaseError(f"{self.path} を開けません ({' '.join(str(err).split())})") from None
+        try:
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")  # post_files links go with their file or post
             conn.execute("PRAGMA schema_version").fetchone()  # forces a read of the header
-        except sqlite3.DatabaseError as err:
-            raise DatabaseError(
-                f"{self.path} は kb のデータベースではないか、壊れています ({err}). "
-                "別のファイルを --db で指定してください"
-            ) from None
+        except sqlite3.Error as err:
+            conn.close()
+            if wal_left:
+                raise DatabaseError(
+                    f"{self.path} の最後の変更がまだ {real.name}-wal に残っていて、書き込めない場所では読めません "
+                    f"({' '.join(str(err).split())}); 書き込みできる利用者が一度 kb で書き込むか (kb import など)、"
+                    f"{real.name} と {real.name}-wal を一緒に書き込める場所へコピーしてください"
+                ) from None
+            raise self._open_failure(err, "別のファイルを --db で指定してください") from None
         conn.create_function("kb_fold", 1, lambda t: fold(t) if isinstance(t, str) else t, deterministic=True)
         conn.create_function(
             "kb_heading_key", 1, lambda t: heading_key(t) if isinstance(t, str) else t, deterministic=True
         )
         return conn
+
+    def _open_failure(self, err: sqlite3.Error, hint: str = "") -> DatabaseError:
+        """Why the first reads of a file failed: the disk, the permissions, another kb, or the file."""
+        kind = failure_kind(self.path, err)
+        if kind == "readonly" and self.readonly:  # a hot journal only a writer can roll back
+            return DatabaseError(
+                f"{self.path} は前回の書き込みが途中で終わったままで、読み取り専用では開けません; "
+                "書き込みできる利用者が一度 kb で書き込むと直ります (kb import など)"
+            )
+        if kind in ("full", "readonly", "busy", "io"):
+            return _translated(self.path, err)
+        text = " ".join(str(err).split())
+        return DatabaseError(
+            f"{self.path} は kb のデータベースではないか、壊れています ({text})"
+            + (f". {hint}" if hint else "")
+        )
 
     def _applied(self, tables: set[str]) -> list[str]:
         if "_sqlite_migrations" not in tables:
@@ -146,8 +245,8 @@ class Connection:
             tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             applied = self._applied(tables)
             self._verify(bool(applied))
-        except sqlite3.DatabaseError as err:
-            raise DatabaseError(f"{self.path} は kb のデータベースではないか、壊れています ({err})") from None
+        except sqlite3.Error as err:
+            raise self._open_failure(err) from None
         known = [name for name, _ in MIGRATIONS]
         unknown = [a for a in applied if a not in known]
         if unknown:
@@ -160,7 +259,6 @@ class Connection:
                 f"{self.path} は kb のデータベースではありません (tables: {', '.join(sorted(user_tables)[:5])})"
             )
         if all(name in applied for name in known):
-            self._journal()
             return
         if self.readonly:
             if not applied:  # an empty file, or one another kb is creating right now
@@ -175,7 +273,6 @@ class Connection:
             self.conn.execute("PRAGMA encoding = 'UTF-16le'")
             # pages freed when FTS5 merges its segments go back to the file system (release_free_pages)
             self.conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
-        self._journal()
         self._migrate()
 
     def _verify(self, is_kb: bool) -> None:
@@ -220,20 +317,40 @@ class Connection:
                     (MIGRATION_SET, name),
                 )
             self.conn.execute("COMMIT")
-        except sqlite3.OperationalError as err:
-            self._rollback()
-            if "readonly" in str(err) or "read-only" in str(err):
-                raise ReadOnlyDatabase(f"{self.path} に書き込めません (読み取り専用)") from None
-            raise DatabaseError(f"{self.path} を準備できません ({err})") from None
+        except sqlite3.Error as err:
+            self.rollback()
+            if failure_kind(self.path, err) in ("full", "readonly", "busy"):
+                raise _translated(self.path, err) from None
+            raise DatabaseError(f"{self.path} を準備できません ({' '.join(str(err).split())})") from None
 
-    def _journal(self) -> None:
+    def use_wal(self) -> None:
+        """Write in WAL mode until this connection closes, so that readers go on while it writes:
+        for an import or a reindex, whose transactions follow one another for minutes. A short
+        write (a name, a synonym, a removal) stays in rollback-journal mode: switching there and
+        back costs two more synced writes than the write itself."""
         if self.readonly:
             return
+        try:  # waits (busy_timeout) for readers to finish a read; else stays in rollback mode
+            mode = str(self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+            if mode == "wal":
+                self.conn.execute("PRAGMA synchronous = NORMAL")  # FULL stays for a rollback journal
+        except sqlite3.Error:
+            pass
+
+    def _leave_wal(self) -> None:
+        """Fold the write-ahead log into the file and leave WAL mode, so that the file alone is the
+        database again: a reader that cannot write beside it (a read-only folder or mount, a full
+        disk, another user's file) then needs no -wal or -shm file. Only the last connection can:
+        while another one has the database open, the last writer to close does it. A database an
+        older kb left in WAL mode, or one whose writer was killed, is brought back the same way."""
         try:
-            self.conn.execute("PRAGMA journal_mode = WAL")
-            self.conn.execute("PRAGMA synchronous = NORMAL")
-        except sqlite3.OperationalError:
-            pass  # e.g. a read-only directory: stay in rollback-journal mode
+            self._rollback()
+            if str(self.conn.execute("PRAGMA journal_mode").fetchone()[0]) != "wal":
+                return
+            self.conn.execute("PRAGMA busy_timeout = 0")
+            self.conn.execute("PRAGMA journal_mode = DELETE").fetchall()
+        except sqlite3.Error:
+            pass
 
     def reader(self) -> Connection:
         """A second, read-only connection to this database (already checked by this one), for a
@@ -251,6 +368,8 @@ class Connection:
     # --------------------------------------------------------------------------- lifecycle
 
     def close(self) -> None:
+        if not self.readonly:
+            self._leave_wal()
         self.conn.close()
 
     def __enter__(self) -> Connection:
@@ -280,16 +399,16 @@ class Connection:
             raise ReadOnlyDatabase(f"{self.path} に書き込めません (読み取り専用)")
         try:
             self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as err:
+        except sqlite3.Error as err:
             raise _translated(self.path, err) from None
 
     def commit(self) -> None:
-        if not self.conn.in_transaction:
-            return  # SQLite rolled back by itself after an error that has already been raised
         try:
+            if not self.conn.in_transaction:
+                return  # SQLite rolled back by itself after an error that has already been raised
             self.conn.execute("COMMIT")
-        except sqlite3.OperationalError as err:
-            self._rollback()
+        except sqlite3.Error as err:
+            self.rollback()
             raise _translated(self.path, err) from None
 
     def rollback(self) -> None:
@@ -336,6 +455,34 @@ class Connection:
             (MIGRATION_SET,),
         ).fetchone()
         return str(row[0]) if row else "none"
+
+
+def _not_a_file(p: Path) -> str | None:
+    """What a path names when it is there but is no regular file: a folder, a device, a pipe."""
+    try:
+        mode = os.stat(p).st_mode
+    except (OSError, ValueError):  # missing, under a regular file, NUL in the name: said elsewhere
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "ディレクトリ"
+    if stat.S_ISCHR(mode):
+        return "デバイス (character device)"
+    if stat.S_ISBLK(mode):
+        return "デバイス (block device)"
+    if stat.S_ISFIFO(mode):
+        return "名前付きパイプ (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "ソケット (socket)"
+    return "特殊なファイル"
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except (OSError, ValueError):
+        return 0
 
 
 def _uri_path(p: Path) -> str:
