@@ -550,12 +550,6 @@ def test_query_parser_fuzz_long(text: str) -> None:
     check_parse(text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kb.search.query._lex takes the words after an unbalanced quote literally (-x is no "
-    "exclusion, OR no operator) while describe() writes them plainly: the query shown to the user "
-    "reads back as another query, or as none (reported to the search owner)",
-)
 @PARSE_FAST
 @given(text=queries)
 @example(text='"電子 -政府')

@@ -84,7 +84,7 @@ def parse(raw: str) -> Query:
 
 def _lex(text: str) -> list[tuple[str, bool, bool]]:
     """Split on spaces (ASCII or full-width) into (token, quoted, excluded); "…" is one token and
-    -"…" an excluded phrase. An unbalanced quote is taken literally."""
+    -"…" an excluded phrase. An unbalanced quote is dropped: the words after it read as usual."""
     out: list[tuple[str, bool, bool]] = []
     i = 0
     n = len(text)
@@ -97,9 +97,12 @@ def _lex(text: str) -> list[tuple[str, bool, bool]]:
             i += 1
         if text[i] == '"':
             close = text.find('"', i + 1)
-            if close == -1:  # unbalanced: the rest are plain words, the quote itself dropped
-                out.extend((w, False, False) for w in _SPACES.split(text[i + 1 :]) if w)
-                break
+            if close == -1:  # unbalanced: the quote is dropped and the rest read as usual
+                # (-"word without its end: an excluded word)
+                text = text[: i - 1] + "-" + text[i + 1 :] if negated else text[:i] + " " + text[i + 1 :]
+                i -= negated
+                n = len(text)
+                continue
             phrase = text[i + 1 : close].strip()
             if phrase:
                 out.append((_SPACES.sub(" ", phrase), True, negated))
@@ -109,7 +112,9 @@ def _lex(text: str) -> list[tuple[str, bool, bool]]:
         while j < n and not text[j].isspace() and text[j] != '"':
             j += 1
         word = text[i:j]
-        if word[:1] in "-－" and len(word) > 1:
+        if word in ("-", "－"):
+            pass  # a dash alone excludes nothing and is no word
+        elif word[:1] in "-－" and len(word) > 1:
             out.append((word[1:], False, True))
         else:
             out.append((word, False, False))
