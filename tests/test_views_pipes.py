@@ -5,7 +5,8 @@ nothing on stderr.
 The closed-pipe cases run as a user's shell runs them: a real process whose standard output is a pipe
 with its reader closed, output buffered as Python buffers a pipe (small outputs stay in the buffer
 until the interpreter flushes it at exit, which is where an unhandled BrokenPipeError shows up). One
-driver process imports kb once and forks a child per case, so the ~25 cases cost one start-up."""
+driver process imports kb, typer and the dictionary once and forks a child per case, so the ~25 cases
+cost one start-up."""
 
 from __future__ import annotations
 
@@ -57,7 +58,11 @@ CLOSED_PIPE_CASES: list[list[str]] = [
 _DRIVER = r"""
 import json, os, sys
 import kb.api, kb.cli, kb.views.plain, kb.views.contract, kb.search, kb.export  # noqa: F401  once, before the forks
-from kb.cli import main
+from kb.cli import _app, main
+from kb.segment import segment
+
+_app()  # typer and the command tree, and Sudachi's dictionary (for the import): loaded once, not per case
+segment("準備")
 
 cases = json.loads(sys.argv[1])
 results = []
