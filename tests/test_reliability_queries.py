@@ -26,16 +26,15 @@ from kb.store import Store
 from reliability_helpers import KB, copy_db, counts, kb_env, sha256_file
 
 runner = CliRunner()
-SETTINGS = settings(
-    max_examples=250,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+# Each sweep runs twice: a short run in the default tier, and its twin `…_long` @slow with the full
+# count (.ci/run runs both). A CLI example costs about 20 ms, a library one about 5 ms.
+_SWEEP = settings(
+    deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
-CLI_SETTINGS = settings(
-    max_examples=150,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+SETTINGS = settings(_SWEEP, max_examples=50)
+SETTINGS_LONG = settings(_SWEEP, max_examples=250)
+CLI_SETTINGS = settings(_SWEEP, max_examples=25)
+CLI_SETTINGS_LONG = settings(_SWEEP, max_examples=150)
 
 INJECTIONS = [
     "x'); DROP TABLE posts; --",
@@ -166,18 +165,7 @@ def out_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # --------------------------------------------------------------------------- the library, in bulk
 
 
-@SETTINGS
-@given(text=queries, limit=st.integers(min_value=1, max_value=50))
-@example(text="x'); DROP TABLE posts; --", limit=5)
-@example(text='"電子政府', limit=5)
-@example(text="NEAR(電子 政府", limit=5)
-@example(text="-電子政府", limit=5)
-@example(text="", limit=5)
-@example(text="OR", limit=5)
-@example(text="電子政府 OR", limit=5)
-def test_library_search_answers_or_refuses(
-    db: Path, posts_before: dict[str, int], text: str, limit: int
-) -> None:
+def check_library_search(db: Path, posts_before: dict[str, int], text: str, limit: int) -> None:
     with Store(db) as store:  # writable on purpose
         try:
             result = api.search(store, text, limit=limit)
@@ -196,14 +184,34 @@ def test_library_search_answers_or_refuses(
     assert counts(db) == posts_before
 
 
+LIBRARY_SEARCH = {"text": queries, "limit": st.integers(min_value=1, max_value=50)}
+
+
 @SETTINGS
-@given(
-    text=queries,
-    since=st.one_of(st.none(), st.sampled_from(["2018-04-01", "2018", "0000-00-00", "9999-12-31"])),
-    topic=st.one_of(st.none(), queries),
-    post=st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1)),
-)
-def test_library_search_with_filters(
+@given(**LIBRARY_SEARCH)
+@example(text="x'); DROP TABLE posts; --", limit=5)
+@example(text='"電子政府', limit=5)
+@example(text="NEAR(電子 政府", limit=5)
+@example(text="-電子政府", limit=5)
+@example(text="", limit=5)
+@example(text="OR", limit=5)
+@example(text="電子政府 OR", limit=5)
+def test_library_search_answers_or_refuses(
+    db: Path, posts_before: dict[str, int], text: str, limit: int
+) -> None:
+    check_library_search(db, posts_before, text, limit)
+
+
+@pytest.mark.slow
+@SETTINGS_LONG
+@given(**LIBRARY_SEARCH)
+def test_library_search_answers_or_refuses_long(
+    db: Path, posts_before: dict[str, int], text: str, limit: int
+) -> None:
+    check_library_search(db, posts_before, text, limit)
+
+
+def check_library_filters(
     db: Path, posts_before: dict[str, int], text: str, since: str | None, topic: str | None, post: int | None
 ) -> None:
     with Store(db) as store:
@@ -214,7 +222,42 @@ def test_library_search_with_filters(
     assert counts(db) == posts_before
 
 
+LIBRARY_FILTERS = {
+    "text": queries,
+    "since": st.one_of(st.none(), st.sampled_from(["2018-04-01", "2018", "0000-00-00", "9999-12-31"])),
+    "topic": st.one_of(st.none(), queries),
+    "post": st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1)),
+}
+
+
+@SETTINGS
+@given(**LIBRARY_FILTERS)
+def test_library_search_with_filters(
+    db: Path, posts_before: dict[str, int], text: str, since: str | None, topic: str | None, post: int | None
+) -> None:
+    check_library_filters(db, posts_before, text, since, topic, post)
+
+
+@pytest.mark.slow
+@SETTINGS_LONG
+@given(**LIBRARY_FILTERS)
+def test_library_search_with_filters_long(
+    db: Path, posts_before: dict[str, int], text: str, since: str | None, topic: str | None, post: int | None
+) -> None:
+    check_library_filters(db, posts_before, text, since, topic, post)
+
+
 # --------------------------------------------------------------------------- the command line, a sample
+
+
+def check_cli_search(db: Path, posts_before: dict[str, int], text: str, as_json: bool) -> None:
+    args = ["search", *(["--json"] if as_json else []), "--", text]
+    result = cli(db, *args)
+    if result.exit_code == 0 and not as_json:
+        assert result.stdout.strip()
+    if result.exit_code == 1:
+        assert "kb:" in result.stderr
+    assert counts(db) == posts_before
 
 
 @CLI_SETTINGS
@@ -224,13 +267,16 @@ def test_library_search_with_filters(
 def test_cli_search_never_tracebacks(
     db: Path, posts_before: dict[str, int], text: str, as_json: bool
 ) -> None:
-    args = ["search", *(["--json"] if as_json else []), "--", text]
-    result = cli(db, *args)
-    if result.exit_code == 0 and not as_json:
-        assert result.stdout.strip()
-    if result.exit_code == 1:
-        assert "kb:" in result.stderr
-    assert counts(db) == posts_before
+    check_cli_search(db, posts_before, text, as_json)
+
+
+@pytest.mark.slow
+@CLI_SETTINGS_LONG
+@given(text=queries, as_json=st.booleans())
+def test_cli_search_never_tracebacks_long(
+    db: Path, posts_before: dict[str, int], text: str, as_json: bool
+) -> None:
+    check_cli_search(db, posts_before, text, as_json)
 
 
 def _opt_values() -> st.SearchStrategy[str]:
@@ -287,14 +333,33 @@ def _options(names: list[str]) -> st.SearchStrategy[list[tuple[str, str]]]:
     return st.lists(st.tuples(st.sampled_from(names), _opt_values()), max_size=4)
 
 
+def check_cli_options(db: Path, posts_before: dict[str, int], *args: str) -> None:
+    cli(db, *args)
+    assert counts(db) == posts_before
+
+
+def _pairs(opts: list[tuple[str, str]]) -> list[str]:
+    return [f"{k}={v}" for k, v in opts]
+
+
+SEARCH_WORDS = st.sampled_from(["電子政府", "ソウル", "zzzz", "OR"])
+
+
 @CLI_SETTINGS
-@given(opts=_options(SEARCH_OPTS), text=st.sampled_from(["電子政府", "ソウル", "zzzz", "OR"]))
+@given(opts=_options(SEARCH_OPTS), text=SEARCH_WORDS)
 def test_cli_search_options(
     db: Path, posts_before: dict[str, int], opts: list[tuple[str, str]], text: str
 ) -> None:
-    args = ["search", *[f"{k}={v}" for k, v in opts], "--", text]
-    cli(db, *args)
-    assert counts(db) == posts_before
+    check_cli_options(db, posts_before, "search", *_pairs(opts), "--", text)
+
+
+@pytest.mark.slow
+@CLI_SETTINGS_LONG
+@given(opts=_options(SEARCH_OPTS), text=SEARCH_WORDS)
+def test_cli_search_options_long(
+    db: Path, posts_before: dict[str, int], opts: list[tuple[str, str]], text: str
+) -> None:
+    check_cli_options(db, posts_before, "search", *_pairs(opts), "--", text)
 
 
 @CLI_SETTINGS
@@ -302,19 +367,36 @@ def test_cli_search_options(
 def test_cli_facts_options(
     db: Path, posts_before: dict[str, int], opts: list[tuple[str, str]], as_json: bool
 ) -> None:
-    args = ["facts", *(["--json"] if as_json else []), *[f"{k}={v}" for k, v in opts]]
-    cli(db, *args)
-    assert counts(db) == posts_before
+    check_cli_options(db, posts_before, "facts", *(["--json"] if as_json else []), *_pairs(opts))
+
+
+@pytest.mark.slow
+@CLI_SETTINGS_LONG
+@given(opts=_options(FACT_OPTS), as_json=st.booleans())
+def test_cli_facts_options_long(
+    db: Path, posts_before: dict[str, int], opts: list[tuple[str, str]], as_json: bool
+) -> None:
+    check_cli_options(db, posts_before, "facts", *(["--json"] if as_json else []), *_pairs(opts))
+
+
+def export_args(out_dir: Path, opts: list[tuple[str, str]], fmt: str, name: str | None) -> list[str]:
+    target = ["-o", str(out_dir / f"{name}.{fmt or 'csv'}"), "--force"] if name else ["-o", "-"]
+    if fmt == "xlsx" and not name:
+        target = ["-o", str(out_dir / "x.xlsx"), "--force"]
+    return ["export", *_pairs(opts), "--format", fmt, *target]
+
+
+EXPORT_SWEEP = {
+    "opts": _options(EXPORT_OPTS),
+    "fmt": st.sampled_from(["csv", "tsv", "md", "json", "jsonl", "xlsx", "bogus", ""]),
+    "name": st.one_of(
+        st.none(), st.text(alphabet=st.characters(categories=["L", "N", "Zs"]), min_size=1, max_size=10)
+    ),
+}
 
 
 @CLI_SETTINGS
-@given(
-    opts=_options(EXPORT_OPTS),
-    fmt=st.sampled_from(["csv", "tsv", "md", "json", "jsonl", "xlsx", "bogus", ""]),
-    name=st.one_of(
-        st.none(), st.text(alphabet=st.characters(categories=["L", "N", "Zs"]), min_size=1, max_size=10)
-    ),
-)
+@given(**EXPORT_SWEEP)
 def test_cli_export_options(
     db: Path,
     posts_before: dict[str, int],
@@ -323,12 +405,21 @@ def test_cli_export_options(
     fmt: str,
     name: str | None,
 ) -> None:
-    target = ["-o", str(out_dir / f"{name}.{fmt or 'csv'}"), "--force"] if name else ["-o", "-"]
-    if fmt == "xlsx" and not name:
-        target = ["-o", str(out_dir / "x.xlsx"), "--force"]
-    args = ["export", *[f"{k}={v}" for k, v in opts], "--format", fmt, *target]
-    cli(db, *args)
-    assert counts(db) == posts_before
+    check_cli_options(db, posts_before, *export_args(out_dir, opts, fmt, name))
+
+
+@pytest.mark.slow
+@CLI_SETTINGS_LONG
+@given(**EXPORT_SWEEP)
+def test_cli_export_options_long(
+    db: Path,
+    posts_before: dict[str, int],
+    out_dir: Path,
+    opts: list[tuple[str, str]],
+    fmt: str,
+    name: str | None,
+) -> None:
+    check_cli_options(db, posts_before, *export_args(out_dir, opts, fmt, name))
 
 
 # --------------------------------------------------------------------------- the documented refusals
