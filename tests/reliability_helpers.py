@@ -112,6 +112,22 @@ def run_kb(
     )
 
 
+def kb_argv(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, db: Path, *args: bytes
+) -> tuple[int, str, str]:
+    """kb's entry point in this process, with the arguments Python's start-up gives a process whose
+    argv holds these bytes (os.fsdecode: a byte that is not UTF-8 becomes a surrogate)."""
+    from kb.cli import main
+
+    capsys.readouterr()
+    monkeypatch.setattr(sys, "argv", ["kb", "--db", str(db), *(os.fsdecode(a) for a in args)])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err and "内部エラー" not in err and "internal error" not in err, err
+    return int(exit_info.value.code or 0), out, err
+
+
 def start_kb(db: Path, *args: str, home: Path) -> subprocess.Popen[bytes]:
     """Start ``kb --db DB ARGS`` in its own process group (so a kill reaches its workers, as a crash would)."""
     return subprocess.Popen(

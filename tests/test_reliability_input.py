@@ -34,6 +34,7 @@ from reliability_helpers import (
     dump,
     file_posts,
     integrity,
+    kb_argv,
     kb_env,
     orphans,
     post_shapes,
@@ -471,22 +472,6 @@ def _zip_folder(root: bytes) -> dict[str, bytes]:
             fh.write(text)
         titles[text.split("\n", 1)[0]] = root + b"/" + name
     return titles
-
-
-def kb_argv(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, db: Path, *args: bytes
-) -> tuple[int, str, str]:
-    """kb's entry point in this process, with the arguments Python's start-up gives a process whose
-    argv holds these bytes (os.fsdecode: a byte that is not UTF-8 becomes a surrogate)."""
-    from kb.cli import main
-
-    capsys.readouterr()
-    monkeypatch.setattr(sys, "argv", ["kb", "--db", str(db), *(os.fsdecode(a) for a in args)])
-    with pytest.raises(SystemExit) as exit_info:
-        main()
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err and "内部エラー" not in err and "internal error" not in err, err
-    return int(exit_info.value.code or 0), out, err
 
 
 def test_file_names_that_are_not_utf8_import_search_and_remove(
