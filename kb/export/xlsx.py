@@ -28,6 +28,7 @@ from kb.export.tabular import (
     POST,
     URL,
     Cell,
+    Column,
     Layout,
     char_width,
     column_widths,
@@ -68,10 +69,6 @@ _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 # Characters XML 1.0 cannot carry (openpyxl refuses them), and lone surrogates.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 _RESERVED_SHEET_NAMES = frozenset({"history"})
-
-
-def _utf16_len(text: str) -> int:
-    return sum(2 if ord(ch) > 0xFFFF else 1 for ch in text)
 
 
 def _truncate_utf16(text: str, limit: int) -> str:
@@ -202,6 +199,108 @@ def _print_setup(ws: Any) -> None:
     ws.oddFooter.center.text = PAGE_FOOTER
 
 
+def _font_args() -> dict[str, Any]:
+    """The workbook's default font by name: a Font without a name is drawn in whatever the reader
+    picks (LibreOffice: a serif)."""
+    from openpyxl.styles.fonts import DEFAULT_FONT
+
+    return {"name": DEFAULT_FONT.name, "sz": DEFAULT_FONT.sz, "family": DEFAULT_FONT.family}
+
+
+def _write_header(ws: Any, labels: list[str], font: dict[str, Any]) -> None:
+    """Row 1: the column labels, bold on a light fill."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    ws.append(labels)
+    header_font = Font(bold=True, **font)
+    header_fill = PatternFill(fill_type="solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
+    for cell in ws[1]:
+        cell.font = header_font
+        cell.fill = header_fill
+        cell.alignment = Alignment(vertical="center")
+
+
+class _Styles:
+    """The style of a data cell by its column, number format and link. Setting a style looks it up in
+    the workbook's tables, which is slow: each combination is set once, on the first cell that needs
+    it, and its style record copied to the others."""
+
+    def __init__(self, columns: Sequence[Column], font: dict[str, Any]) -> None:
+        from openpyxl.styles import Alignment, Font
+
+        self.columns = columns
+        self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.top = Alignment(vertical="top")
+        self.centred = Alignment(
+            horizontal="center", vertical="top"
+        )  # #12 and L81 apart from their neighbours
+        self.link_font = Font(color="0563C1", underline="single", **font)
+        self.records: dict[tuple[int, str | None, bool], Any] = {}
+
+    def apply(self, cell: Any, c: int, number_format: str | None, link: bool) -> None:
+        key = (c, number_format, link)
+        record = self.records.get(key)
+        if record is not None:
+            cell._style = copy.copy(record)
+            return
+        column = self.columns[c]
+        if number_format is not None:
+            cell.number_format = number_format
+        if link:
+            cell.font = self.link_font
+        cell.alignment = (
+            self.wrap if column.wrap else self.centred if column.holds in (POST, LINE) else self.top
+        )
+        self.records[key] = cell._style  # openpyxl's style record of the cell (a StyleArray)
+
+
+def _cell_value(value: Cell, column: Column, clean: _Cleaner) -> Cell | dt.date:
+    """What a cell is given: text cleaned of what a workbook cannot hold, a post date as a date."""
+    if not isinstance(value, str):
+        return value
+    text = clean(value)
+    return _post_date(text) if column.holds == DATE else text
+
+
+def _number_format(value: int | float | dt.date | None, column: Column) -> str | None:
+    """The number format of a cell that is not text."""
+    if isinstance(value, dt.date):
+        return DATE_FORMAT
+    if column.holds == POST:
+        return POST_FORMAT
+    if column.holds == LINE:
+        return LINE_FORMAT
+    if column.holds == NUMBER and isinstance(value, int | float):
+        return INTEGER_FORMAT if isinstance(value, int) else decimal_format(value)
+    return None
+
+
+def _write_row(
+    ws: Any, r: int, cells: list[Cell], widths: Sequence[float], clean: _Cleaner, styles: _Styles
+) -> list[tuple[str, float]]:
+    """Row ``r``: each cell typed and styled; returns the (text, column width) of its wrapped cells."""
+    wrapped: list[tuple[str, float]] = []
+    for c, value in enumerate(cells):
+        if value is None:
+            continue
+        column = styles.columns[c]
+        out = _cell_value(value, column, clean)
+        cell = ws.cell(row=r, column=c + 1, value=out)
+        link = False
+        number_format: str | None = None
+        if isinstance(out, str):
+            cell.data_type = "s"  # text that starts with "=" stays text, never a formula
+            if column.holds == URL and out.startswith(("http://", "https://")):
+                cell.hyperlink = out
+                link = True
+            if column.wrap:
+                wrapped.append((out, widths[c]))
+        else:
+            number_format = _number_format(out, column)
+        styles.apply(cell, c, number_format, link)
+    return wrapped
+
+
 def _fill_sheet(
     ws: Any,
     rows: Sequence[ExportRow],
@@ -210,81 +309,25 @@ def _fill_sheet(
     clean: _Cleaner,
     tick: Callable[[], None] | None,
 ) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.styles.fonts import DEFAULT_FONT
+    """One sheet: the header, the columns' widths, a row for each export row (its height estimated
+    from its wrapped cells), a frozen header and an autofilter, and the print setup."""
     from openpyxl.utils import get_column_letter
 
     columns = layout.columns
     labels = layout.labels(headers)
-    ws.append(labels)
-    # a Font without a name is drawn in whatever the reader picks (LibreOffice: a serif): name it
-    plain = {"name": DEFAULT_FONT.name, "sz": DEFAULT_FONT.sz, "family": DEFAULT_FONT.family}
-    header_font = Font(bold=True, **plain)
-    header_fill = PatternFill(fill_type="solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
-    for cell in ws[1]:
-        cell.font = header_font
-        cell.fill = header_fill
-        cell.alignment = Alignment(vertical="center")
-
+    font = _font_args()
+    _write_header(ws, labels, font)
     table: list[list[Cell]] = [layout.cells(row, headers) for row in rows]
     widths = column_widths(columns, labels, table)
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-
-    wrap = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
-    centred = Alignment(horizontal="center", vertical="top")  # #12 and L81 apart from their neighbours
-    link_font = Font(color="0563C1", underline="single", **plain)
-    # Setting a style looks it up in the workbook's tables (about 25 us each): each combination is
-    # set once, on the first cell that needs it, and its style record copied to the others.
-    styles: dict[tuple[int, str | None, bool], Any] = {}
+    styles = _Styles(columns, font)
     for r, cells in enumerate(table, start=2):
-        wrapped: list[tuple[str, float]] = []
-        for c, value in enumerate(cells):
-            if value is None:
-                continue
-            column = columns[c]
-            out: Cell | dt.date = value
-            if isinstance(value, str):
-                out = clean(value)
-                if column.holds == DATE:
-                    out = _post_date(out)
-            cell = ws.cell(row=r, column=c + 1, value=out)
-            link = False
-            number_format: str | None = None
-            if isinstance(out, str):
-                cell.data_type = "s"  # text that starts with "=" stays text, never a formula
-                if column.holds == URL and out.startswith(("http://", "https://")):
-                    cell.hyperlink = out
-                    link = True
-                if column.wrap:
-                    wrapped.append((out, widths[c]))
-            elif isinstance(out, dt.date):
-                number_format = DATE_FORMAT
-            elif column.holds == POST:
-                number_format = POST_FORMAT
-            elif column.holds == LINE:
-                number_format = LINE_FORMAT
-            elif column.holds == NUMBER and isinstance(out, int | float):
-                number_format = INTEGER_FORMAT if isinstance(out, int) else decimal_format(out)
-            key = (c, number_format, link)
-            style = styles.get(key)
-            if style is None:
-                if number_format is not None:
-                    cell.number_format = number_format
-                if link:
-                    cell.font = link_font
-                cell.alignment = wrap if column.wrap else centred if column.holds in (POST, LINE) else top
-                styles[key] = cell._style  # openpyxl's style record of the cell (a StyleArray)
-            else:
-                cell._style = copy.copy(style)
-        ws.row_dimensions[r].height = row_height(wrapped)
+        ws.row_dimensions[r].height = row_height(_write_row(ws, r, cells, widths, clean, styles))
         if tick is not None:
             tick()
-
     ws.freeze_panes = "A2"
-    last = get_column_letter(len(columns))
-    ws.auto_filter.ref = f"A1:{last}{len(table) + 1}"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(table) + 1}"
     _print_setup(ws)
 
 
