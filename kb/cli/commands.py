@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -30,57 +30,77 @@ from kb.cli.frame import (
     synonyms_app,
 )
 
+if TYPE_CHECKING:
+    from kb.importer import ImportReport
+
 # ------------------------------------------------------------------------------------------- import
+
+
+PathsArgument = Annotated[
+    list[str],
+    typer.Argument(
+        help="取り込むファイルやフォルダ (- は標準入力)。", metavar="ファイル...", show_default=False
+    ),
+]
+ReadEncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        metavar="文字コード",
+        help="すべてのファイルをこの文字コードで読みます (例: cp932, euc-jp)。",
+    ),
+]
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs", "-j", metavar="N", min=1, max=64, help="解析に使うプロセスの数 (既定: CPU の数)。"
+    ),
+]
+IncludeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--include",
+        "-g",
+        metavar="形",
+        help="フォルダの中でこの形に合うファイルだけ (例: '*.txt'; ! を前に付けると除外)。",
+    ),
+]
+ExcludeOption = Annotated[
+    list[str] | None,
+    typer.Option("--exclude", metavar="形", help="フォルダの中でこの形に合うファイルを除きます。"),
+]
 
 
 @app.command("import", cls=Command)
 def import_(
-    paths: Annotated[
-        list[str],
-        typer.Argument(
-            help="取り込むファイルやフォルダ (- は標準入力)。", metavar="ファイル...", show_default=False
-        ),
-    ],
-    encoding: Annotated[
-        str | None,
-        typer.Option(
-            "--encoding",
-            metavar="文字コード",
-            help="すべてのファイルをこの文字コードで読みます (例: cp932, euc-jp)。",
-        ),
-    ] = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            "--jobs", "-j", metavar="N", min=1, max=64, help="解析に使うプロセスの数 (既定: CPU の数)。"
-        ),
-    ] = None,
-    include: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--include",
-            "-g",
-            metavar="形",
-            help="フォルダの中でこの形に合うファイルだけ (例: '*.txt'; ! を前に付けると除外)。",
-        ),
-    ] = None,
-    exclude: Annotated[
-        list[str] | None,
-        typer.Option("--exclude", metavar="形", help="フォルダの中でこの形に合うファイルを除きます。"),
-    ] = None,
+    paths: PathsArgument,
+    encoding: ReadEncodingOption = None,
+    jobs: JobsOption = None,
+    include: IncludeOption = None,
+    exclude: ExcludeOption = None,
     quiet: QuietOption = False,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """投稿を取り込みます: テキスト, Markdown, HTML, Movable Type 形式, 複数の投稿を含むページ。"""
     from kb import api
-    from kb.views import contract, plain, write
 
     with store(db, write=True, create=True) as s, progress(not (quiet or as_json), "取り込み中") as bar:
         report = api.import_paths(
             s, paths, encoding=encoding, jobs=jobs, include=include or (), exclude=exclude or (),
             progress=bar.on_import if bar else None,
         )  # fmt: skip
+    _show_import(report, quiet=quiet, as_json=as_json)
+    if report.skipped:
+        note(f"kb: {len(report.skipped)} 件のファイルをスキップしました")
+        raise typer.Exit(EXIT_NONE if report.file_count > len(report.skipped) else EXIT_ERROR)
+
+
+def _show_import(report: ImportReport, *, quiet: bool, as_json: bool) -> None:
+    """The import's summary: JSON on stdout, a table on a terminal's stderr, lines on stderr; with
+    --quiet only the skipped files."""
+    from kb.views import contract, plain, write
+
     if as_json:
         write(contract.dumps(contract.import_report(report)))
     elif not quiet and sys.stderr.isatty():
@@ -92,9 +112,6 @@ def import_(
     else:
         for f in report.skipped:
             note(f"kb: スキップ: {f.path}: {f.reason}")
-    if report.skipped:
-        note(f"kb: {len(report.skipped)} 件のファイルをスキップしました")
-        raise typer.Exit(EXIT_NONE if report.file_count > len(report.skipped) else EXIT_ERROR)
 
 
 # ------------------------------------------------------------------------------------------- search
@@ -301,6 +318,46 @@ def topics(
 # ------------------------------------------------------------------------------------------- export
 
 
+ExportSearchOption = Annotated[
+    str | None,
+    typer.Option("--search", "-s", metavar="検索語", help="事実ではなく検索結果を書き出します。"),
+]
+FormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="形式",
+        help="xlsx, csv, tsv, md, json, jsonl (既定: -o の拡張子、なければ csv)。",
+    ),
+]
+OutputOption = Annotated[
+    str | None,
+    typer.Option("--output", "-o", metavar="ファイル", help="書き出すファイル (- は標準出力)。"),
+]
+HeadersOption = Annotated[
+    str, typer.Option("--headers", metavar="言語", help="見出しの言葉: ja (日本語) か en。")
+]
+SheetPerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet-per", metavar="分け方", help="xlsx: 項目 (topic) か種別 (kind) ごとにシートを分けます。"
+    ),
+]
+SheetOption = Annotated[bool, typer.Option("--sheet", help="md: 出典つきの質問準備シートにします。")]
+WriteEncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding", metavar="文字コード", help="csv/tsv の文字コード: utf-8-sig (既定), utf-8, cp932。"
+    ),
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="既にあるファイルを上書きします。")]
+NoBomOption = Annotated[
+    bool,
+    typer.Option("--no-bom", help="csv/tsv の先頭に BOM を付けません (既定では付けます: Excel 用)。"),
+]
+
+
 @app.command(cls=Command)
 def export(
     topic: TopicOption = None,
@@ -313,44 +370,15 @@ def export(
     query: QueryOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
-    search_: Annotated[
-        str | None,
-        typer.Option("--search", "-s", metavar="検索語", help="事実ではなく検索結果を書き出します。"),
-    ] = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="形式",
-            help="xlsx, csv, tsv, md, json, jsonl (既定: -o の拡張子、なければ csv)。",
-        ),
-    ] = None,
-    out: Annotated[
-        str | None,
-        typer.Option("--output", "-o", metavar="ファイル", help="書き出すファイル (- は標準出力)。"),
-    ] = None,
-    headers: Annotated[
-        str, typer.Option("--headers", metavar="言語", help="見出しの言葉: ja (日本語) か en。")
-    ] = "ja",
-    sheet_per: Annotated[
-        str | None,
-        typer.Option(
-            "--sheet-per", metavar="分け方", help="xlsx: 項目 (topic) か種別 (kind) ごとにシートを分けます。"
-        ),
-    ] = None,
-    sheet: Annotated[bool, typer.Option("--sheet", help="md: 出典つきの質問準備シートにします。")] = False,
-    encoding: Annotated[
-        str | None,
-        typer.Option(
-            "--encoding", metavar="文字コード", help="csv/tsv の文字コード: utf-8-sig (既定), utf-8, cp932。"
-        ),
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="既にあるファイルを上書きします。")] = False,
-    no_bom: Annotated[
-        bool,
-        typer.Option("--no-bom", help="csv/tsv の先頭に BOM を付けません (既定では付けます: Excel 用)。"),
-    ] = False,
+    search_: ExportSearchOption = None,
+    fmt: FormatOption = None,
+    out: OutputOption = None,
+    headers: HeadersOption = "ja",
+    sheet_per: SheetPerOption = None,
+    sheet: SheetOption = False,
+    encoding: WriteEncodingOption = None,
+    force: ForceOption = False,
+    no_bom: NoBomOption = False,
     limit: LimitOption = None,
     db: DbOption = None,
 ) -> None:
