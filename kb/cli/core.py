@@ -163,9 +163,32 @@ _FLAGS = {"--synonyms": ("synonyms", True), "--no-synonyms": ("synonyms", False)
 def fast_search(argv: Sequence[str]) -> int | None:
     """Run `kb [--db F] search …` without typer when every argument reads plainly; None when typer
     should (help, a value it would refuse, anything unusual), which then says what is wrong."""
-    args = list(argv)
     opts: dict[str, object] = {}
-    while args and args[0] != "search":  # options of kb itself: only --db
+    args = _kb_options(argv, opts)
+    if not args:
+        return None
+    words = _search_args(args[1:], opts)
+    if not words:
+        return None
+    numbers = _limit_and_post(opts)
+    if numbers is None:
+        return None
+    limit, post = numbers
+    db = opts.get("db")
+    return search_command(
+        Path(str(db)) if db is not None else None, words,
+        since=_text(opts.get("since")), until=_text(opts.get("until")), topic=_text(opts.get("topic")),
+        post=post, limit=limit, synonyms=bool(opts.get("synonyms", True)),
+        include_undated=bool(opts.get("include_undated", False)), sort=str(opts.get("sort", "relevance")),
+        passages=bool(opts.get("passages", False)), as_json=bool(opts.get("as_json", False)),
+    )  # fmt: skip
+
+
+def _kb_options(argv: Sequence[str], opts: dict[str, object]) -> list[str] | None:
+    """The options of kb itself before the command (only --db, into ``opts``); the arguments from the
+    command on, or None when there is anything else."""
+    args = list(argv)
+    while args and args[0] != "search":
         head = args.pop(0)
         if head == "--db" and args:
             opts["db"] = args.pop(0)
@@ -173,10 +196,13 @@ def fast_search(argv: Sequence[str]) -> int | None:
             opts["db"] = head[5:]
         else:
             return None
-    if not args:
-        return None
+    return args
+
+
+def _search_args(args: Sequence[str], opts: dict[str, object]) -> list[str] | None:
+    """The search's words, its options read into ``opts``; None for anything typer must read."""
     words: list[str] = []
-    rest = iter(args[1:])
+    rest = iter(args)
     for arg in rest:
         if arg == "--":
             words.extend(rest)
@@ -204,8 +230,11 @@ def fast_search(argv: Sequence[str]) -> int | None:
             if any(c.isascii() and c.isalpha() for c in arg):
                 return None  # -h, or letters click would read as short options
         words.append(arg)  # a word, an excluded word (-電子政府), a phrase
-    if not words:
-        return None
+    return words
+
+
+def _limit_and_post(opts: dict[str, object]) -> tuple[int | None, int | None] | None:
+    """--limit and --post as numbers; None when either is one typer would refuse."""
     try:
         limit = None if "limit" not in opts else int(str(opts["limit"]))
         post = None if "post" not in opts else int(str(opts["post"]))
@@ -213,14 +242,7 @@ def fast_search(argv: Sequence[str]) -> int | None:
         return None
     if (limit is not None and not 1 <= limit <= MAX_LIMIT) or (post is not None and not 1 <= post < MAX_POST):
         return None
-    db = opts.get("db")
-    return search_command(
-        Path(str(db)) if db is not None else None, words,
-        since=_text(opts.get("since")), until=_text(opts.get("until")), topic=_text(opts.get("topic")),
-        post=post, limit=limit, synonyms=bool(opts.get("synonyms", True)),
-        include_undated=bool(opts.get("include_undated", False)), sort=str(opts.get("sort", "relevance")),
-        passages=bool(opts.get("passages", False)), as_json=bool(opts.get("as_json", False)),
-    )  # fmt: skip
+    return limit, post
 
 
 def _text(value: object) -> str | None:
