@@ -58,10 +58,9 @@ def test_any_bytes_decode_or_raise_unreadable(data: bytes) -> None:
 @settings(max_examples=300, deadline=None)
 @given(DOCS)
 def test_readers_never_crash(text: str) -> None:
-    for reader in (read_mt, read_html, read_markdown):
-        for post in reader(text, "x", []):
-            assert isinstance(post.title, str)
-            assert all(isinstance(ln.text, str) for ln in post.lines)
+    for post in [*read_mt(text, "x", []), *read_html(text, "x"), *read_markdown(text, "x", [])]:
+        assert isinstance(post.title, str)
+        assert all(isinstance(ln.text, str) for ln in post.lines)
 
 
 @settings(max_examples=200, deadline=None)
@@ -105,7 +104,7 @@ HTML_PIECES = st.sampled_from(
 def watchdog(seconds: int) -> Iterator[None]:
     """Fail (instead of hanging the suite) when one read takes longer than ``seconds``."""
 
-    def fire(signum: int, frame: object) -> None:
+    def fire(_signum: int, _frame: object) -> None:
         raise AssertionError(f"a read took more than {seconds} s")
 
     old = signal.signal(signal.SIGALRM, fire)

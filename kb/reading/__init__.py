@@ -97,7 +97,7 @@ def read_text(text: str, source_name: str, fmt: str, warnings: list[str] | None 
     if fmt == "mt":
         return read_mt(text, source_name, warnings)
     if fmt == "html":
-        return read_html(text, source_name, warnings)
+        return read_html(text, source_name)
     if fmt == "markdown":
         return read_markdown(text, source_name, warnings)
     return read_plain(text, source_name)

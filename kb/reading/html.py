@@ -48,7 +48,7 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _SPACE = re.compile(r"[ \t\n\r\f\v\xa0\u200b]+")
 
 
-def read_html(text: str, source: str, warnings: list[str] | None = None) -> list[RawPost]:
+def read_html(text: str, source: str) -> list[RawPost]:
     """The posts of an HTML page: one for a single article, one per <article> on an archive page."""
     return _Page(BeautifulSoup(text, "html.parser"), source).posts()
 
