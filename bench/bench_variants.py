@@ -294,13 +294,51 @@ def show_merges(units: dict[str, list[Long]]) -> None:
         print(f"  {k}: {' / '.join(sorted(v))}")
 
 
+def _segmentation(
+    tok: Any, pieces: list[str], pos_of: Callable[[int], tuple[str, ...]], reading: bool, keys: bool
+) -> float:
+    """One pass of a copy of kb.segment.segment()'s loop over ``pieces``, optionally reading every
+    long unit's reading form (``reading``) and computing both keys (``keys``); its seconds."""
+    mode_a = SplitMode.A
+    t0 = time.perf_counter()
+    for offset, piece in ((0, p) for p in pieces):
+        out: list[Token] = []
+        for m in tok.tokenize(piece):
+            surface = m.surface()
+            if surface.isspace():
+                continue
+            begin = offset + m.begin()
+            parts: list[Token] = []
+            if len(surface) > 1:
+                subs = m.split(mode_a)
+                if len(subs) > 1:
+                    parts = [
+                        Token(
+                            s.surface(),
+                            s.normalized_form(),
+                            pos_of(s.part_of_speech_id()),
+                            offset + s.begin(),
+                            offset + s.end(),
+                        )
+                        for s in subs
+                    ]
+            normalized, pos = m.normalized_form(), pos_of(m.part_of_speech_id())
+            out.append(Token(surface, normalized, pos, begin, begin + len(surface), tuple(parts)))
+            if reading:
+                r = m.reading_form()
+                if keys:
+                    spelling_key(surface, normalized, r, pos)
+                    for u in parts or (out[-1],):
+                        kana_key(u.normalized)
+    return time.perf_counter() - t0
+
+
 def show_cost(texts: dict[str, str], reps: int) -> None:
     """Sudachi's accessors per call, and kb.segment.segment() as it is, reading every long unit's
     reading form, and also computing both keys (kana_key of short units, spelling_key of long ones).
     The three are copies of segment()'s loop, run in turn, so that load affects them alike."""
     dictionary = Dictionary(dict="core")
     tok = dictionary.tokenizer(mode=SplitMode.C)
-    mode_a = SplitMode.A
     pieces = [piece for text in texts.values() for _, piece in chunks(text)]
     kept = [tok.tokenize(piece) for piece in pieces]  # MorphemeLists stay valid while referenced
     morphemes = [m for ml in kept for m in ml]
@@ -318,39 +356,6 @@ def show_cost(texts: dict[str, str], reps: int) -> None:
             call(m)
         return (time.perf_counter() - t0) / len(morphemes)
 
-    def segmentation(reading: bool, keys: bool) -> float:
-        t0 = time.perf_counter()
-        for offset, piece in ((0, p) for p in pieces):
-            out: list[Token] = []
-            for m in tok.tokenize(piece):
-                surface = m.surface()
-                if surface.isspace():
-                    continue
-                begin = offset + m.begin()
-                parts: list[Token] = []
-                if len(surface) > 1:
-                    subs = m.split(mode_a)
-                    if len(subs) > 1:
-                        parts = [
-                            Token(
-                                s.surface(),
-                                s.normalized_form(),
-                                pos_of(s.part_of_speech_id()),
-                                offset + s.begin(),
-                                offset + s.end(),
-                            )
-                            for s in subs
-                        ]
-                normalized, pos = m.normalized_form(), pos_of(m.part_of_speech_id())
-                out.append(Token(surface, normalized, pos, begin, begin + len(surface), tuple(parts)))
-                if reading:
-                    r = m.reading_form()
-                    if keys:
-                        spelling_key(surface, normalized, r, pos)
-                        for u in parts or (out[-1],):
-                            kana_key(u.normalized)
-        return time.perf_counter() - t0
-
     inputs = [
         (m.surface(), m.normalized_form(), m.reading_form(), pos_of(m.part_of_speech_id())) for m in morphemes
     ]
@@ -364,7 +369,7 @@ def show_cost(texts: dict[str, str], reps: int) -> None:
         return (time.perf_counter() - t0) / len(inputs)
 
     modes = {"as it is": (False, False), "+ reading_form()": (True, False), "+ both keys": (True, True)}
-    segmentation(True, True)  # warm-up, and the keys' caches filled as in a long import
+    _segmentation(tok, pieces, pos_of, True, True)  # warm-up, and the keys' caches filled as in a long import
     calls: dict[str, list[float]] = defaultdict(list)
     seg: dict[str, list[float]] = defaultdict(list)
     for _ in range(reps):
@@ -373,7 +378,7 @@ def show_cost(texts: dict[str, str], reps: int) -> None:
         calls["reading_form()"].append(per_call(lambda m: m.reading_form()))
         calls["(kb.variants) both keys"].append(keys_alone())
         for name, flags in modes.items():
-            seg[name].append(segmentation(*flags))
+            seg[name].append(_segmentation(tok, pieces, pos_of, *flags))
     chars = sum(len(p) for p in pieces)
     print(f"\ncost: {len(texts)} posts, {chars} chars, {len(morphemes)} long units, median of {reps} runs")
     for name, values in calls.items():
