@@ -273,7 +273,8 @@ def test_remove_dry_run_lists_what_would_go_and_removes_nothing(mine: Path, seed
     assert post_ids(mine) == [1, 2, 3, 4, 5]
 
 
-def test_remove_asks_at_a_terminal_before_removing_several(mine: Path, at_a_terminal: None) -> None:
+@pytest.mark.usefixtures("at_a_terminal")
+def test_remove_asks_at_a_terminal_before_removing_several(mine: Path) -> None:
     no = kb("remove", "1", "2", db=mine, input="n\n")
     assert no.exit_code == 1 and "2 件の投稿を削除しますか? [y/N]" in no.stdout
     assert "#1\t" in no.stdout and "#2\t" in no.stdout  # what would go, before the question

@@ -174,7 +174,7 @@ def test_search_export_is_neutralised_too(tmp_path: Path) -> None:
     assert row[0] == "#1"
 
 
-def test_neutralised_cells_round_trip_with_the_quote(tmp_path: Path) -> None:
+def test_neutralised_cells_round_trip_with_the_quote() -> None:
     row = ExportRow("見出し", "passage", '=1+1 と書いた "メモ", その後', "t", None, "f.txt", 1)
     text = render_delimited([row], "ja")
     back = list(csv.reader(io.StringIO(text, newline="")))

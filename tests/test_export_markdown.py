@@ -84,7 +84,7 @@ def test_search_markdown_golden(tmp_path: Path) -> None:
     _check_golden(out.name, out.read_text(encoding="utf-8"))
 
 
-def test_markdown_to_stdout_matches_the_file(tmp_path: Path) -> None:
+def test_markdown_to_stdout_matches_the_file() -> None:
     stream = io.StringIO()
     result = write_export(golden_rows(), "markdown", "-", md_sheet=True, stdout=stream)
     assert result.path is None and result.format == "md"

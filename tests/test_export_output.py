@@ -203,7 +203,7 @@ def test_directory_as_output(tmp_path: Path) -> None:
 def test_failed_render_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "facts.csv"
 
-    def boom(*args: object) -> None:
+    def boom(*_args: object) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", boom)

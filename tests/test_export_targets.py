@@ -159,7 +159,7 @@ def test_a_path_that_is_a_device_is_refused(tmp_path: Path, monkeypatch: pytest.
 def nothing_is_written(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every way an export makes or replaces a file fails the test before it happens."""
 
-    def forbidden(*args: object, **kwargs: object) -> None:
+    def forbidden(*args: object, **_kwargs: object) -> None:
         raise AssertionError(f"an export tried to write: {args}")
 
     monkeypatch.setattr(os, "replace", forbidden)

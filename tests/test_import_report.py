@@ -181,7 +181,7 @@ def test_ctrl_c_while_the_pool_starts_is_reported_as_a_ctrl_c(
     join: kb reported an internal error instead of the interruption."""
     from concurrent.futures import process
 
-    def interrupted(self: object) -> None:
+    def interrupted(_self: object) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(process._ExecutorManagerThread, "start", interrupted)

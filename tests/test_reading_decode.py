@@ -276,14 +276,17 @@ def sqlite_bytes(tmp_path: Path) -> bytes:
 @pytest.mark.parametrize(
     ("kind", "make"),
     [
-        ("PNG image", lambda tmp: png_bytes()),
-        ("JPEG image", lambda tmp: b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + bytes(100)),
-        ("GIF image", lambda tmp: b"GIF89a\x01\x00\x01\x00\x80\x00\x00"),
-        ("PDF document", lambda tmp: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"),
-        ("ZIP archive", lambda tmp: zip_bytes(["a.txt"])),
-        ("ZIP archive (Word document)", lambda tmp: zip_bytes(["[Content_Types].xml", "word/document.xml"])),
-        ("ZIP archive (Excel workbook)", lambda tmp: zip_bytes(["[Content_Types].xml", "xl/workbook.xml"])),
-        ("gzip archive", lambda tmp: gzip.compress("視察報告".encode())),
+        ("PNG image", lambda _tmp: png_bytes()),
+        ("JPEG image", lambda _tmp: b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + bytes(100)),
+        ("GIF image", lambda _tmp: b"GIF89a\x01\x00\x01\x00\x80\x00\x00"),
+        (
+            "PDF document",
+            lambda _tmp: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+        ),
+        ("ZIP archive", lambda _tmp: zip_bytes(["a.txt"])),
+        ("ZIP archive (Word document)", lambda _tmp: zip_bytes(["[Content_Types].xml", "word/document.xml"])),
+        ("ZIP archive (Excel workbook)", lambda _tmp: zip_bytes(["[Content_Types].xml", "xl/workbook.xml"])),
+        ("gzip archive", lambda _tmp: gzip.compress("視察報告".encode())),
         ("SQLite database", sqlite_bytes),
     ],
 )

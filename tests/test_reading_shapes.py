@@ -4,8 +4,6 @@ archive whose last post has no footer, a greeting repeated in every post, a titl
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from conftest import FIXTURES
@@ -265,7 +263,7 @@ def test_a_calendar_widget_is_chrome_wherever_it_stands_its_month_is_no_date() -
     assert head.date is None and head.drop == {1, 2, 3}
 
 
-def test_seed_archive_titles_do_not_change(tmp_path: Path) -> None:
+def test_seed_archive_titles_do_not_change() -> None:
     from helpers import SEED, seed_titles
 
     titles = [p.title for p in (build_post(r) for r in read_source(str(SEED), SEED.read_bytes()).posts)]

@@ -227,7 +227,7 @@ def test_a_file_named_explicitly_is_still_checked_against_its_format(tmp_path: P
     assert "source code" in first.reason and "backup" in second.reason
 
 
-def test_content_decides_for_a_file_without_a_known_extension(tmp_path: Path) -> None:
+def test_content_decides_for_a_file_without_a_known_extension() -> None:
     from kb.reading import read_source
 
     with pytest.raises(UnreadableFile, match=r"スクリプト \(script with #!\)"):

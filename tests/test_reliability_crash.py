@@ -333,7 +333,7 @@ def test_ctrl_c_outside_the_import_loop_still_says_so(
     corpus = tmp_path / "corpus"
     write_corpus(corpus, 2)
 
-    def interrupted(*args: object, **kwargs: object) -> None:
+    def interrupted(*_args: object, **_kwargs: object) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(kb.views.plain, "format_import", interrupted)

@@ -80,19 +80,19 @@ def kb_db(seed_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy_db(seed_db, tmp_path_factory.mktemp("healthy") / "kb.db")
 
 
-def _random_bytes(path: Path, kb_db: Path) -> None:
+def _random_bytes(path: Path, _kb_db: Path) -> None:
     path.write_bytes(random.Random(1).randbytes(3 * 4096))
 
 
-def _text_file(path: Path, kb_db: Path) -> None:
+def _text_file(path: Path, _kb_db: Path) -> None:
     path.write_text(post_text(3), encoding="utf-8")  # someone's notes, saved as kb.db
 
 
-def _sqlite_header_then_garbage(path: Path, kb_db: Path) -> None:
+def _sqlite_header_then_garbage(path: Path, _kb_db: Path) -> None:
     path.write_bytes(b"SQLite format 3\x00" + random.Random(2).randbytes(8192))
 
 
-def _other_app(path: Path, kb_db: Path) -> None:
+def _other_app(path: Path, _kb_db: Path) -> None:
     with sqlite3.connect(path) as conn:
         conn.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, email TEXT)")
         conn.executemany(
@@ -101,7 +101,7 @@ def _other_app(path: Path, kb_db: Path) -> None:
     conn.close()
 
 
-def _other_app_with_migrations(path: Path, kb_db: Path) -> None:
+def _other_app_with_migrations(path: Path, _kb_db: Path) -> None:
     """Another sqlite-utils application: it keeps _sqlite_migrations too, under its own name."""
     with sqlite3.connect(path) as conn:
         conn.execute(

@@ -84,7 +84,7 @@ def _calls(store: Store) -> dict[str, Callable[[], object]]:
         "posts.sources": lambda: store.posts.sources([1]),
         "writes.file": lambda: store.writes.file("/x"),
         "writes.held": lambda: store.writes.held(1),
-        "writes.moved_from": lambda: store.writes.moved_from("0", 1, lambda p: False),
+        "writes.moved_from": lambda: store.writes.moved_from("0", 1, lambda _p: False),
         "writes.post_for": lambda: store.writes.post_for("x"),
         "writes.remove_posts": lambda: store.writes.remove_posts([1]),
         "writes.held_by": lambda: store.writes.held_by([1]),

@@ -494,7 +494,7 @@ def test_huge_numbers_are_answered_not_crashed_on(
     assert counts(db) == posts_before
 
 
-def test_sql_in_every_text_option_reaches_no_database(db: Path, tmp_path: Path) -> None:
+def test_sql_in_every_text_option_reaches_no_database(db: Path) -> None:
     """User text is a value, never SQL: after every injection attempt the file's tables are all there."""
     before = counts(db)
     with sqlite3.connect(db) as conn:

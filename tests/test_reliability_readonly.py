@@ -340,9 +340,7 @@ def test_changes_in_the_log_on_a_read_only_mount(made_by_kb: Path, tmp_path: Pat
     assert found == 0
 
 
-def test_full_disk_reads_work_and_writes_say_disk_full(
-    made_by_kb: Path, tmp_path: Path, corpus: Path
-) -> None:
+def test_full_disk_reads_work_and_writes_say_disk_full(made_by_kb: Path, tmp_path: Path) -> None:
     """The database as kb leaves it on a disk with no byte left: every reading command answers, every
     writing command says the disk is full, and the file is as it was."""
     src = copy_files(made_by_kb, tmp_path / "src")
@@ -394,7 +392,7 @@ def test_character_device_as_database(tmp_path: Path, corpus: Path, name: str) -
         assert not sidecars(device), sidecars(device)
 
 
-def test_fifo_as_database_is_refused_without_waiting(tmp_path: Path, corpus: Path) -> None:
+def test_fifo_as_database_is_refused_without_waiting(tmp_path: Path) -> None:
     fifo = tmp_path / "kb.db"
     os.mkfifo(fifo)
     proc = subprocess.run(

@@ -285,7 +285,7 @@ def test_substring_only_posts_are_shown_even_when_the_word_is_common(tmp_path: P
     assert titles(result)[-1] == "区政の話" and result.hits[-1].match == "substring"
 
 
-def test_fold_is_what_matching_uses(seed_store: Store) -> None:
+def test_fold_is_what_matching_uses() -> None:
     assert fold("ＷｉＦｉ") == "wifi"
 
 

@@ -131,7 +131,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def _main(
     db: DbOption = None,
-    version: Annotated[
+    version: Annotated[  # noqa: ARG001  (typer makes --version of it; its callback does the work)
         bool, typer.Option("--version", callback=_version, is_eager=True, help="版を表示して終了します。")
     ] = False,
 ) -> None:
