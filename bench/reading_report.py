@@ -19,7 +19,7 @@ import unicodedata
 from pathlib import Path
 
 from kb.errors import UnreadableFile
-from kb.reading import Source, iter_sources, read_file
+from kb.reading import Source, iter_sources, read_source
 from kb.structure import build_post
 
 _DATE_ONLY = re.compile(
@@ -59,7 +59,7 @@ def report(root: str, listing: bool) -> None:
             continue
         assert isinstance(src, Source)
         try:
-            result = read_file(src)
+            result = read_source(src.path, src.read_bytes())
         except (UnreadableFile, OSError) as err:
             skipped += 1
             rows.append(f"  (skipped) {src.path}: {err}")

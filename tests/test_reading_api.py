@@ -1,4 +1,4 @@
-"""read_source / read_file end to end: every sample and fixture, every format, errors and warnings."""
+"""read_source end to end: every sample and fixture, every format, errors and warnings."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kb.errors import UnreadableFile
-from kb.reading import ReadResult, Source, iter_sources, read_file, read_source
+from kb.reading import ReadResult, Source, iter_sources, read_source
 
 ROOT = Path(__file__).parent.parent
 SAMPLES = ROOT / "data" / "samples"
@@ -129,7 +129,7 @@ def test_a_whole_tree(tmp_path: Path) -> None:
             continue
         assert isinstance(src, Source)
         try:
-            result = read_file(src)
+            result = read_source(src.path, src.read_bytes())
         except UnreadableFile as err:
             outcome[name] = err.reason
         else:
@@ -177,7 +177,7 @@ def test_every_reason_and_warning_is_one_japanese_line(tmp_path: Path) -> None:
             messages.append(src.reason)
             continue
         try:
-            messages.extend(read_file(src).warnings)
+            messages.extend(read_source(src.path, src.read_bytes()).warnings)
         except UnreadableFile as err:
             messages.append(err.reason)
     assert len(messages) >= 14

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kb.errors import UnreadableFile
-from kb.reading import Source, iter_sources, read_file, read_source
+from kb.reading import Source, iter_sources, read_source
 from kb.reading.documents import real_title
 from kb.structure import build_post
 
@@ -159,7 +159,7 @@ def test_a_docx_is_one_post_with_paragraph_numbers_as_lines(tmp_path: Path) -> N
     path.write_bytes(data)
     (src,) = iter_sources([str(tmp_path)])
     assert isinstance(src, Source)
-    result = read_file(src)
+    result = read_source(src.path, src.read_bytes())
     assert result.format == "docx"
     (raw,) = result.posts
     assert (raw.title, raw.title_from, raw.title_lineno, raw.date) == (

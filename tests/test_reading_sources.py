@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kb.errors import UnreadableFile
-from kb.reading import Source, iter_sources, os_reason, read_file
+from kb.reading import Source, iter_sources, os_reason, read_source
 
 
 def write(path: Path, text: str = "視察報告\n本文です。\n") -> Path:
@@ -67,7 +67,7 @@ def test_japanese_file_names_with_spaces(tmp_path: Path) -> None:
     (src,) = iter_sources([str(tmp_path)])
     assert isinstance(src, Source)
     assert src.path == str(f)
-    result = read_file(src)
+    result = read_source(src.path, src.read_bytes())
     assert [p.title for p in result.posts] == ["金沢市視察"]
     assert result.posts[0].source == str(f)
 
@@ -163,7 +163,7 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     (src,) = found
     assert isinstance(src, Source)
     assert (src.path, src.size, src.read_bytes()) == ("<stdin>", len(data), data)
-    assert read_file(src).posts[0].title == "標準入力の視察報告"
+    assert read_source(src.path, src.read_bytes()).posts[0].title == "標準入力の視察報告"
 
 
 def test_streaming_yields_before_walking_everything(tmp_path: Path) -> None:
@@ -302,7 +302,7 @@ def test_a_named_pipe_with_a_live_writer_is_read_once(tmp_path: Path) -> None:
     assert src.read_bytes() == text
     assert src.read_bytes() == text  # a second caller gets the same bytes: the pipe is not opened again
     thread.join(5)
-    assert read_file(src).posts[0].title == "パイプの視察報告"
+    assert read_source(src.path, src.read_bytes()).posts[0].title == "パイプの視察報告"
 
 
 def test_a_named_pipe_without_a_writer_does_not_hang(tmp_path: Path) -> None:

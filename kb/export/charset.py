@@ -37,8 +37,6 @@ _INVISIBLE_RANGES: tuple[tuple[int, int], ...] = (
     (0xFEFF, 0xFEFF),  # zero width no-break space
 )
 
-UTF_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32"})
-
 
 def normalize_encoding(encoding: str) -> str:
     """The codec's canonical name ("CP932" -> "cp932", "utf8" -> "utf-8"); ExportError when unknown."""

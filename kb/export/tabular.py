@@ -266,13 +266,6 @@ def cell_text(cell: Cell, column: Column | None = None) -> str:
     return plain_number(cell)
 
 
-def text_cells(layout: Layout, row: ExportRow, headers: str) -> list[str]:
-    return [
-        cell_text(cell, column)
-        for cell, column in zip(layout.cells(row, headers), layout.columns, strict=True)
-    ]
-
-
 def neutralise(text: str) -> str:
     """A text cell a spreadsheet will not run: one that starts like a formula gets a leading "'"."""
     return "'" + text if text.startswith(FORMULA_START) else text

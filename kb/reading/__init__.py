@@ -31,7 +31,6 @@ __all__ = [
     "iter_sources",
     "os_reason",
     "read_capped",
-    "read_file",
     "read_source",
     "read_text",
 ]
@@ -85,11 +84,6 @@ def content_skip_reason(text: str) -> str | None:
             return None
         return "JSON のデータ (JSON document) のため読み飛ばしました"
     return None
-
-
-def read_file(source: Source, encoding: str | None = None) -> ReadResult:
-    """Read one Source from iter_sources; raises UnreadableFile."""
-    return read_source(source.path, source.read_bytes(), encoding)
 
 
 def read_text(text: str, source_name: str, fmt: str, warnings: list[str] | None = None) -> list[RawPost]:

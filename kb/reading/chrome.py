@@ -200,11 +200,6 @@ def chrome_levels(lines: Sequence[str]) -> list[int]:
     return levels
 
 
-def chrome_mask(lines: Sequence[str]) -> list[bool]:
-    """Which lines are chrome at the top or bottom of a page."""
-    return [level > 0 for level in chrome_levels(lines)]
-
-
 def trim_tail(lines: Sequence[str], levels: Sequence[int] | None = None) -> int:
     """How many lines to keep: the post without the chrome under it (widgets, archive lists, banners).
 

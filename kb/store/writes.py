@@ -100,11 +100,6 @@ class Writes:
         self._c.execute("UPDATE files SET path = ? WHERE id = ?", (path, file_id))
 
     @guarded
-    def mark_stale(self, file_id: int) -> None:
-        """Make the next import of a file analyse it again."""
-        self._c.execute("UPDATE files SET sha256 = '' WHERE id = ?", (file_id,))
-
-    @guarded
     def set_links(self, file_id: int, post_ids: Sequence[int]) -> None:
         """The posts a file holds now, in file order (a post listed twice is held once, first place)."""
         self._c.execute("DELETE FROM post_files WHERE file_id = ?", (file_id,))

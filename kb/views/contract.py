@@ -92,19 +92,6 @@ def search(result: SearchResult, *, passages: bool = False) -> list[dict[str, An
     return out
 
 
-def search_meta(result: SearchResult) -> dict[str, Any]:
-    """What `kb search --json --meta` adds: how the query was read and how many posts matched."""
-    return {
-        "query": result.query,
-        "total": result.total,
-        "shown": result.shown,
-        "substring_total": result.substring_total,
-        "bounded": result.bounded,
-        "undated_left_out": result.undated_left_out,
-        "expansions": [{"term": e.term, "words": list(e.words), "kind": e.kind} for e in result.expansions],
-    }
-
-
 def fact(f: FoundFact) -> dict[str, Any]:
     return {
         "kind": f.kind,

@@ -21,7 +21,7 @@ from kb.views.plain import display_path, kwic
 from kb.vocab import kind_label
 
 if TYPE_CHECKING:
-    from kb.api import FactList, Info, Removal
+    from kb.api import FactList, Info
     from kb.importer import ImportProgress, ImportReport
 
 WIDE = 100  # at this width and more, facts are a table; below, a card per fact
@@ -433,15 +433,6 @@ def print_info(con: Console, info: Info) -> None:
         con.print(_block(Text(f"{key}: ", style="bold") + Text(safe(value)), con.width, indent=0))
 
 
-def print_removal(con: Console, removal: Removal) -> None:
-    con.print(_block(Text(safe(words.removal_text(removal, display_path)).rstrip("\n")), con.width))
-
-
-def print_lines(con: Console, lines: Sequence[str], style: str | None = None) -> None:
-    for line in lines:
-        con.print(_block(Text(safe(line), style=style or ""), con.width))
-
-
 def print_names(con: Console, pairs: Sequence[tuple[str, str]]) -> None:
     """`kb names list` on a terminal."""
     print_pairs(con, words.name_rows(pairs), words.NAME_COLUMNS)
@@ -458,12 +449,10 @@ __all__ = [
     "print_facts",
     "print_import",
     "print_info",
-    "print_lines",
     "print_names",
     "print_pairs",
     "print_post",
     "print_posts",
-    "print_removal",
     "print_search",
     "print_synonyms",
     "print_topics",
