@@ -66,7 +66,11 @@ def test_import_and_reindex_draw_progress_on_stderr(seed_db: Path, tmp_path: Pat
     assert "6 件の投稿の索引と事実を作り直しました" in screen
 
 
-@pytest.mark.parametrize("encoding", ["cp932", "euc_jp", "ascii"])
+# cp932 (a Japanese Windows console) in the default tier; the other two, three processes each, @slow
+@pytest.mark.parametrize(
+    "encoding",
+    ["cp932", pytest.param("euc_jp", marks=pytest.mark.slow), pytest.param("ascii", marks=pytest.mark.slow)],
+)
 def test_output_to_a_terminal_that_cannot_show_every_character(
     seed_db: Path, tmp_path: Path, encoding: str
 ) -> None:
