@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -420,16 +421,31 @@ def names_add(
     note(f"追加しました: {name} ({kind}); 取り込み済みの投稿に使うには: kb reindex (データベース: {s.path})")
 
 
+def _show_pairs(
+    pairs: list[tuple[str, str]],
+    as_json: bool,
+    *,
+    rows: Callable[[list[tuple[str, str]]], list[tuple[str, str]]],
+    columns: tuple[str, str],
+    keys: tuple[str, str],
+    term: str,
+) -> None:
+    """`kb names list` and `kb synonyms list`: the pairs as ``rows`` shows them under two ``columns``,
+    or JSON objects with these ``keys``; ``term`` names the terminal view."""
+    from kb.views import contract, plain, show
+
+    show(pairs, as_json, plain=lambda p: plain.format_names(rows(p), columns), term=term,
+         contract=lambda p: contract.pairs(p, keys))  # fmt: skip
+
+
 @names_app.command("list", cls=Command)
 def names_list(as_json: JsonOption = False, db: DbOption = None) -> None:
     """追加した名前の一覧。"""
-    from kb.views import contract, plain, show, words
+    from kb.views import words
 
     with store(db) as s:
-        pairs = s.names.all()
-        show(pairs, as_json, plain=lambda p: plain.format_names(words.name_rows(p), words.NAME_COLUMNS),
-             term="print_names",
-             contract=lambda p: contract.pairs(p, ("surface", "kind")))  # fmt: skip
+        _show_pairs(s.names.all(), as_json, rows=words.name_rows, columns=words.NAME_COLUMNS,
+                    keys=("surface", "kind"), term="print_names")  # fmt: skip
 
 
 @names_app.command("remove", cls=Command)
@@ -464,13 +480,11 @@ def synonyms_add(
 @synonyms_app.command("list", cls=Command)
 def synonyms_list(as_json: JsonOption = False, db: DbOption = None) -> None:
     """登録した同義語の一覧。"""
-    from kb.views import contract, plain, show, words
+    from kb.views import words
 
     with store(db) as s:
-        pairs = s.synonyms.all()
-        show(pairs, as_json, plain=lambda p: plain.format_names(p, words.SYNONYM_COLUMNS),
-             term="print_synonyms",
-             contract=lambda p: contract.pairs(p, ("word", "other")))  # fmt: skip
+        _show_pairs(s.synonyms.all(), as_json, rows=list, columns=words.SYNONYM_COLUMNS,
+                    keys=("word", "other"), term="print_synonyms")  # fmt: skip
 
 
 @synonyms_app.command("remove", cls=Command)

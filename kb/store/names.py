@@ -10,20 +10,24 @@ if TYPE_CHECKING:
     from kb.store.connection import Connection
 
 
-class Names:
-    """`kb names`: surfaces tagged as organisations or places on import and reindex."""
+class _UserTable:
+    """A table of the user's own pairs, on the store's connection."""
 
     def __init__(self, store: Connection) -> None:
         self.path = store.path
         self._c = store.conn
 
+    def _pairs(self, sql: str) -> list[tuple[str, str]]:
+        return [(str(r[0]), str(r[1])) for r in self._c.execute(sql)]
+
+
+class Names(_UserTable):
+    """`kb names`: surfaces tagged as organisations or places on import and reindex."""
+
     @guarded
     def all(self) -> list[tuple[str, str]]:
         """(surface, kind) pairs in order of surface."""
-        return [
-            (str(r[0]), str(r[1]))
-            for r in self._c.execute("SELECT surface, kind FROM names ORDER BY surface")
-        ]
+        return self._pairs("SELECT surface, kind FROM names ORDER BY surface")
 
     @guarded
     def add(self, surface: str, kind: str) -> None:
@@ -34,20 +38,13 @@ class Names:
         return self._c.execute("DELETE FROM names WHERE surface = ?", (surface,)).rowcount > 0
 
 
-class Synonyms:
+class Synonyms(_UserTable):
     """`kb synonyms`: words the user wants found together (both directions)."""
-
-    def __init__(self, store: Connection) -> None:
-        self.path = store.path
-        self._c = store.conn
 
     @guarded
     def all(self) -> list[tuple[str, str]]:
         """(word, other) pairs as added, in order of word."""
-        return [
-            (str(r[0]), str(r[1]))
-            for r in self._c.execute("SELECT word, other FROM synonyms ORDER BY word, other")
-        ]
+        return self._pairs("SELECT word, other FROM synonyms ORDER BY word, other")
 
     @guarded
     def add(self, word: str, other: str) -> None:
