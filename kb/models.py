@@ -1,4 +1,6 @@
-"""Plain dataclasses that flow between kb's layers (reading → structure → facts → store → views)."""
+"""The typed values that flow between kb's layers (reading → structure → facts → store → views):
+kb.record classes (slotted; frozen and keyword-only where they cross into the library's results) and
+named tuples for the tokens an import makes by the hundred."""
 
 from __future__ import annotations
 
@@ -86,7 +88,7 @@ class Post:
 class Token(NamedTuple):
     """A morpheme as kb sees it; SudachiPy objects never leave kb.segment.
 
-    A named tuple, not a dataclass: an import makes about 500 of them per post, and a tuple is built
+    A named tuple, not a dataclass: an import makes hundreds of them per post, and a tuple is built
     in C (kb.segment builds them with ``tuple.__new__``) while reading a field stays as cheap."""
 
     surface: str

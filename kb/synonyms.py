@@ -54,7 +54,8 @@ class Expansion(NamedTuple):
 class _Entry:
     """An entry of a group line: a 7-character code, then the word (see bench/build_synonyms.py).
 
-    A plain class, not a dataclass: creating a dataclass costs about 0.6 ms at import."""
+    A plain class, not a dataclass: creating a dataclass at import is a cost on every command's
+    start-up (bench/README.md)."""
 
     __slots__ = ("word", "trigger", "noun", "gokei", "ryaku", "hyouki", "lexeme")
 

@@ -1,7 +1,8 @@
 """What the command line does without typer: where the database is, the environment a run needs, and
 `kb search` itself — shared by the typer command and by a fast path that reads a plain search's
 arguments directly, so that the most frequent command does not pay for typer's import and command
-tree (about 50 ms of a 100 ms search). Anything the fast path does not recognise goes to typer."""
+tree (half of a plain search's time: bench/README.md). Anything the fast path does not recognise goes
+to typer."""
 
 from __future__ import annotations
 

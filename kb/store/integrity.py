@@ -1,5 +1,6 @@
 """Remembering that a database file passed SQLite's integrity check, so that every command does not
-pay for the check again (``PRAGMA quick_check`` reads every page: about 0.18 s at 10k posts).
+pay for the check again (``PRAGMA quick_check`` reads every page, which takes longer the larger the
+database: figures in bench/README.md).
 
 A stamp records the identity of the database file and of its write-ahead log: device, inode, size
 and modification time of both, and the change time of the database file (which no program can set
@@ -43,9 +44,10 @@ def same_file(before: str, after: str) -> bool:
 
 
 def _stamp_path(db_path: str) -> Path:
-    """The stamp file of a database path: a 64-bit checksum of the real path. zlib, not hashlib: on
-    the start-up path of every command, hashlib's OpenSSL import alone costs 3-4 ms. Two paths that
-    share a name only check each other's file again (a stamp holds the file's identity)."""
+    """The stamp file of a database path: a 64-bit checksum of the real path. zlib, not hashlib: this
+    is on the start-up path of every command, and hashlib's import loads OpenSSL (bench/README.md).
+    Two paths that share a name only check each other's file again (a stamp holds the file's
+    identity)."""
     path = os.path.realpath(db_path).encode("utf-8", "surrogateescape")
     return _cache_dir() / f"{zlib.crc32(path):08x}{zlib.adler32(path):08x}"
 

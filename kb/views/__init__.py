@@ -35,7 +35,7 @@ def show(
 ) -> None:
     """Show a result in the mode of this output: ``contract`` gives its JSON, ``plain`` its text for
     a pipe, and ``term`` names the function of kb.views.term that prints it on a rich console (rich
-    is imported only then: its import alone costs about a quarter of a `kb search`)."""
+    is imported only then: its import is a large share of a whole `kb search`, bench/README.md)."""
     m = mode(as_json)
     if m == JSON:
         from kb.views.contract import dumps

@@ -1,5 +1,5 @@
-"""Plain text for a pipe or a file: no colours, no boxes, no rich (its import alone costs about 25 ms
-of a whole `kb search`). Matches are marked 【like this】; lists are tab-separated with a header line
+"""Plain text for a pipe or a file: no colours, no boxes, no rich (its import is a large share of a
+whole `kb search`: figures in bench/README.md). Matches are marked 【like this】; lists are tab-separated with a header line
 so that `cut`, `sort` and spreadsheets take them as they are; `kb show` keeps the post's own lines."""
 
 from __future__ import annotations
