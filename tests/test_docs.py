@@ -1,5 +1,5 @@
-"""The README says what kb does: its CLI reference is the current `--help` (cog), and every command
-its tables and examples name exists."""
+"""The README says what kb does: its CLI reference is the current `--help` (cog), every command its
+tables and examples name exists, and its tree of kb/ names every package and module."""
 
 from __future__ import annotations
 
@@ -36,3 +36,39 @@ def test_version_has_one_source() -> None:
 
     project = tomllib.loads((README.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert "version" not in project and "version" in project["dynamic"]
+
+
+def _readme_tree() -> dict[str, set[str]]:
+    """The README's tree of kb/ ("How it works"): each top-level name (``x.py`` or ``x/``) with, for
+    a package, the modules its line names in its closing parentheses."""
+    text = README.read_text(encoding="utf-8")
+    block = text.split("<!-- kb tree -->", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    tree: dict[str, set[str]] = {}
+    for line in block.splitlines()[1:]:  # the first line is kb/ itself
+        m = re.match(r"^[├└]── (\S+)\s+(.*)$", line)
+        assert m, f"not a line of the tree: {line!r}"
+        name, what = m.groups()
+        listed = re.search(r"\(([^()]*)\)$", what) if name.endswith("/") else None
+        tree[name] = {w.strip() for w in listed.group(1).split(",")} if listed else set()
+    return tree
+
+
+def test_the_readme_tree_names_every_package_and_module_of_kb() -> None:
+    """The README's layout cannot drift from the tree: every module at the top of kb/ and every
+    package has a line, every module of a package is named on its line, and nothing else is."""
+    kb = README.parent / "kb"
+    actual: dict[str, set[str]] = {}
+    for path in sorted(kb.iterdir()):
+        if path.suffix == ".py":
+            actual[path.name] = set()
+        elif (path / "__init__.py").exists():
+            actual[path.name + "/"] = {p.stem for p in path.glob("*.py") if p.name != "__init__.py"}
+    assert not list(kb.glob("*/*/__init__.py")), "a package inside a package: extend the tree"
+    readme = _readme_tree()
+    differ: dict[str, object] = dict.fromkeys(actual.keys() - readme.keys(), "no line in the README")
+    differ.update(dict.fromkeys(readme.keys() - actual.keys(), "not in kb/"))
+    for name in readme.keys() & actual.keys():
+        if readme[name] != actual[name]:
+            differ[name] = {"in kb/ only": sorted(actual[name] - readme[name]),
+                            "in the README only": sorted(readme[name] - actual[name])}  # fmt: skip
+    assert not differ, f"README.md's tree of kb/ (How it works) and kb/ differ: {differ}"
