@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from kb.importer import import_paths
-from kb.store import Store
+# Bytecode for kb and the tests is cached even where the environment says not to
+# (PYTHONDONTWRITEBYTECODE=1, as on the team's machines): without it every kb process the suite starts
+# compiles kb's modules again (0.23 s instead of 0.14 s for a `kb facts`), and pytest rewrites the
+# asserts of every test module at every run. The kb processes still write nothing: they read the
+# cache this process wrote. Nothing kb does depends on it; __pycache__ is ignored by git.
+sys.dont_write_bytecode = False
+
+from kb.importer import import_paths  # noqa: E402  (after the line above, so kb is cached too)
+from kb.store import Store  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "seed-blog.txt"
