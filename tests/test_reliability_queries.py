@@ -23,7 +23,7 @@ from typer.testing import CliRunner, Result
 from kb import api
 from kb.errors import KbError
 from kb.store import Store
-from reliability_helpers import KB, copy_db, counts, kb_env, sha256_file
+from reliability_helpers import KB, copy_db, counts, kb_argv, kb_env, sha256_file
 
 runner = CliRunner()
 # Each sweep runs twice: a short run in the default tier, and its twin `…_long` @slow with the full
@@ -525,19 +525,19 @@ def test_sql_in_every_text_option_reaches_no_database(db: Path, text: str) -> No
     assert not Path("/tmp/pwn.db").exists()
 
 
-def test_invalid_utf8_in_arguments_from_a_real_shell(db: Path, tmp_path: Path) -> None:
-    """argv bytes that are not UTF-8 (a Shift_JIS terminal, a mangled paste) reach kb as surrogates."""
+def test_invalid_utf8_in_arguments_from_a_real_shell(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """argv bytes that are not UTF-8 (a Shift_JIS terminal, a mangled paste) reach kb as surrogates.
+    Three shapes are real processes given the bytes; the others run kb's entry point here with the
+    argv such a process gets (kb_argv)."""
     sjis = "電子政府".encode("cp932")
     home = tmp_path / "home"
     snapshot = sha256_file(db)
-    for args in (
-        [b"search", sjis],
-        [b"search", b"\xff\xfe"],
-        [b"search", b"--topic", b"\xff", "電子政府".encode()],
-        [b"facts", b"--unit", sjis],
-        [b"facts", b"--query", b"\x80abc"],
-        [b"export", b"--search", sjis, b"-o", b"-"],
-    ):
+    real = ([b"search", sjis], [b"facts", b"--unit", sjis], [b"export", b"--search", sjis, b"-o", b"-"])
+    here = ([b"search", b"\xff\xfe"], [b"search", b"--topic", b"\xff", "電子政府".encode()],
+            [b"facts", b"--query", b"\x80abc"])  # fmt: skip
+    for args in real:
         cmd = [os.fsencode(a) for a in KB] + [b"--db", os.fsencode(db), *args]
         proc = subprocess.run(
             cmd, capture_output=True, env=kb_env(home, db), timeout=60, stdin=subprocess.DEVNULL
@@ -545,6 +545,9 @@ def test_invalid_utf8_in_arguments_from_a_real_shell(db: Path, tmp_path: Path) -
         err = proc.stderr.decode("utf-8", "replace")
         assert proc.returncode in (0, 1, 2), (args, proc.returncode, err)
         assert "Traceback" not in err and "内部エラー" not in err, (args, err)
+    for args in here:
+        code, _out, err = kb_argv(capsys, monkeypatch, db, *args)
+        assert code in (0, 1, 2), (args, code, err)
     assert sha256_file(db) == snapshot
 
 
