@@ -300,19 +300,20 @@ def test_an_idle_batch_is_committed(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     (folder / "post2.txt").write_text(post_text(2), encoding="utf-8")
     monkeypatch.setattr(writer, "BATCH_SECONDS", 0.5)
     db = tmp_path / "kb.db"
-    real = pool.analyse
+    real = pool.analyse_chunk
     seen: list[object] = []
 
-    def analyse(item, *args):  # type: ignore[no-untyped-def]
-        if item.key.endswith("post2.txt"):  # the third file is slow to analyse: the first two wait
+    def analyse_chunk(items, *args):  # type: ignore[no-untyped-def]
+        if any(item.key.endswith("post2.txt") for item in items):  # the third file is slow to analyse
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline and (not db.exists() or _committed(db)[0] < 2):
                 time.sleep(0.02)
             seen.append(_committed(db)[0])
             seen.append(_second_writer(db))
-        return real(item, *args)
+        return real(items, *args)
 
-    monkeypatch.setattr(pool, "analyse", analyse)
+    monkeypatch.setattr(pool, "CHUNK_FILES", 1)  # one file per chunk: the first two reach the writer first
+    monkeypatch.setattr(pool, "analyse_chunk", analyse_chunk)
     with Store(db) as store:
         import_paths(store, [str(folder)], jobs=1)
     assert seen == [2, "written"]
