@@ -279,7 +279,8 @@ _BODY_QUOTE = re.compile(
     r"(?:センター|協議会|協会|機構|組合|財団|公社|クラブ|法人)[「『](?P<name>[^「」『』\s、。]{2,20})[」』]"
 )
 _NAME_CHARS = re.compile(r"^[\w・ー々〆ヶ&]+$")
-_GLOSSED_TOKEN = re.compile(r"^\w+\(\w+\)$")  # Sudachi keeps some glosses in one token: 江陵(カンヌン)
+# Sudachi keeps some glosses in one token, alone or with the word after them: 江陵(カンヌン), 金浦(キンポ)空港
+_GLOSSED_TOKEN = re.compile(r"^\w+\(\w+\)\w*$")
 # Particles that end a name written after a legal form (株式会社ゆきばら工務店が): the name goes on
 # across hiragana only when the next word is hiragana too (さくら|や|ま is one name).
 _NAME_STOPS = frozenset("が を に で へ と は も の から まで より や か ね よ など".split())
