@@ -353,14 +353,14 @@ def _name_like(flags: int, surface: str) -> bool:
 # person's name (read as N in runs; standing alone it may be a place the post names elsewhere), H
 # one that ends like the head of a site (川, 公園, パーク) and is no other key, A a 形状詞 in kanji
 # that may join two of them, ( and ) a gloss's brackets, ・ a 中黒, & or ヶ, x anything else. Every
-# rule below starts from a key token. K is a name-like key by its surface (区 or 市, a legal form, a
+# rule below starts from a key token. K is a name-like key by its surface (区 or 市, 大字, a legal form, a
 # word ending in an organisation's suffix or a site's head): it needs a neighbour to make a name. P is
 # a name-like key on its own: a place or a person's name, or a word with short units that is a
 # proper noun, starts with a place or is a key by its surface; Q is a P that is a key by its surface
 # too. B is an A that is a key of either kind. Stretches of tokens without x that hold no P, Q or B,
 # and no K or H with a neighbour, hold no name and are never looked at; an organisation needs a key
 # by its surface (K, Q or B), a site a head (H, or a K, P or Q that ends like one).
-_KEY_SURFACES = frozenset({"区", "市", "郡", "町", "村", "州"}) | _LEGAL_PREFIXES
+_KEY_SURFACES = frozenset({"区", "市", "郡", "町", "村", "州", "大字", "字"}) | _LEGAL_PREFIXES
 # a site's head may be cut into words (ボール|パーク, 八幡|宮): every ending of a head is a key
 # (小, 中 and 高 end a school's name only as suffixes of their own: 湯沢|北|小, not 集中 or 最高)
 _KEY_ENDINGS = tuple(s for s in _SUFFIX_CLASS if s not in _ORG_SHORT)
