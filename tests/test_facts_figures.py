@@ -57,6 +57,7 @@ CASES: list[tuple[str, list[Row]]] = [
         [("70施設", 70, None, "施設", "約"), ("90手続き", 90, None, "手続き", None)],
     ),
     ("市域を5ブロックに区切る。", [("5ブロック", 5, None, "ブロック", None)]),
+    ("手続きは3ステップで済む。", [("3ステップ", 3, None, "ステップ", None)]),
     ("1晩に2千人が泊まる。", [("1晩", 1, None, "晩", None), ("2千人", 2000, None, "人", None)]),
     ("市内の橋は約420橋。", [("420橋", 420, None, "橋", "約")]),
     (
@@ -115,6 +116,7 @@ NOT_QUANTITIES = [
     "令和4123日に開催",  # a garbled era date: neither a date nor an amount
     "八千代町と三重県と九十九里町。",  # numerals inside names
     "平成26年2月30日に開催",  # an impossible date: refused, and no amount either
+    "自動運転はレベル3の段階で、工事はフェーズ 2に入った。",  # a level and a stage
 ]
 
 

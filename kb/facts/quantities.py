@@ -104,6 +104,11 @@ _CANON = {
     "パーセント": "%",
 }
 _NO_PREFIX = re.compile(r"(?:No|NO|no|Ｎｏ)\.?\s?$")
+# A number right after a word for a level, a stage or a version names that level (レベル4, フェーズ2,
+# バージョン3): it counts nothing, as N4 or Ver.2 count nothing.
+_LEVEL_BEFORE = re.compile(
+    r"(?:レベル|ステージ|フェーズ|ステップ|ランク|グレード|バージョン|タイプ|ゾーン)\s?$"
+)
 _BU = re.compile(r"([0-9])分")  # the 分 of 3割5分
 _THIRD_GROUP = re.compile(r"[-‐–−][0-9]")  # 03-1234-5678, 4-11-28: no range
 _KANJI_NUMERAL = re.compile(f"[{''.join(KANJI_NUMERALS)}]")
@@ -174,7 +179,8 @@ def _number_span(folded: str, idx: TokenIndex, s: int, e: int) -> int:
 
 
 def _blocked_before(folded: str, s: int) -> bool:
-    """Context before a number that makes it no amount: 第3, No1, IMG_4410, 04-2345, 10:45, 〒981, 数百."""
+    """Context before a number that makes it no amount: 第3, No1, IMG_4410, 04-2345, 10:45, 〒981, 数百,
+    レベル4."""
     if s == 0:
         return False
     prev = folded[s - 1]
@@ -196,7 +202,11 @@ def _blocked_before(folded: str, s: int) -> bool:
         return True  # the 2 of 7分の2 (a fraction)
     if prev in "-‐" and s >= 2 and folded[s - 2].isascii() and folded[s - 2].isalnum():
         return True
-    return bool(_NO_PREFIX.search(folded[max(0, s - 4) : s]))
+    if _NO_PREFIX.search(folded[max(0, s - 4) : s]):
+        return True
+    return ("\u30a0" <= prev <= "\u30ff" or prev == " ") and bool(
+        _LEVEL_BEFORE.search(folded[max(0, s - 7) : s])
+    )
 
 
 def _token_at(idx: TokenIndex, pos: int) -> tuple[Token | None, bool]:
