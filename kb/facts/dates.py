@@ -288,13 +288,17 @@ def _relative_value(word: str, post_date: dt.date | None) -> str | None:
 
 
 def _slash_ok(folded: str, start: int, end: int) -> bool:
-    """Whether an M/D reads as a date: before a weekday, まで/から or a range mark, in brackets, or alone."""
+    """Whether an M/D reads as a date: before a weekday, まで/から or a range mark, in brackets, alone,
+    or opening a sentence before a comma."""
     if _SLASH_AFTER.match(folded, end):
         return True
     before = folded[start - 1 : start]
     if before in "(（" and folded[end : end + 1] in ")）":
         return True  # (7/26)
-    return (start == 0 or before.isspace()) and (end == len(folded) or folded[end].isspace())
+    # alone on a line, or opening a sentence before a comma (7/3、委員会で…)
+    return (start == 0 or before.isspace()) and (
+        end == len(folded) or folded[end].isspace() or folded[end] in "、,"
+    )
 
 
 def find_dates(
