@@ -1171,6 +1171,8 @@ def _name_after(longs: list[Token], i: int) -> int:
             break
         if _name_like(flags, surface):
             end = tok.end
+        elif end > 0 and _final_particle_in_name(longs, j):
+            end = tok.end  # みず|ね|農園: a sentence-final particle cannot go on a sentence
         elif _is_hiragana(surface) and (
             surface not in _NAME_STOPS
             or (nxt is not None and _glued_kana(nxt))
@@ -1188,6 +1190,26 @@ def _name_after(longs: list[Token], i: int) -> int:
             break
         j += 1
     return end
+
+
+def _final_particle_in_name(longs: list[Token], j: int) -> bool:
+    """Whether longs[j], a sentence-final particle (ね, よ, わ) glued to a hiragana noun and followed by a
+    case particle, a noun or a closing bracket, is a piece of a hiragana name Sudachi broke up: a
+    particle that ends a sentence cannot stand inside one (合同会社みず|ね|農園, 株式会社こもれび|ね|が)."""
+    tok = longs[j]
+    if tok.pos[:2] != ("助詞", "終助詞") or not _is_hiragana(tok.surface) or j == 0:
+        return False
+    before = longs[j - 1]
+    if before.end != tok.start or not _is_hiragana(before.surface) or not POS_FLAGS[before.pos] & NOUN:
+        return False
+    if j + 1 >= len(longs) or longs[j + 1].start != tok.end:
+        return False
+    nxt = longs[j + 1]
+    return (
+        nxt.pos[:2] in (("助詞", "格助詞"), ("助詞", "係助詞"))
+        or _name_like(POS_FLAGS[nxt.pos], nxt.surface)
+        or nxt.surface in ("」", "』", ")", "）")
+    )
 
 
 def _nouns_to_end(longs: list[Token], j: int) -> bool:
