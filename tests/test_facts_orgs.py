@@ -56,6 +56,9 @@ ORGS: list[tuple[str, list[str]]] = [
     ("親会社の北日本ホールディングスが出資した。", ["北日本ホールディングス"]),
     ("現地のノルデン・エナジー社が発電を担う。", ["ノルデン・エナジー社"]),
     ("駅前の松本百貨店に出店した。", ["松本百貨店"]),
+    # cooperatives by their brand (a role after it is no part of the name)
+    ("JAみどり東部とJFしまなみが協力した。", ["JAみどり東部", "JFしまなみ"]),
+    ("JA職員と株式会社の社長が同席した。", ["JA"]),
     # NPOs and associations, hiragana names included
     ("NPO法人さくらんぼ子ども食堂が切り盛りする。", ["NPO法人さくらんぼ子ども食堂"]),
     ("一般社団法人あおもりデータ協会に委託した。", ["一般社団法人あおもりデータ協会"]),

@@ -223,9 +223,9 @@ _LEGAL_PREFIXES = frozenset(
     "株式会社 有限会社 合同会社 合資会社 一般社団法人 一般財団法人 公益社団法人 公益財団法人 社会福祉法人 学校法人 "
     "医療法人 宗教法人 NPO法人 特定非営利活動法人 独立行政法人 地方独立行政法人 国立大学法人 社会医療法人 "
     "認定NPO法人 生活協同組合 協同組合".split()
-)
+) | {"JA", "JF"}  # the brands agricultural and fishery cooperatives write before their names (JAみどり東部)
 _LEGAL_RE = re.compile(_trie(_LEGAL_PREFIXES) + r"|[(（][株有][)）]|㈱|㈲")
-_LEGAL_HINT = re.compile("会社|法人|組合|株|有\\)|㈱|㈲")  # what every legal form holds
+_LEGAL_HINT = re.compile("会社|法人|組合|株|有\\)|㈱|㈲|JA|JF")  # what every legal form holds
 _ABBREVIATED_FORM = re.compile(r"[(（][株有][)）]|㈱|㈲")
 # Words that add nothing to a name: 総合案内センター is as generic as 案内センター, 区議会 as 議会.
 _WEAK = frozenset(
@@ -1167,8 +1167,8 @@ def _name_after(longs: list[Token], i: int) -> int:
         if surface == "の" and nxt is not None and nxt.surface in _NO_NAMES and end > 0:
             j += 1  # ぬくもりの家, みどりの森ネット
             continue
-        if surface in _ROLE_TAILS and end > 0:
-            break
+        if surface in _ROLE_TAILS:
+            break  # 株式会社ABC社長, JA職員: a role, no part of the name
         if _name_like(flags, surface):
             end = tok.end
         elif end > 0 and _final_particle_in_name(longs, j):
