@@ -1400,6 +1400,8 @@ def find_names(
         orgs.extend(_clubs(idx))
     if "の会" in folded:
         orgs.extend(_circles(folded, idx))
+    if "道の駅" in folded:
+        places.extend(_roadside_stations(folded, idx))
     if "S" in letters:
         places.extend(_surname_places(text, idx.longs, letters, known_places))
     for m in _KNOWN_RE.finditer(folded):  # famous bodies, parties' short forms, places Sudachi misses
@@ -1457,6 +1459,30 @@ def _surname_places(text: str, longs: list[Token], letters: str, known: Containe
         if text[tok.end : tok.end + 1] in _AFTER_PLACE and not _person_context(text, tok, nxt):
             if not _TITLE_BEFORE.search(text, 0, tok.start) and tok.surface in known:
                 out.append(Name("place", tok.start, tok.end))
+    return out
+
+
+def _roadside_stations(folded: str, idx: TokenIndex) -> list[Name]:
+    """Roadside stations named after the word (道の駅あさひの里, 道の駅かわもと): 道の駅 and a name that
+    starts with a place, a proper noun or a kana word, hiragana pieces included (道の駅直売所 is none)."""
+    out: list[Name] = []
+    longs = idx.longs
+    for m in re.finditer("道の駅", folded):
+        i = idx.long_at(m.end())
+        if i < 0 or not idx.is_long_boundary(m.start()):
+            continue
+        first = longs[i]
+        flags = POS_FLAGS[first.pos]
+        if not (
+            flags & PLACE
+            or (flags & PROPER and not first.parts)  # (直売所, a compound Sudachi calls proper, is no name)
+            or _is_hiragana(first.surface)
+            or _is_katakana(first.surface)
+        ):
+            continue
+        end = _name_after(longs, i)
+        if end > m.end():
+            out.append(Name("place", m.start(), end, site=True))
     return out
 
 
