@@ -196,6 +196,13 @@ _ORG_SCHOOL = tuple(
 # Short forms of school names: a place, a direction or number, and 小/中/高 (湯沢北小, 長野一女 aside).
 _ORG_SHORT = ("小", "中", "高")
 _SHORT_MIDDLE = frozenset("東 西 南 北 中央 第一 第二 第三 一 二 三 四 五 六 七 八 九 十".split())
+
+
+def _short_school_word(surface: str) -> bool:
+    """Whether a word is the end of a school's short name that Sudachi keeps whole: 南高, 東中, 一小."""
+    return len(surface) == 2 and surface[1] in _ORG_SHORT and surface[0] in _SHORT_MIDDLE
+
+
 # Company words: a place or a proper name right before them makes a company (関東バス, 横浜銀行).
 _ORG_COMPANY = tuple(
     "バス ランド 電鉄 鉄道 ガス 電力 新聞 放送 テレビ 航空 交通 証券 生命 保険 建設 工業 産業 商事 物産 製作所 "
@@ -379,6 +386,7 @@ def _letter(pos: tuple[str, ...], surface: str, parted: bool) -> str:
         surface in _KEY_SURFACES
         or surface.endswith(_KEY_ENDINGS)
         or (surface in _ORG_SHORT and pos[0] == "接尾辞")
+        or _short_school_word(surface)  # 湯沢|南高
         or (parted and ("議会" in surface or "市会" in surface))  # 市議会議員: a council in a job title
     )
     alone = bool(flags & PLACE) or (parted and (by_surface or bool(flags & PROPER)))
@@ -899,6 +907,8 @@ def _suffix_in(tok: Token) -> tuple[str, int] | None:
                 head = surface[: -len(suffix)]
                 if surface.endswith(suffix) and len(head) >= 2 and (_is_katakana(head) or _is_latin(head)):
                     return suffix, tok.end
+    if not tok.parts and _short_school_word(surface):
+        return surface[1], tok.end  # 南高: the school word inside a word of its own
     if tok.parts and len(tok.parts) > 2 and tok.parts[-1].surface in _TITLE_TAILS:
         inner = tok.parts[-1].start
         head = surface[: inner - tok.start]
@@ -960,6 +970,8 @@ def _org_ok(
         return True  # 第12旅団
     if cls == "short":  # 湯沢北小, 盛岡一高, 松本高 (a place and 中 alone is 日本中: all over Japan)
         units = [u for u, _ in _modifier_units(items[start_i:], k - start_i, suffix_start)]
+        if _short_school_word(items[k].surface) and suffix_start == items[k].start + 1:
+            return bool(units) and bool(POS_FLAGS[units[-1].pos] & (PLACE | PROPER))  # 湯沢|南高
         if len(units) >= 2 and units[-1].surface in _SHORT_MIDDLE:
             return bool(POS_FLAGS[units[-2].pos] & PLACE or any(p.end == units[-1].start for p in places))
         return suffix != "中" and bool(units) and bool(POS_FLAGS[units[-1].pos] & (PLACE | PROPER))
