@@ -95,12 +95,14 @@ _PLACE_TAILS = frozenset(
     "人 国内 国外 全土 各地 全域 国民 政府 出身 在住 側 産 製 沖 近郊 周辺 系 市内 県内 都内 府内 道内 区内 町内 "
     "村内 全体 中心部 郊外 市街".split()
 )
-# Event names swallow the place they start with: 長野オリンピック, 愛知万博, 東日本大震災.
+# Event names swallow the place they start with: 長野オリンピック, 愛知万博, 東日本大震災; so do the names of
+# treaties and accords (パリ協定, 京都議定書): the place names where they were signed.
 _EVENTS = frozenset(
     "オリンピック パラリンピック 五輪 ワールドカップ W杯 万博 博覧会 マラソン 国体 選手権 サミット 映画祭 音楽祭 "
     "芸術祭 大会 ビエンナーレ トリエンナーレ 国際映画祭 駅伝 豪雨 地震 大震災 震災 台風 水害 大水害 噴火 "
-    "まつり 祭り 祭 フェスティバル".split()
+    "まつり 祭り 祭 フェスティバル 条約 協定 議定書 憲章".split()
 )
+
 _EVENT_MODIFIERS = frozenset({"冬季", "夏季", "国際", "世界"})
 # Products named after their place are no place: 魚沼米, 有田焼, 吉野杉.
 _PRODUCTS = frozenset("米 焼 焼き 杉 茶 牛 豚 鶏 酒 塗 塗り 織 紬 漆 瓦 和紙 梨 柿 蕎麦 そば うどん".split())
