@@ -102,7 +102,9 @@ _EVENTS = frozenset(
     "芸術祭 大会 ビエンナーレ トリエンナーレ 国際映画祭 駅伝 豪雨 地震 大震災 震災 台風 水害 大水害 噴火 "
     "まつり 祭り 祭 フェスティバル 条約 協定 議定書 憲章".split()
 )
-
+# Words a town's councillor uses for the own town (本町でも議論したい): standing alone they name no place,
+# though Sudachi tags 本町 as one (a district name in many cities: 大阪の本町, 青葉区本町).
+_DEICTIC_PLACES = frozenset({"本町", "本村"})
 _EVENT_MODIFIERS = frozenset({"冬季", "夏季", "国際", "世界"})
 # Products named after their place are no place: 魚沼米, 有田焼, 吉野杉.
 _PRODUCTS = frozenset("米 焼 焼き 杉 茶 牛 豚 鶏 酒 塗 塗り 織 紬 漆 瓦 和紙 梨 柿 蕎麦 そば うどん".split())
@@ -720,6 +722,8 @@ def _places_in_run(run: _Run, known: Container[str] = ()) -> list[Name]:
         if not tok.parts and POS_FLAGS[tok.pos] & PLACE:
             if _is_hiragana(tok.surface) or _person_context(text, tok, None):
                 return []
+            if tok.surface in _DEICTIC_PLACES and text[tok.start - 1 : tok.start] != "の":
+                return []  # 本町でも: "this town" (大阪の本町 is a district)
             return [Name("place", tok.start, tok.end)]
     out: list[Name] = []
     # a site needs a head: a word that ends like one (八幡|宮 and ボール|パーク end like 八幡宮, パーク)
