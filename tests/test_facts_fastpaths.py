@@ -41,7 +41,7 @@ def _skipped_runs_hold_nothing(text: str) -> None:
     for m in re.finditer(r"[^x]+", letters):
         names._runs_in(text, longs, letters, m.start(), m.end(), every)
     for run in every:
-        places = names._places_in_run(run, ())
+        places = names._places_in_run(run)
         orgs = names._orgs_in_run(run, places, run.items[0].start == 0)
         if tuple(map(id, run.items)) not in kept:
             assert not places and not orgs, (text, [t.surface for t in run.items])

@@ -142,7 +142,7 @@ _SITE_HEADS = tuple(
         "地区 地方 山脈 山地 高原 平野 盆地 半島 諸島 列島 本島 海峡 海岸 温泉 大橋 城跡 城址 神社 大社 神宮 八幡宮 "
         "天満宮 寺院 公園 庭園 植物園 動物園 通り 街道 朝市 夜市 市場 国際空港 空港 タワー スタジアム アリーナ "
         "ボールパーク 球場 競技場 ドーム 駐屯地 基地 清掃工場 発電所 処分場 工業地帯 工業団地 団地 特区 疏水 用水 "
-        "運河 ダム 都市圏 ジオパーク 商店街".split(),
+        "運河 ダム 都市圏 ジオパーク 商店街 湿地 湿原 干潟".split(),
         key=len,
         reverse=True,
     )
@@ -579,6 +579,8 @@ def _extend_place(items: list[Token], j: int, end: int) -> tuple[int, int]:
             j, end = j + 2, items[j + 1].end  # 大阪24区
         elif nxt.surface in _ADMIN_WORDS:
             j, end = j + 1, nxt.end  # 寧夏自治区
+        elif nxt.surface in ("南道", "北道"):
+            j, end = j + 1, nxt.end  # 慶尚|北道: a province of Korea
         elif nxt.surface == "広域" and j + 1 < n and items[j + 1].surface == "市":
             j, end = j + 2, items[j + 1].end  # 大邱広域市
     if j < n:
@@ -664,10 +666,13 @@ def _head_in(items: list[Token], i: int, k: int, text: str) -> str | None:
     return None
 
 
-def _site_start(tok: Token) -> bool:
-    """Whether a token may start the name of a site: a place, a proper noun, a katakana or Latin name."""
+def _site_start(tok: Token, stems: Container[str] = ()) -> bool:
+    """Whether a token may start the name of a site: a place, a proper noun, a katakana or Latin name, or
+    a name the post gave as a place (stems)."""
     flags = POS_FLAGS[tok.pos]
     surface = tok.surface
+    if surface in stems:
+        return True
     if flags & (PLACE | PROPER):  # (not a body: 米軍基地 is no one site)
         return surface not in _PLACE_STOP and not _is_hiragana(surface) and surface[-1] not in "軍隊省庁党"
     if surface in _EXTRA_PLACES:
@@ -712,8 +717,21 @@ def _person_context(text: str, tok: Token, nxt: Token | None) -> bool:
     return bool(_PERSON_AFTER.match(text, tok.end))
 
 
-def _places_in_run(run: _Run, known: Container[str] = ()) -> list[Name]:
-    """Places in one run of nouns: place names with their suffixes, sites, 韓国人 -> 韓国."""
+def _region_before(prev: Token, tok: Token, text: str) -> bool:
+    """Whether the place before a word is a province or prefecture written against it, or a country
+    joined to it by ・ (全羅南道|順天市, 韓国・順天市): then the word and 市 or 郡 name a municipality."""
+    if not POS_FLAGS[prev.pos] & PLACE:
+        return False
+    if prev.end == tok.start:
+        return prev.surface[-1] in "道県省州府"
+    return text[prev.end : tok.start] == "・" and bool(POS_FLAGS[prev.pos] & COUNTRY)
+
+
+def _places_in_run(run: _Run, stems: set[str] | None = None) -> list[Name]:
+    """Places in one run of nouns: place names with their suffixes, sites, 韓国人 -> 韓国.
+
+    ``stems`` are the names the post gave as places with a suffix where Sudachi has no place tag for
+    them (順天 of 全羅南道順天市): they may start a site (順天湾); new ones are added to it."""
     items = run.items
     text = run.text
     n = len(items)
@@ -752,9 +770,13 @@ def _places_in_run(run: _Run, known: Container[str] = ()) -> list[Name]:
         # a town before another name is a place of its own (上田市|弁天山公園)
         if (
             headed
-            and _site_start(tok)
+            and _site_start(tok, stems or ())
             and not (
-                place and _ends_admin(tok) and nxt is not None and nxt.start == tok.end and _site_start(nxt)
+                place
+                and _ends_admin(tok)
+                and nxt is not None
+                and nxt.start == tok.end
+                and _site_start(nxt, stems or ())
             )
         ):
             k = _site_at(items, i, text)
@@ -839,6 +861,21 @@ def _places_in_run(run: _Run, known: Container[str] = ()) -> list[Name]:
             and not flags & PERSON
         ):
             out.append(Name("place", tok.start, nxt.end))  # ソンパ区
+            i += 2
+            continue
+        if (
+            nxt is not None
+            and nxt.surface in ("市", "郡", "区")
+            and nxt.start == tok.end
+            and flags & COMMON
+            and len(tok.surface) >= 2
+            and _is_kanji(tok.surface)
+            and i > 0
+            and _region_before(items[i - 1], tok, text)
+        ):
+            out.append(Name("place", tok.start, nxt.end))  # 全羅南道|順天|市: a city named by a common word
+            if stems is not None:
+                stems.add(tok.surface)
             i += 2
             continue
         if i > 0 and items[i - 1].surface in ("大字", "字") and flags & (PROPER | PLACE):
@@ -1374,12 +1411,13 @@ def place_parts(tokens: Iterable[Token]) -> set[str]:
 class KnownPlaces:
     """The place_parts of a post's tokens, collected when first asked about."""
 
-    __slots__ = ("_tokens", "_surfaces")
+    __slots__ = ("_tokens", "_surfaces", "stems")
 
     def __init__(self, tokens: Iterable[Iterable[Token]]) -> None:
         """Places of the given tokens (one token list per passage)."""
         self._tokens = tokens
         self._surfaces: set[str] | None = None
+        self.stems: set[str] = set()  # names the rules found as places where Sudachi tags none (順天)
 
     def __contains__(self, surface: object) -> bool:
         """Whether Sudachi tags the surface as a place name somewhere in the post."""
@@ -1400,8 +1438,9 @@ def find_names(
     places: list[Name] = []
     orgs: list[Name] = []
     sport: bool | None = None
+    stems = known_places.stems if isinstance(known_places, KnownPlaces) else None
     for run in _runs(text, idx.longs, letters):
-        run_places = _places_in_run(run, known_places)
+        run_places = _places_in_run(run, stems)
         if run.org_key:
             orgs.extend(_orgs_in_run(run, run_places, run.items[0].start == 0))
         if len(run.items) > 1 and run.items[-1].surface[-1:] in "スズ":
