@@ -362,7 +362,7 @@ def _name_like(flags: int, surface: str) -> bool:
 
 # Runs are found on a string with one letter per long unit: N a name-like token, S one that is a
 # person's name (read as N in runs; standing alone it may be a place the post names elsewhere), H
-# one that ends like the head of a site (川, 公園, パーク) and is no other key, A a 形状詞 in kanji
+# one that ends like the head of a site (川, 公園, パーク) and is no other key, A a 形状詞 in kanji or kana
 # that may join two of them, ( and ) a gloss's brackets, ・ a 中黒, & or ヶ, x anything else. Every
 # rule below starts from a key token. K is a name-like key by its surface (区 or 市, 大字, a legal form, a
 # word ending in an organisation's suffix or a site's head): it needs a neighbour to make a name. P is
@@ -404,7 +404,7 @@ def _letter(pos: tuple[str, ...], surface: str, parted: bool) -> str:
         if surface.endswith(_HEAD_ENDINGS):
             return "H"
         return "S" if flags & PERSON else "N"
-    if flags & ADJ and _is_kanji(surface):
+    if flags & ADJ and (_is_kanji(surface) or _is_hiragana(surface)):
         return "B" if alone or by_surface else "A"
     if surface in ("(", "（"):
         return "("
