@@ -93,6 +93,10 @@ ORGS: list[tuple[str, list[str]]] = [
     ("県の環境保全庁(EPA)と協議した。", ["環境保全庁", "EPA"]),
     ("地域交流センター「ふらっと」を訪ねた。", ["ふらっと"]),  # the centre has no name but its own
     ("地元バス会社のSTA(広域バス公社)が路線を担う。", ["STA", "広域バス公社"]),
+    # a name said to be a body's, with its Latin spelling
+    ("市内の路線はノルドバーン(Nordbahn)という公共交通機関が運行する。", ["ノルドバーン", "Nordbahn"]),
+    ("運営はNorth Bay Linesという事業者だ。", ["North Bay Lines"]),
+    ("市民団体という組織をつくった。", []),
     # generic bodies, groups for one trip and counters are no names
     ("学校運営協議会と子育て支援センター、教育委員会が連携している。", []),
     ("市の訪問団と県の調査団が同行した。", []),

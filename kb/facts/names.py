@@ -1459,6 +1459,8 @@ def find_names(
         orgs.extend(_circles(folded, idx))
     if "道の駅" in folded:
         places.extend(_roadside_stations(folded, idx))
+    if "という" in folded:
+        orgs.extend(_called_bodies(text, folded, idx))
     if "S" in letters:
         places.extend(_surname_places(text, idx.longs, letters, known_places))
     for m in _KNOWN_RE.finditer(folded):  # famous bodies, parties' short forms, places Sudachi misses
@@ -1516,6 +1518,42 @@ def _surname_places(text: str, longs: list[Token], letters: str, known: Containe
         if text[tok.end : tok.end + 1] in _AFTER_PLACE and not _person_context(text, tok, nxt):
             if not _TITLE_BEFORE.search(text, 0, tok.start) and tok.surface in known:
                 out.append(Name("place", tok.start, tok.end))
+    return out
+
+
+# A name said to be a body's: トライメット(TriMet)という公共交通機関, ノルテックという企業.
+_CALLED_BODY = re.compile(
+    r"(?:\((?P<alias>[A-Za-z][A-Za-z0-9&.\- ]{0,20}[A-Za-z0-9.])\))?という[^\s、。「」()]{0,10}?"
+    r"(?:団体|組織|会社|企業|機関|法人|事業者|財団|協会|組合|公社|グループ|チーム|クラブ)"
+)
+
+
+def _called_bodies(text: str, folded: str, idx: TokenIndex) -> list[Name]:
+    """Names a passage says are a body's (Xという会社, X(Y)という機関): a katakana or Latin name, or one
+    with a proper noun in it, and its Latin spelling in brackets."""
+    out: list[Name] = []
+    longs = idx.longs
+    for m in _CALLED_BODY.finditer(folded):
+        end = m.start()
+        last = idx.long_covering(end - 1) if end > 0 else None
+        if last is None or last.end != end:
+            continue
+        start = _name_before(longs, idx.long_at(last.start))
+        if start is None or start >= end:
+            continue
+        while start >= 2 and text[start - 1] == " " and _is_latin(text[start]):  # ABC Transit
+            before = idx.long_covering(start - 2)
+            if before is None or not _is_latin(before.surface):
+                break
+            start = before.start
+        name = text[start:end]
+        k = idx.long_at(start)
+        proper = any(POS_FLAGS[t.pos] & PROPER for t in longs[k : idx.long_at(last.start) + 1])
+        if not (_is_katakana(name) or _is_latin(name) or proper) or name in _GENERIC_BODIES:
+            continue
+        out.append(Name("org", start, end))
+        if m.group("alias"):
+            out.append(Name("org", m.start("alias"), m.end("alias")))
     return out
 
 
