@@ -92,6 +92,7 @@ ORGS: list[tuple[str, list[str]]] = [
     ("「鶴岡市こども応援センター」(愛称:つるっこ)を視察した。", ["鶴岡市こども応援センター", "つるっこ"]),
     ("県の環境保全庁(EPA)と協議した。", ["環境保全庁", "EPA"]),
     ("地域交流センター「ふらっと」を訪ねた。", ["ふらっと"]),  # the centre has no name but its own
+    ("新しい市立図書館の愛称は「ことのは」に決まった。", ["ことのは"]),  # a nickname given in a sentence
     ("地元バス会社のSTA(広域バス公社)が路線を担う。", ["STA", "広域バス公社"]),
     # a name said to be a body's, with its Latin spelling
     ("市内の路線はノルドバーン(Nordbahn)という公共交通機関が運行する。", ["ノルドバーン", "Nordbahn"]),

@@ -1461,6 +1461,9 @@ def find_names(
         places.extend(_roadside_stations(folded, idx))
     if "という" in folded:
         orgs.extend(_called_bodies(text, folded, idx))
+    if "称" in folded:
+        for nickname in _said_nicknames(folded, idx):
+            (orgs if nickname.kind == "org" else places).append(nickname)
     if "S" in letters:
         places.extend(_surname_places(text, idx.longs, letters, known_places))
     for m in _KNOWN_RE.finditer(folded):  # famous bodies, parties' short forms, places Sudachi misses
@@ -1518,6 +1521,27 @@ def _surname_places(text: str, longs: list[Token], letters: str, known: Containe
         if text[tok.end : tok.end + 1] in _AFTER_PLACE and not _person_context(text, tok, nxt):
             if not _TITLE_BEFORE.search(text, 0, tok.start) and tok.surface in known:
                 out.append(Name("place", tok.start, tok.end))
+    return out
+
+
+# A nickname given in a sentence: 図書館の愛称は「ほんのわ」, 公園の通称「みどりの丘」.
+_NICKNAME_SAID = re.compile(
+    r"の(?:愛称|通称|略称|呼称)(?:は|が|も)?\s?[:：]?\s?[「『](?P<name>[^「」『』、。\s]{1,20})[」』]"
+)
+
+
+def _said_nicknames(folded: str, idx: TokenIndex) -> list[Name]:
+    """Nicknames a sentence gives to the word before の愛称 (図書館の愛称は「ほんのわ」): an organisation's
+    when the word ends like one (図書館, センター), a place's when it ends like a site (公園, タワー)."""
+    out: list[Name] = []
+    for m in _NICKNAME_SAID.finditer(folded):
+        tok = idx.long_covering(m.start() - 1) if m.start() else None
+        if tok is None or tok.end != m.start():
+            continue
+        if _suffix_of(tok) is not None:
+            out.append(Name("org", m.start("name"), m.end("name")))
+        elif _head_of(tok) is not None:
+            out.append(Name("place", m.start("name"), m.end("name")))
     return out
 
 
