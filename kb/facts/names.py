@@ -1457,6 +1457,8 @@ def find_names(
         orgs.extend(_clubs(idx))
     if "の会" in folded:
         orgs.extend(_circles(folded, idx))
+    if "議員" in folded and ("クラブ" in folded or "の会" in folded):
+        orgs.extend(_signature_groups(folded, idx))
     if "道の駅" in folded:
         places.extend(_roadside_stations(folded, idx))
     if "という" in folded:
@@ -1607,7 +1609,7 @@ def _roadside_stations(folded: str, idx: TokenIndex) -> list[Name]:
 
 def _circles(folded: str, idx: TokenIndex) -> list[Name]:
     """Groups named …の会 after a place or a name (仙台よみきかせの会): a place or proper noun, words or
-    hiragana after it, の and 会 standing alone."""
+    hiragana after it, の and 会 standing alone; and council groups with a party in their name."""
     out: list[Name] = []
     longs = idx.longs
     for m in _CIRCLE.finditer(folded):
@@ -1618,10 +1620,38 @@ def _circles(folded: str, idx: TokenIndex) -> list[Name]:
         start = _name_before(longs, i)
         if start is None:
             continue
+        while start >= 2 and folded[start - 1] == "・":  # 市民・みらいの会: one name across the 中黒
+            j = idx.long_covering(start - 2)
+            before = _name_before(longs, idx.long_at(j.start)) if j is not None else None
+            if before is None:
+                break
+            start = before
         first = idx.long_at(start)
-        if first < 0 or first == i or not POS_FLAGS[longs[first].pos] & (PLACE | PROPER):
+        if first < 0:
+            continue
+        # a council group names a party in it (市民・立憲の会); other groups start with a place or a name
+        partisan = any(t.surface in _PARTY_SHORT or t.surface in _PARTIES for t in longs[first : i + 1])
+        if not partisan and (first == i or not POS_FLAGS[longs[first].pos] & (PLACE | PROPER)):
             continue
         out.append(Name("org", start, m.end()))
+    return out
+
+
+# A group's name right before a councillor's title in a signature: 市民クラブ 砺波市議会議員 山本.
+_SIGNATURE_GROUP = re.compile(
+    r"(?:^|(?<=\s))(?P<name>[^\s、。「」()・]{1,14}?(?:クラブ|の会))(?=\s+[^\s、。]{0,12}議員(?:\s|$))"
+)
+
+
+def _signature_groups(folded: str, idx: TokenIndex) -> list[Name]:
+    """Council groups named in a signature before the councillor's title (みらいクラブ 上田市議会議員)."""
+    out: list[Name] = []
+    for m in _SIGNATURE_GROUP.finditer(folded):
+        name = m.group("name")
+        if name in _GENERIC_BODIES or not idx.is_long_boundary(m.start("name")):
+            continue
+        start = m.start("name") + (2 if name.startswith("会派") and len(name) > 4 else 0)  # 会派みらいクラブ
+        out.append(Name("org", start, m.end("name")))
     return out
 
 
