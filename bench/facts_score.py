@@ -13,7 +13,7 @@ kb.facts.extract_facts; the title is passage 0, so facts in titles count), score
 tests/fixtures/devset/gold.jsonl with the devset guideline's semantics: strict, distinct facts
 (``--set``), doubtful gold optional (``--doubtful ignore``).
 
-heldout: the 12 posts of tests/fixtures/heldout, invented by the team in the devset's shapes and
+heldout: the 18 posts of tests/fixtures/heldout, invented by the team in the devset's shapes and
 annotated by its guideline before kb was run on them (kb was never tuned on them), read and
 scored as the devset is. Not run by default: ask for it with ``--only heldout``.
 
