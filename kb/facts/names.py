@@ -142,7 +142,7 @@ _SITE_HEADS = tuple(
         "地区 地方 山脈 山地 高原 平野 盆地 半島 諸島 列島 本島 海峡 海岸 温泉 大橋 城跡 城址 神社 大社 神宮 八幡宮 "
         "天満宮 寺院 公園 庭園 植物園 動物園 通り 街道 朝市 夜市 市場 国際空港 空港 タワー スタジアム アリーナ "
         "ボールパーク 球場 競技場 ドーム 駐屯地 基地 清掃工場 発電所 処分場 工業地帯 工業団地 団地 特区 疏水 用水 "
-        "運河 ダム 都市圏 ジオパーク 商店街 湿地 湿原 干潟".split(),
+        "運河 ダム 都市圏 ジオパーク 商店街 湿地 湿原 干潟 サイエンスパーク リサーチパーク テクノパーク".split(),
         key=len,
         reverse=True,
     )
@@ -160,6 +160,9 @@ _KATAKANA_GENERIC = frozenset(
     "ローカル ビジネス ショッピング レジャー キャンプ サッカー テニス ゴルフ".split()
 )
 _SITE_SPAN = 7  # tokens a site name may span
+# Words made of a site's head and where along it (川沿い, 湖畔, 山頂): after a place they name the site
+# (飛騨|川沿い -> 飛騨川, 東京|湾岸 -> 東京湾).
+_HEAD_LOCATIVES = frozenset("川沿い 川岸 川辺 川べり 川面 湖畔 湖岸 湖面 湾岸 湾内 山頂 山麓 山腹".split())
 # A quoted name right after a word for a facility names that facility: ビル「イノベーションベース長岡」.
 _FACILITY_QUOTE = re.compile(
     r"(?:施設|ビル|発電所|工場|処分場|焼却場|プラント|スタジアム|アリーナ|球場|公園|タワー|ホール|館|拠点|広場)"
@@ -566,6 +569,8 @@ def _extend_place(items: list[Token], j: int, end: int) -> tuple[int, int]:
     n = len(items)
     if j < n:
         nxt = items[j]
+        if nxt.surface in _HEAD_LOCATIVES and nxt.start == end:
+            return j + 1, nxt.start + 1  # 飛騨|川沿い -> 飛騨川, 東京|湾岸 -> 東京湾
         if nxt.surface in _ADMIN and len(nxt.surface) == 1:
             j, end = j + 1, nxt.end
         elif len(nxt.surface) >= 2 and nxt.surface[0] in _ADMIN and nxt.surface[1] in _ADMIN_TAIL:
@@ -877,6 +882,19 @@ def _places_in_run(run: _Run, stems: set[str] | None = None) -> list[Name]:
             if stems is not None:
                 stems.add(tok.surface)
             i += 2
+            continue
+        if (
+            flags & COMMON
+            and i + 2 < n
+            and items[i + 1].surface == "国際"
+            and items[i + 2].surface == "空港"
+            and len(tok.surface) >= 2
+            and _is_kanji(tok.surface)
+            and tok.surface not in _WEAK
+            and tok.end == items[i + 1].start
+        ):
+            out.append(Name("place", tok.start, items[i + 2].end, site=True))  # 桃園|国際|空港
+            i += 3
             continue
         if i > 0 and items[i - 1].surface in ("大字", "字") and flags & (PROPER | PLACE):
             out.append(Name("place", tok.start, tok.end))  # 大字長倉: a district of an address
