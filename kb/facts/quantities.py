@@ -81,6 +81,8 @@ _UNIT_TAIL = {"階": re.compile("建て|建"), "年": re.compile("制(?!度)")}
 _ALTERNATIVE = re.compile(r"([1-9])[,、]([1-9])(?![0-9,.])")  # 5,6軒: five or six
 _MINUTES = re.compile(r"([0-5]?[0-9])分(?!の[0-9〇一二三四五六七八九十])")  # the minutes of 1時間15分
 _RATE = re.compile(r"/(日|年|月|週|時間|時|h|人|回|台|件|炉)(?![A-Za-z0-9])")  # 150t/日
+# Kinds of municipality counted together (7町村が合併, 3市町で連携).
+_ADMIN_COMBOS = frozenset({"市町村", "市町", "町村", "区市町村", "区市", "市区町村"})
 # Units that count administrative areas: a kanji numeral before them is usually part of a name.
 _ADMIN_UNITS = frozenset("市 町 村 区 郡 県 州".split())
 # Nouns that never count what precedes them (3対1 is a score).
@@ -424,6 +426,12 @@ def _read(text: str, folded: str, idx: TokenIndex, s: int, e: int) -> Fact | Non
         if unit is None:
             return None
     end = unit.end
+    if unit.unit in ("市", "区", "町"):  # 7町|村, 3市|町: kinds of municipality counted together
+        for size in (3, 2, 1):
+            if unit.unit + folded[end : end + size] in _ADMIN_COMBOS:
+                unit.unit += text[end : end + size]
+                end += size
+                break
     # 2ヶ月間, 3年半, 2割7分: a counter's own tail
     if folded[end : end + 1] == "間" and unit.unit in ("カ月", "週", "カ年"):
         unit.unit += "間"
