@@ -255,7 +255,8 @@ _SCHOOL_KINDS = frozenset(
 # Words before a name that are no part of it: 旧ソ連軍, 元市長.
 _ERAS = frozenset(ERA_BASE)
 _DATE_WORDS = frozenset("年 年度 年代 月 月末 月初 日 期 号".split())  # after a number at a name's start
-_LEADING_JUNK = frozenset("旧 元 前 現 新 故 同 当 本 各 全".split())
+# 会派 is the word for a council group, no part of its name (会派みらいクラブ)
+_LEADING_JUNK = frozenset("旧 元 前 現 新 故 同 当 本 各 全 会派".split())
 _ROLE_TAILS = frozenset(
     "社長 会長 理事長 代表 議員 職員 担当 課長 部長 局長 所長 園長 校長 院長 知事 市長 区長 町長 村長 様 さん 氏 "
     "委員長 副委員長 議長 副議長 理事 事務局長 委員".split()
@@ -1190,8 +1191,19 @@ def _orgs_in_run(run: _Run, places: list[Name], passage_start: bool) -> list[Nam
                 f is not None and f.end == seg[-1].end for f, seg in zip(found, segments, strict=True)
             ):
                 return [f for f in found if f is not None]
-    org = _org_in(run.text, items, places, passage_start, run.quoted)
+    org = _org_in(run.text, items, places, passage_start, run.quoted or _group_sentence(run))
     return [org] if org is not None else []
+
+
+def _group_sentence(run: _Run) -> bool:
+    """Whether a run ending in クラブ stands in a sentence about council groups (会派): then a name of
+    common words is a group's (自由民主党、県民クラブ、公明党の各会派), as it is in quotes."""
+    if not run.items[-1].surface.endswith("クラブ"):
+        return False
+    text = run.text
+    start = text.rfind("。", 0, run.items[0].start) + 1
+    end = text.find("。", run.items[-1].end)
+    return "会派" in text[start : end if end >= 0 else len(text)]
 
 
 # ------------------------------------------------------------------------------ names around the runs
