@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from kb.facts import dates, names, numerals
 from kb.facts.tokindex import TokenIndex
 from kb.models import Token
+from kb.reading import read_source
 from kb.reading.archive import read_plain
 from kb.segment import segment
 from kb.structure import build_post
@@ -33,6 +34,15 @@ def _seed_passages() -> list[str]:
     return [p.text for raw in read_plain(text, "seed-blog.txt") for p in build_post(raw).passages]
 
 
+@lru_cache(maxsize=1)
+def _heldout_passages() -> list[str]:
+    out: list[str] = []
+    for path in sorted((FIXTURES / "heldout" / "posts").glob("h*.txt")):
+        for raw in read_source(str(path), path.read_bytes()).posts:
+            out.extend(p.text for p in build_post(raw).passages)
+    return out
+
+
 def _skipped_runs_hold_nothing(text: str) -> None:
     """Every run the letters leave out yields no place and no organisation; org_key is never wrong."""
     longs, letters = names.unit_letters(segment(text))
@@ -51,6 +61,13 @@ def _skipped_runs_hold_nothing(text: str) -> None:
 
 def test_skipped_runs_hold_nothing_on_the_seed() -> None:
     for text in _seed_passages():
+        _skipped_runs_hold_nothing(text)
+
+
+def test_skipped_runs_hold_nothing_on_the_heldout_posts() -> None:
+    passages = _heldout_passages()
+    assert len(passages) > 100
+    for text in passages:
         _skipped_runs_hold_nothing(text)
 
 
