@@ -102,7 +102,7 @@ _EVENTS = frozenset(
     "芸術祭 大会 ビエンナーレ トリエンナーレ 国際映画祭 駅伝 豪雨 地震 大震災 震災 台風 水害 大水害 噴火 "
     "まつり 祭り 祭 フェスティバル 条約 協定 議定書 憲章".split()
 )
-# Words a town's councillor uses for the own town (本町でも議論したい): standing alone they name no place,
+# Words a town's councillor uses for the own town (本町でも検討したい): standing alone they name no place,
 # though Sudachi tags 本町 as one (a district name in many cities: 大阪の本町, 青葉区本町).
 _DEICTIC_PLACES = frozenset({"本町", "本村"})
 _EVENT_MODIFIERS = frozenset({"冬季", "夏季", "国際", "世界"})
@@ -161,7 +161,7 @@ _KATAKANA_GENERIC = frozenset(
 )
 _SITE_SPAN = 7  # tokens a site name may span
 # Words made of a site's head and where along it (川沿い, 湖畔, 山頂): after a place they name the site
-# (飛騨|川沿い -> 飛騨川, 東京|湾岸 -> 東京湾).
+# (吉井|川沿い -> 吉井川, 東京|湾岸 -> 東京湾).
 _HEAD_LOCATIVES = frozenset("川沿い 川岸 川辺 川べり 川面 湖畔 湖岸 湖面 湾岸 湾内 山頂 山麓 山腹".split())
 # A quoted name right after a word for a facility names that facility: ビル「イノベーションベース長岡」.
 _FACILITY_QUOTE = re.compile(
@@ -294,7 +294,7 @@ _BODY_QUOTE = re.compile(
     r"(?:センター|協議会|協会|機構|組合|財団|公社|クラブ|法人)[「『](?P<name>[^「」『』\s、。]{2,20})[」』]"
 )
 _NAME_CHARS = re.compile(r"^[\w・ー々〆ヶ&]+$")
-# Sudachi keeps some glosses in one token, alone or with the word after them: 江陵(カンヌン), 金浦(キンポ)空港
+# Sudachi keeps some glosses in one token, alone or with the word after them: 江陵(カンヌン), 関西(かんさい)空港
 _GLOSSED_TOKEN = re.compile(r"^\w+\(\w+\)\w*$")
 # Particles that end a name written after a legal form (株式会社ゆきばら工務店が): the name goes on
 # across hiragana only when the next word is hiragana too (さくら|や|ま is one name).
@@ -494,7 +494,7 @@ def _runs_in(text: str, longs: list[Token], letters: str, i: int, n: int, runs: 
             items.append(tok)
             i += 1
             continue
-        # a gloss: ソンパ(松坡)区役所, 金浦(キンポ)空港 -- the run goes on across the brackets
+        # a gloss: ソンパ(松坡)区役所, 清州(チョンジュ)空港 -- the run goes on across the brackets
         if c == "(" and items and items[-1].end == tok.start:
             j = i + 1
             while j < n and j - i <= 4 and letters[j] != ")":
@@ -538,7 +538,7 @@ def _joined(text: str, a: Token, b: Token) -> bool:
 
 
 def _gloss_free(surface: str) -> str | None:
-    """The name without a reading or gloss in brackets (金浦(キンポ)空港 -> 金浦空港), or None if none."""
+    """The name without a reading or gloss in brackets (清州(チョンジュ)空港 -> 清州空港), or None if none."""
     if "(" not in surface and "（" not in surface:
         return None
     stripped = _GLOSS.sub("", surface.replace("（", "(").replace("）", ")"))
@@ -571,7 +571,7 @@ def _extend_place(items: list[Token], j: int, end: int) -> tuple[int, int]:
     if j < n:
         nxt = items[j]
         if nxt.surface in _HEAD_LOCATIVES and nxt.start == end:
-            return j + 1, nxt.start + 1  # 飛騨|川沿い -> 飛騨川, 東京|湾岸 -> 東京湾
+            return j + 1, nxt.start + 1  # 吉井|川沿い -> 吉井川, 東京|湾岸 -> 東京湾
         if nxt.surface in _ADMIN and len(nxt.surface) == 1:
             j, end = j + 1, nxt.end
         elif len(nxt.surface) >= 2 and nxt.surface[0] in _ADMIN and nxt.surface[1] in _ADMIN_TAIL:
@@ -725,7 +725,7 @@ def _person_context(text: str, tok: Token, nxt: Token | None) -> bool:
 
 def _region_before(prev: Token, tok: Token, text: str) -> bool:
     """Whether the place before a word is a province or prefecture written against it, or a country
-    joined to it by ・ (全羅南道|順天市, 韓国・順天市): then the word and 市 or 郡 name a municipality."""
+    joined to it by ・ (江原道|太白市, 韓国・太白市): then the word and 市 or 郡 name a municipality."""
     if not POS_FLAGS[prev.pos] & PLACE:
         return False
     if prev.end == tok.start:
@@ -737,7 +737,7 @@ def _places_in_run(run: _Run, stems: set[str] | None = None) -> list[Name]:
     """Places in one run of nouns: place names with their suffixes, sites, 韓国人 -> 韓国.
 
     ``stems`` are the names the post gave as places with a suffix where Sudachi has no place tag for
-    them (順天 of 全羅南道順天市): they may start a site (順天湾); new ones are added to it."""
+    them (太白 of 江原道太白市): they may start a site (太白湖公園); new ones are added to it."""
     items = run.items
     text = run.text
     n = len(items)
@@ -879,7 +879,7 @@ def _places_in_run(run: _Run, stems: set[str] | None = None) -> list[Name]:
             and i > 0
             and _region_before(items[i - 1], tok, text)
         ):
-            out.append(Name("place", tok.start, nxt.end))  # 全羅南道|順天|市: a city named by a common word
+            out.append(Name("place", tok.start, nxt.end))  # 江原道|太白|市: a city named by a common word
             if stems is not None:
                 stems.add(tok.surface)
             i += 2
@@ -894,7 +894,7 @@ def _places_in_run(run: _Run, stems: set[str] | None = None) -> list[Name]:
             and tok.surface not in _WEAK
             and tok.end == items[i + 1].start
         ):
-            out.append(Name("place", tok.start, items[i + 2].end, site=True))  # 桃園|国際|空港
+            out.append(Name("place", tok.start, items[i + 2].end, site=True))  # 白鷺|国際|空港
             i += 3
             continue
         if i > 0 and items[i - 1].surface in ("大字", "字") and flags & (PROPER | PLACE):
@@ -1197,7 +1197,7 @@ def _orgs_in_run(run: _Run, places: list[Name], passage_start: bool) -> list[Nam
 
 def _group_sentence(run: _Run) -> bool:
     """Whether a run ending in クラブ stands in a sentence about council groups (会派): then a name of
-    common words is a group's (自由民主党、県民クラブ、公明党の各会派), as it is in quotes."""
+    common words is a group's (自由民主党、みらいクラブ、公明党の各会派), as it is in quotes."""
     if not run.items[-1].surface.endswith("クラブ"):
         return False
     text = run.text
@@ -1447,7 +1447,7 @@ class KnownPlaces:
         """Places of the given tokens (one token list per passage)."""
         self._tokens = tokens
         self._surfaces: set[str] | None = None
-        self.stems: set[str] = set()  # names the rules found as places where Sudachi tags none (順天)
+        self.stems: set[str] = set()  # names the rules found as places where Sudachi tags none (太白)
 
     def __contains__(self, surface: object) -> bool:
         """Whether Sudachi tags the surface as a place name somewhere in the post."""
@@ -1577,7 +1577,7 @@ def _said_nicknames(folded: str, idx: TokenIndex) -> list[Name]:
     return out
 
 
-# A name said to be a body's: トライメット(TriMet)という公共交通機関, ノルテックという企業.
+# A name said to be a body's: ノルドバーン(Nordbahn)という公共交通機関, ノルテックという企業.
 _CALLED_BODY = re.compile(
     r"(?:\((?P<alias>[A-Za-z][A-Za-z0-9&.\- ]{0,20}[A-Za-z0-9.])\))?という[^\s、。「」()]{0,10}?"
     r"(?:団体|組織|会社|企業|機関|法人|事業者|財団|協会|組合|公社|グループ|チーム|クラブ)"
@@ -1659,7 +1659,7 @@ def _circles(folded: str, idx: TokenIndex) -> list[Name]:
         first = idx.long_at(start)
         if first < 0:
             continue
-        # a council group names a party in it (市民・立憲の会); other groups start with a place or a name
+        # a council group names a party in it (市民・社民の会); other groups start with a place or a name
         partisan = any(t.surface in _PARTY_SHORT or t.surface in _PARTIES for t in longs[first : i + 1])
         if not partisan and (first == i or not POS_FLAGS[longs[first].pos] & (PLACE | PROPER)):
             continue
@@ -1667,7 +1667,7 @@ def _circles(folded: str, idx: TokenIndex) -> list[Name]:
     return out
 
 
-# A group's name right before a councillor's title in a signature: 市民クラブ 砺波市議会議員 山本.
+# A group's name right before a councillor's title in a signature: みらいクラブ 上田市議会議員 村井.
 _SIGNATURE_GROUP = re.compile(
     r"(?:^|(?<=\s))(?P<name>[^\s、。「」()・]{1,14}?(?:クラブ|の会))(?=\s+[^\s、。]{0,12}議員(?:\s|$))"
 )
@@ -1696,7 +1696,7 @@ def _outside_titles(folded: str, places: list[Name]) -> list[Name]:
 
 def _trailing_glosses(folded: str, names: list[Name]) -> list[Name]:
     """A reading or other name in brackets that ends a name (済州(チェジュ)) is cut off it and kept as
-    a name of its own; a gloss inside a name (金浦(キンポ)空港) stays."""
+    a name of its own; a gloss inside a name (清州(チョンジュ)空港) stays."""
     out: list[Name] = []
     for name in names:
         if folded[name.end - 1 : name.end] != ")":

@@ -81,7 +81,7 @@ _UNIT_TAIL = {"階": re.compile("建て|建"), "年": re.compile("制(?!度)")}
 _ALTERNATIVE = re.compile(r"([1-9])[,、]([1-9])(?![0-9,.])")  # 5,6軒: five or six
 _MINUTES = re.compile(r"([0-5]?[0-9])分(?!の[0-9〇一二三四五六七八九十])")  # the minutes of 1時間15分
 _RATE = re.compile(r"/(日|年|月|週|時間|時|h|人|回|台|件|炉)(?![A-Za-z0-9])")  # 150t/日
-# Kinds of municipality counted together (7町村が合併, 3市町で連携).
+# Kinds of municipality counted together (5町村が合併, 3市町で連携).
 _ADMIN_COMBOS = frozenset({"市町村", "市町", "町村", "区市町村", "区市", "市区町村"})
 # Units that count administrative areas: a kanji numeral before them is usually part of a name.
 _ADMIN_UNITS = frozenset("市 町 村 区 郡 県 州".split())
@@ -106,7 +106,7 @@ _CANON = {
     "パーセント": "%",
 }
 _NO_PREFIX = re.compile(r"(?:No|NO|no|Ｎｏ)\.?\s?$")
-# A number right after a word for a level, a stage or a version names that level (レベル4, フェーズ2,
+# A number right after a word for a level, a stage or a version names that level (レベル3, フェーズ2,
 # バージョン3): it counts nothing, as N4 or Ver.2 count nothing.
 _LEVEL_BEFORE = re.compile(
     r"(?:レベル|ステージ|フェーズ|ステップ|ランク|グレード|バージョン|タイプ|ゾーン)\s?$"
@@ -182,7 +182,7 @@ def _number_span(folded: str, idx: TokenIndex, s: int, e: int) -> int:
 
 def _blocked_before(folded: str, s: int) -> bool:
     """Context before a number that makes it no amount: 第3, No1, IMG_4410, 04-2345, 10:45, 〒981, 数百,
-    レベル4."""
+    レベル3."""
     if s == 0:
         return False
     prev = folded[s - 1]
