@@ -963,6 +963,8 @@ def _suffix_in(tok: Token) -> tuple[str, int] | None:
     if candidates:
         for suffix in candidates:
             if surface.endswith(suffix) and tok.end - len(suffix) in starts:
+                if surface == suffix and suffix in _ORG_SHORT and tok.pos[0] != "接尾辞":
+                    continue  # 小 of 小ドイツ is a prefix: 小, 中 and 高 end a school only as suffixes
                 return suffix, tok.end
         if not tok.parts and POS_FLAGS[tok.pos] & PROPER:
             for suffix in candidates:  # エナジー社: a katakana name glued to its suffix
