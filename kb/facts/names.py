@@ -1558,14 +1558,14 @@ def _surname_places(text: str, longs: list[Token], letters: str, known: Containe
     return out
 
 
-# A nickname given in a sentence: 図書館の愛称は「ほんのわ」, 公園の通称「みどりの丘」.
+# A nickname given in a sentence: 図書館の愛称は「ことのは」, 公園の通称「みどりの丘」.
 _NICKNAME_SAID = re.compile(
     r"の(?:愛称|通称|略称|呼称)(?:は|が|も)?\s?[:：]?\s?[「『](?P<name>[^「」『』、。\s]{1,20})[」』]"
 )
 
 
 def _said_nicknames(folded: str, idx: TokenIndex) -> list[Name]:
-    """Nicknames a sentence gives to the word before の愛称 (図書館の愛称は「ほんのわ」): an organisation's
+    """Nicknames a sentence gives to the word before の愛称 (図書館の愛称は「ことのは」): an organisation's
     when the word ends like one (図書館, センター), a place's when it ends like a site (公園, タワー)."""
     out: list[Name] = []
     for m in _NICKNAME_SAID.finditer(folded):
