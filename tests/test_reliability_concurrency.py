@@ -232,7 +232,7 @@ def _second_writer(db: Path) -> str:
     with api.open_store(db, write=True) as other:
         other.conn.execute("PRAGMA busy_timeout = 300")
         try:
-            api.add_name(other, "ノウォン区役所", "org")
+            api.add_name(other, "シンイー区役所", "org")
         except DatabaseError as err:
             return str(err)
     return "written"
@@ -282,7 +282,7 @@ def test_a_second_writer_is_not_kept_waiting_by_a_big_file(
     assert posts == 8 and shas == [sha256_file(archive)]
     assert report.total("added") == 8
     with Store(db, readonly=True) as store:
-        assert ("ノウォン区役所", "org") in store.names.all()
+        assert ("シンイー区役所", "org") in store.names.all()
     assert integrity(db) == "ok" and not any(orphans(db).values())
 
 
@@ -335,7 +335,7 @@ def test_other_writers_get_in_while_a_big_file_imports(tmp_path: Path) -> None:
     deadline = time.monotonic() + 120
     while proc.poll() is None and time.monotonic() < deadline and counts(db)["posts"] == 0:
         time.sleep(0.05)  # until the first part of the big file is committed
-    names = run_kb(db, "names", "add", "ノウォン区役所", home=home)
+    names = run_kb(db, "names", "add", "シンイー区役所", home=home)
     other = run_kb(db, "import", "-q", str(small), home=home)
     still_running = proc.poll() is None
     code, _out, err = reap_group(proc, timeout=300)
