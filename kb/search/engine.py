@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 
 from kb.models import PassageHit, PostHit, Span
 from kb.record import record
@@ -49,7 +50,7 @@ class _Candidate:
 
     @property
     def coverage(self) -> int:
-        return sum(1 for w in self.words if w)
+        return sum(map(bool, self.words))  # how many groups it holds as words
 
 
 @record(slots=True)
@@ -64,15 +65,20 @@ class Matches:
 # ------------------------------------------------------------------------------------------ matching
 
 
-def match(store: Store, plan: Plan, flt: IndexFilter) -> Matches:
-    """Every post the plan matches under the filter, by word and by substring, exclusions applied."""
+def match(store: Store, plan: Plan, flt: IndexFilter, limit: int | None = None) -> Matches:
+    """Every post the plan matches under the filter, by word and by substring, exclusions applied.
+
+    With a ``limit``, a search whose words were bounded (a word so common that only the newest posts
+    were looked at) and already fill the page with posts matching every group looks for no substring
+    matches: those rank below every such post, and the search says it was bounded."""
     n_groups = len(plan.groups)
     found = Matches({})
     exprs = [plan.group_expr(i) for i in range(n_groups)]
     if all(exprs):
         found = _word_matches(store, [e for e in exprs if e], flt)
     subs = [[s for tp in g for s in tp.substrings] for g in plan.groups]
-    if all(subs):
+    full = sum(1 for c in found.candidates.values() if c.coverage == n_groups)
+    if all(subs) and not (limit is not None and found.bounded and full >= limit + len(plan.excluded) * limit):
         _substring_matches(store, plan, subs, flt, found)
     if plan.excluded:
         _exclude(store, plan.excluded, flt, found)
@@ -100,7 +106,7 @@ def _word_matches(store: Store, exprs: list[str], flt: IndexFilter) -> Matches:
     checks = 0
     floor = min(heads, default=0) if bounded else 0
     matched: dict[int, list[list[int]]] = {}
-    for head in sorted(heads.values(), key=lambda h: h.first, reverse=True):  # newest first
+    for head in sorted(heads.values(), key=_first, reverse=True):  # newest first
         groups: list[list[int]] = []
         left_out = False
         for i, expr in enumerate(exprs):
@@ -113,7 +119,9 @@ def _word_matches(store: Store, exprs: list[str], flt: IndexFilter) -> Matches:
                 pids = store.index.word_in_post(expr, head, flt.topic) or None
             if pids is None:
                 break
-            groups.append(sorted(pids))
+            if len(pids) > 1:
+                pids.sort()
+            groups.append(pids)
         if left_out:  # this post and older ones are not looked at
             bounded, floor = True, head.id + 1
             break
@@ -127,6 +135,9 @@ def _word_matches(store: Store, exprs: list[str], flt: IndexFilter) -> Matches:
         [w[-1][1] if f else 0 for w, f in zip(windows, floors, strict=True)],
     )
     return out
+
+
+_first = attrgetter("first")
 
 
 def _score_words(store: Store, found: Matches, df_window: list[int], floor_posts: list[int]) -> None:
@@ -233,28 +244,34 @@ def _find(folded: str, strings: Sequence[str]) -> list[Span]:
 
 
 def _exclude(store: Store, excluded: list[TermPlan], flt: IndexFilter, found: Matches) -> None:
-    """Drop the posts that hold an excluded word or phrase, as a word or as a substring."""
+    """Drop the posts that hold an excluded word or phrase, as a word or as a substring. Only the
+    candidates are asked about, in SQL where it can answer (the word index; a string that folding
+    leaves as it is, found by instr in the stored text); other strings are looked for here, in the
+    candidates the trigram index leaves (all of them for a string under three characters)."""
+    if not found.candidates:
+        return
+    ids = list(found.candidates)
     gone: set[int] = set()
     for tp in excluded:
-        expr = tp.word_expr
-        if expr:
-            for _, post in store.index.word_window(expr, IndexFilter(post_id=flt.post_id), WINDOW):
-                if post in found.candidates:
-                    gone.add(post)
+        if tp.word_expr:
+            gone |= store.index.posts_matching(tp.word_expr, ids)
     strings = [s for tp in excluded for s in tp.substrings]
-    if strings:
+    plain = [s for s in strings if not _FOLDABLE.search(s)]
+    for s in plain:
+        gone |= store.index.posts_holding([i for i in ids if i not in gone], s)
+    folded = [s for s in strings if s not in plain]
+    if folded:
         maybe: set[int] | None = None  # posts the trigram index says may hold a string
-        if all(len(s) >= 3 for s in strings):
+        if all(len(s) >= 3 for s in folded):
             maybe = store.index.trigram_posts(
-                " OR ".join("(" + " AND ".join(_trigrams(s)) + ")" for s in strings)
+                " OR ".join("(" + " AND ".join(_trigrams(s)) + ")" for s in folded)
             )
-        for pid in found.candidates:
-            if pid in gone or (maybe is not None and pid not in maybe):
-                continue
-            if text_spans(store.index.post_text(pid), strings):
+        left = [i for i in ids if i not in gone and (maybe is None or i in maybe)]
+        for pid, text in store.index.post_texts(left).items():
+            if text_spans(text, folded):
                 gone.add(pid)
     for pid in gone:
-        del found.candidates[pid]
+        found.candidates.pop(pid, None)
 
 
 def _trigrams(s: str) -> list[str]:
