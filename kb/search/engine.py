@@ -23,7 +23,7 @@ from kb.store import IndexFilter, PassageRow, PostHead, Store
 from kb.text.fold import fold, fold_with_map, heading_key
 from kb.text.web import URL
 
-WINDOW = 2000  # passages of one group read from the word index at most
+WINDOW = 1000  # passages of one group read from the word index at most (see bench/README.md)
 CHECKS = 200  # posts older than a window that are checked one by one at most
 PASSAGES_READ = 6  # matched passages per group and post whose rows ranking reads at most
 SUBSTRING_TEXTS = 100  # post texts read to verify substring-only matches at most
