@@ -20,7 +20,7 @@ from kb.models import PassageHit, PostHit, Span
 from kb.record import record
 from kb.search.plan import Plan, TermPlan
 from kb.store import IndexFilter, PassageRow, PostHead, Store
-from kb.text.fold import fold, fold_with_map, heading_key
+from kb.text.fold import HALFWIDTH_KANA, fold, fold_with_map, heading_key, without_dropped
 from kb.text.web import URL
 
 WINDOW = 1000  # passages of one group read from the word index at most (see bench/README.md)
@@ -423,8 +423,24 @@ def _shown(
 
 def text_spans(text: str, strings: Sequence[str]) -> list[Span]:
     """Where any of the folded strings occurs in a text (``_find`` rules), in the text's own offsets."""
-    folded, back = fold_with_map(text)
+    folded, back = _view(text, strings)
     return [(back[a], back[b]) for a, b in _find(folded, strings)]
+
+
+def _view(text: str, strings: Sequence[str]) -> tuple[str, Sequence[int]]:
+    """The text folded for finding the strings, and the map back to its offsets: the text as written
+    (without the marks folding drops) when folding could change no match (_as_written), which
+    spares folding a whole post for a word in kana and kanji."""
+    if _as_written(text, strings):
+        return without_dropped(text)
+    return fold_with_map(text)
+
+
+def _as_written(text: str, strings: Sequence[str]) -> bool:
+    """Whether the strings can be looked for in the text as written, without folding it: none of them
+    holds a character folding changes or yields (Latin, digits, spaces, full-width forms), and the
+    text holds no half-width katakana (which folds into the kana the strings may hold)."""
+    return not any(_FOLDABLE.search(s) for s in strings) and not HALFWIDTH_KANA.search(text)
 
 
 def _passage_hit(
@@ -454,7 +470,7 @@ def highlight(text: str, marks: Sequence[str]) -> list[Span]:
     """Spans of ``text`` where any of the folded strings occurs, merged and sorted."""
     if not marks or not text:
         return []
-    folded, back = fold_with_map(text)
+    folded, back = _view(text, marks)
     spans: list[Span] = []
     for m in marks:
         pos = folded.find(m)
