@@ -173,6 +173,9 @@ class RunResult:
     stderr: str
     largest: str = "main"  # which process had the largest peak RSS: main, worker, forkserver, …
     cpu_seconds: float = 0.0  # user + system time of the whole tree (workers included)
+    parent_cpu: float = (
+        0.0  # user + system time of the command's own process (wait4): its workers not included
+    )
 
 
 def run_measured(
@@ -237,6 +240,7 @@ def run_measured(
             err.read().decode("utf-8", "replace"),
             who["largest"] if peak["hwm"] >= usage.ru_maxrss else "main (wait4)",
             max(usage.ru_utime + usage.ru_stime, sum(ticks.values()) / os.sysconf("SC_CLK_TCK")),
+            ticks.get(proc.pid, 0) / os.sysconf("SC_CLK_TCK") or usage.ru_utime + usage.ru_stime,
         )
 
 

@@ -28,12 +28,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from _measure import (
     corpus_files,
@@ -47,59 +51,104 @@ from _measure import (
     table,
 )
 
-QUERIES = [
-    "電子政府",
-    "投票",
-    "ソウル市",
-    "監視カメラ",
-    "mVoting",
-    "WiFi",
-    "組織委員会",
-    "ノウォ",
-    "江東区",
-    "電子 政府",
-    "政府 OR 投票",
-    "10786AP",
-    "区",
-    "市民",
-    "市",
-    "IoT",
-]
-TARGET_P95_MS = 20.0
-TARGET_HELP_S = 0.3
+TARGET_P95_MS = {20_000: 10.0, 10**9: 20.0}  # warm p95 by corpus size: ≤ 10 ms up to 10k posts, 20 ms at 100k
+TARGET_HELP_S = 0.15
+
+_KANJI = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2,4}(?![\u4e00-\u9fff])")  # a whole run
+_KATAKANA = re.compile(r"(?<![\u30a1-\u30fa\u30fc])[\u30a1-\u30fa\u30fc]{4,10}(?![\u30a1-\u30fa\u30fc])")
+_PHRASE = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,4})の([\u4e00-\u9fff]{2,4})(?![\u4e00-\u9fff])")
+_NUMERALS = set("一二三四五六七八九十百千万億兆")
+_LATIN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]{2,11}(?![A-Za-z0-9])")
+_FIGURE = re.compile(r"(?<![0-9])[0-9]{3,6}[A-Za-z]{1,3}(?![A-Za-z])")
+
+
+def derive_queries(files: Sequence[Path], sample: int = 2000) -> list[str]:
+    """The query set, drawn from the corpus itself (no word of any post is written here): words
+    of several kinds at several frequencies (a common kanji word and a rarer one, a katakana word, a
+    Latin word, a figure with its unit, a single frequent kanji), two words together, an OR, an
+    exclusion, a quoted phrase, and a fragment that only substring search finds. Deterministic: the
+    same corpus gives the same queries."""
+    kinds = ("kanji", "kata", "latin", "figure", "single", "phrase")
+    counts: dict[str, Counter[str]] = {k: Counter() for k in kinds}
+    step = max(1, len(files) // sample)
+    for path in files[::step]:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for kind, rx in (("kanji", _KANJI), ("kata", _KATAKANA), ("latin", _LATIN), ("figure", _FIGURE)):
+            counts[kind].update(set(rx.findall(text)))
+        counts["single"].update({ch for ch in text if "\u4e00" <= ch <= "\u9fff" and ch not in _NUMERALS})
+        counts["phrase"].update({f"{a}の{b}" for a, b in _PHRASE.findall(text)})
+
+    def ranked(kind: str, i: int) -> str:
+        words = sorted(counts[kind].items(), key=lambda kv: (-kv[1], kv[0]))
+        return words[min(i, len(words) - 1)][0] if words else "市"
+
+    common, common2, mid, rare = (
+        ranked("kanji", 5),
+        ranked("kanji", 9),
+        ranked("kanji", 60),
+        ranked("kanji", 400),
+    )
+    kata, kata2 = ranked("kata", 3), ranked("kata", 40)
+    queries = [
+        common, mid, rare, kata, kata2, ranked("latin", 2), ranked("latin", 30), ranked("figure", 10),
+        ranked("single", 0), f"{common} {mid}", f"{common} OR {rare}", f"{mid} -{common2}",
+        f'"{ranked("phrase", 3)}"', kata[1:4],  # a fragment inside a word: found by substring search only
+    ]  # fmt: skip
+    seen: set[str] = set()
+    return [q for q in queries if not (q in seen or seen.add(q))]  # type: ignore[func-returns-value]
 
 
 def grep_argv(query: str, corpus: Path) -> list[str]:
-    words = [w for w in query.replace('"', " ").split() if w != "OR"]
+    """``grep -rl`` over the same files: the files holding the query's words (any of them: at least as
+    much work as kb's query, never less; an excluded word is not looked for)."""
+    words = [w for w in query.replace('"', " ").split() if w != "OR" and not w.startswith("-")]
     if len(words) == 1:
-        return ["grep", "-r", words[0], str(corpus)]
-    return ["grep", "-r", "-F", *[a for w in words for a in ("-e", w)], str(corpus)]
+        return ["grep", "-rl", words[0], str(corpus)]
+    return ["grep", "-rl", "-F", *[a for w in words for a in ("-e", w)], str(corpus)]
 
 
-def warm_latency(db: Path, reps: int) -> tuple[list[list[object]], list[float]]:
-    from kb import api
+def _searcher() -> Callable[[Any, str], str]:
+    """One search of 20 results, described (hits/total, word matches), through kb's library; the
+    first round's kb (no kb.api) is measured through its kb.search.search, for before/after figures."""
+    try:
+        from kb import api
+    except ImportError:
+        from kb.search import search as old  # type: ignore[attr-defined]
+
+        def first_round(store: Any, q: str) -> str:
+            found = old(store, q, limit=20)
+            return f"{len(found)} ({sum(h.match == 'word' for h in found)} word)"
+
+        return first_round
+
+    def current(store: Any, q: str) -> str:
+        found = api.search(store, q, limit=20)
+        return f"{len(found.hits)}/{found.total} ({sum(h.match == 'word' for h in found.hits)} word)"
+
+    return current
+
+
+def warm_latency(db: Path, reps: int, queries: Sequence[str]) -> tuple[list[list[object]], list[float]]:
     from kb.errors import KbError
     from kb.store import Store
 
+    search = _searcher()
     store = Store(db, readonly=True)
     rows: list[list[object]] = []
     every: list[float] = []
     try:
-        for q in QUERIES:  # warm-up: dictionary, statements, page cache
+        for q in queries:  # warm-up: dictionary, statements, page cache
             try:
-                api.search(store, q, limit=20)
+                search(store, q)
             except KbError:
                 pass
-        for q in QUERIES:
+        for q in queries:
             times: list[float] = []
             hits: object = 0
             for _ in range(reps):
                 started = time.perf_counter()
                 try:
-                    found = api.search(store, q, limit=20)
-                    hits = (
-                        f"{len(found.hits)}/{found.total} ({sum(h.match == 'word' for h in found.hits)} word)"
-                    )
+                    hits = search(store, q)
                 except KbError as err:
                     hits = f"error: {err}"
                 times.append((time.perf_counter() - started) * 1000)
@@ -121,7 +170,7 @@ STARTUP_STAGES = [
         "import kb.api, kb.search, kb.views.plain (the search path)",
         "import kb.api, kb.search, kb.views.plain",
     ),
-    ("Sudachi dictionary load (first segment call)", "from kb.segment import segment; segment('電子政府')"),
+    ("Sudachi dictionary load (first segment call)", "from kb.segment import segment; segment('準備')"),
 ]
 
 
@@ -203,21 +252,27 @@ def main(argv: list[str] | None = None) -> int:
         f"load average {os.getloadavg()[0]:.2f}"
     )
 
+    queries = derive_queries(files)
+    print(f"queries (drawn from the corpus): {' | '.join(queries)}")
     print(f"\nwarm in-process kb.search.search(limit=20), {args.reps} reps per query after one warm-up (ms):")
-    rows, every = warm_latency(db, args.reps)
+    rows, every = warm_latency(db, args.reps, queries)
     print(table(["query", "hits", "p50 ms", "p95 ms", "max ms"], rows))
     p95 = percentile(every, 95)
     print(f"all queries: p50 {percentile(every, 50):.2f} ms, p95 {p95:.2f} ms, max {max(every):.2f} ms")
 
-    print(f"\nwhole process, median of {args.runs} runs (s):")
+    print(
+        f"\nwhole process, piped, median of {args.runs} runs (s) (the first run stamps the integrity check):"
+    )
     wrows: list[list[object]] = []
-    kb_total = grep_total = 0.0
-    for q in QUERIES:
+    kb_meds: list[float] = []
+    grep_meds: list[float] = []
+    for q in queries:
+        piped([kb, "--db", str(db), "search", *q.split()])  # the stamp, the page cache
         kb_times, kb_rc, _ = piped_runs([kb, "--db", str(db), "search", *q.split()], args.runs)
         g_times, _, g_lines = piped_runs(grep_argv(q, corpus), args.runs)
         kb_med, g_med = statistics.median(kb_times), statistics.median(g_times)
-        kb_total += kb_med
-        grep_total += g_med
+        kb_meds.append(kb_med)
+        grep_meds.append(g_med)
         wrows.append(
             [
                 q,
@@ -228,8 +283,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"{g_med / kb_med:.2f}",
             ]
         )
-    print(table(["query", "kb search s", "kb exit", "grep -r s", "grep lines", "grep / kb"], wrows))
-    print(f"sum of medians: kb search {kb_total:.2f} s, grep -r {grep_total:.2f} s")
+    print(table(["query", "kb search s", "kb exit", "grep -rl s", "grep files", "grep / kb"], wrows))
+    kb_total, grep_total = sum(kb_meds), sum(grep_meds)
+    faster = sum(k < g for k, g in zip(kb_meds, grep_meds, strict=True))
+    print(
+        f"median over the queries: kb search {statistics.median(kb_meds):.3f} s, grep -rl "
+        f"{statistics.median(grep_meds):.3f} s; sum: kb {kb_total:.2f} s, grep {grep_total:.2f} s; "
+        f"kb faster on {faster} of {len(queries)}"
+    )
 
     print("\nstart-up (s):")
     srows: list[list[object]] = []
@@ -241,10 +302,10 @@ def main(argv: list[str] | None = None) -> int:
     srows.append(["kb posts --limit 20", spread(few, "{:.3f}"), f"median of {args.runs}"])
     full, _, lines = piped_runs([kb, "--db", str(db), "posts"], args.runs)
     srows.append(["kb posts (all)", spread(full, "{:.3f}"), f"median of {args.runs}, {lines:,} lines"])
-    first = first_open([kb, "--db", str(db), "search", "電子政府"], args.runs)
+    first = first_open([kb, "--db", str(db), "search", queries[0]], args.runs)
     srows.append(
         [
-            "kb search 電子政府, first after a change",
+            f"kb search {queries[0]}, first after a change",
             spread(first, "{:.3f}"),
             f"median of {args.runs}; no stamp: the integrity check reads every page",
         ]
@@ -257,13 +318,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {ms:8.1f}  {name}")
 
     help_med = statistics.median(helps)
+    posts = len(files)
+    target_p95 = next(ms for size, ms in sorted(TARGET_P95_MS.items()) if posts <= size)
+    kb_cold, grep_cold = statistics.median(kb_meds), statistics.median(grep_meds)
     print("\ntargets:")
     print(
-        f"  warm search p95 ≤ {TARGET_P95_MS:.0f} ms: {p95:.2f} ms {'met' if p95 <= TARGET_P95_MS else 'MISSED'}"
+        f"  warm search p95 ≤ {target_p95:.0f} ms ({posts:,} files): {p95:.2f} ms "
+        f"{'met' if p95 <= target_p95 else 'MISSED'}"
     )
     print(
-        f"  whole-process kb search faster than grep -r: kb {kb_total:.2f} s vs grep {grep_total:.2f} s "
-        f"(sum of medians) {'met' if kb_total < grep_total else 'MISSED'}"
+        f"  cold kb search faster than grep -rl (median over the queries): kb {kb_cold:.3f} s vs grep "
+        f"{grep_cold:.3f} s {'met' if kb_cold < grep_cold else 'MISSED'}"
     )
     print(
         f"  kb --help ≤ {TARGET_HELP_S} s: {help_med:.3f} s {'met' if help_med <= TARGET_HELP_S else 'MISSED'}"

@@ -40,7 +40,18 @@ class AnalysedFile:
 
 def analyse_post(post: Post, names: Sequence[tuple[str, str]] = ()) -> PostRecord:
     """The store's record of a structured post: segmented once per passage, facts and terms included."""
-    tokens = [segment(p.text) for p in post.passages]
+    return post_record(post, segment_post(post), names)
+
+
+def segment_post(post: Post) -> list[list[Token]]:
+    """Each passage of a post segmented (the title is passage 0)."""
+    return [segment(p.text) for p in post.passages]
+
+
+def post_record(
+    post: Post, tokens: Sequence[list[Token]], names: Sequence[tuple[str, str]] = ()
+) -> PostRecord:
+    """The store's record of a post from its passages' tokens: facts, word-index terms, new words."""
     facts = extract_facts(post, tokens, names)
     return PostRecord(
         uid=post.uid,
@@ -66,6 +77,25 @@ def analyse_post(post: Post, names: Sequence[tuple[str, str]] = ()) -> PostRecor
     )
 
 
+@record(slots=True)
+class ReadFile:
+    """A file read and structured, not analysed yet: its posts in order, each a Post to analyse or the
+    uid of a post stored already from this file."""
+
+    analysed: AnalysedFile
+    posts: list[Post | str]
+
+
+def read_file(name: str, data: bytes, encoding: str | None, known: frozenset[str] = frozenset()) -> ReadFile:
+    """Read a file's bytes and structure its posts. Raises UnreadableFile."""
+    result = read_source(name, data, encoding)
+    posts: list[Post | str] = []
+    for raw in result.posts:
+        post = build_post(raw)
+        posts.append(post.uid if post.uid in known else post)
+    return ReadFile(AnalysedFile(result.format, result.encoding, list(result.warnings)), posts)
+
+
 def analyse_file(
     name: str,
     data: bytes,
@@ -75,10 +105,9 @@ def analyse_file(
 ) -> AnalysedFile:
     """Read a file's bytes and analyse each post; posts whose uid is in ``known`` (stored already from
     this file) are not analysed again. Raises UnreadableFile."""
-    result = read_source(name, data, encoding)
-    out = AnalysedFile(result.format, result.encoding, list(result.warnings))
-    out.posts = list(analyse_posts(result.posts, names, known))
-    return out
+    read = read_file(name, data, encoding, known)
+    read.analysed.posts = [p if isinstance(p, str) else analyse_post(p, names) for p in read.posts]
+    return read.analysed
 
 
 def analyse_posts(

@@ -117,9 +117,9 @@ def chunks(text: str, limit: int = MAX_CHUNK_CHARS) -> Iterator[tuple[int, str]]
         if not cut:
             space = max(window.rfind(" "), window.rfind("、"), window.rfind("\u3000"))
             cut = space + 1 if space > limit // 2 else limit
-        # never split a surrogate-free char pair such as a base char and its variation selector
-        while cut < len(window) and window[cut] in "\ufe0e\ufe0f\u200d":
-            cut += 1
+        # never split a base char from the variation selector or joiner after it: cut before the pair
+        while cut > 1 and start + cut < n and text[start + cut] in "\ufe0e\ufe0f\u200d":
+            cut -= 1
         yield start, text[start : start + cut]
         start += cut
     if start < n:

@@ -16,10 +16,10 @@ from kb.facts.numerals import as_value, fold, parse_number
         ("1,234", 1234),
         ("12,345,678", 12345678),
         ("1.5", 1.5),
-        ("168万", 1680000),
-        ("50億", 5000000000),
-        ("404億99百万", 40499000000),
-        ("1億2345万6789", 123456789),
+        ("243万", 2430000),
+        ("70億", 7000000000),
+        ("512億30百万", 51230000000),
+        ("2億3456万7890", 234567890),
         ("5千万", 50000000),
         ("1.5万", 15000),
         ("二十五", 25),
@@ -42,12 +42,12 @@ def test_parse_number_rejects_malformed(text: str) -> None:
 
 
 def test_as_value_prefers_int() -> None:
-    assert isinstance(as_value(Decimal("1680000")), int)
-    assert isinstance(as_value(Decimal("605.26")), float)
+    assert isinstance(as_value(Decimal("2430000")), int)
+    assert isinstance(as_value(Decimal("513.47")), float)
 
 
 def test_fold_keeps_offsets_and_list_numbers() -> None:
-    text = "２５％、ＡＢＣ、①⑴、605、26k㎡（注）"
+    text = "３８％、ＡＢＣ、①⑴、513、47k㎡（注）"
     folded = fold(text)
     assert len(folded) == len(text)
-    assert folded == "25%、ABC、①⑴、605、26k㎡(注)"
+    assert folded == "38%、ABC、①⑴、513、47k㎡(注)"

@@ -12,16 +12,16 @@ from kb.structure import build_post
 
 TITLE_WITH_FACTS = """令和7年5月 宇部市議会 建設委員会 行政視察(福岡県久留米市)
 
-5月20日〜21日の二日間、委員8名で福岡県久留米市を訪れました。
+5月20日〜21日の二日間にわたり、委員8名で福岡県久留米市を訪ねました。
 ・人口:30万2,115人
-筑後川の治水について説明を受けました。
+筑後川の治水対策を学びました。
 """
 
 DATE_FIRST = """2025.03.14
-高松市の子育て支援を視察
+岩国市の子育て支援を視察
 
-坂出市議会議員の森です。3月12日、香川県高松市を訪れました。
-市内の保育園は約120か所です。
+周南市議会議員の川村です。3月12日、山口県岩国市を訪ねました。
+市内の認定こども園は約40か所です。
 """
 
 
@@ -64,12 +64,12 @@ def test_a_date_first_page_lists_its_facts() -> None:
         if not post.text.startswith("2025.03.14", f.start) and f.surface != "2025.03.14"
     ]
     assert body == [
-        ("place", "高松市"),
-        ("org", "坂出市議会"),
+        ("place", "岩国市"),
+        ("org", "周南市議会"),
         ("date", "3月12日"),
-        ("place", "香川県"),
-        ("place", "高松市"),
-        ("quantity", "120か所"),
+        ("place", "山口県"),
+        ("place", "岩国市"),
+        ("quantity", "40か所"),
     ]
     # the date line is the post's date; when the reader keeps it in the text, it is a date fact too
     dated = [f for f in facts if f.surface == "2025.03.14"]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SEED
+from helpers import write_posts
 from kb.errors import DatabaseError
 from kb.importer import import_paths
 from kb.store import Store
@@ -128,6 +129,38 @@ def test_release_free_pages_empties_the_free_list(tmp_path: Path) -> None:
         assert store.conn.execute("PRAGMA page_count").fetchone()[0] <= pages - free
     with closing(sqlite3.connect(db)) as con:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_an_import_leaves_its_index_segments_merged(tmp_path: Path) -> None:
+    """The segments FTS5 wrote during an import (one per transaction) are merged at its end: nothing
+    is left for a merge to do, and searching finds what it found before the merge."""
+    import sqlite3
+
+    from kb import api
+    from kb.importer import writer
+
+    folder = write_posts(
+        tmp_path / "posts",
+        {
+            f"p{i}.txt": f"図書館の視察{i}\n\n{i}番目の市立図書館では電子書籍の貸出を{i}年前に始めた。\n"
+            for i in range(40)
+        },
+    )
+    db = tmp_path / "kb.db"
+    with Store(db) as store:
+        real = writer.BATCH_FILES
+        writer.BATCH_FILES = 3  # a transaction, and a segment, every 3 files
+        try:
+            import_paths(store, [str(folder)], jobs=1)
+        finally:
+            writer.BATCH_FILES = real
+        assert len(api.search(store, "電子書籍", limit=100).hits) == 40
+    with closing(sqlite3.connect(db, isolation_level=None)) as con:
+        for table in ("passages_fts", "posts_tri"):
+            before = con.total_changes
+            con.execute(f"INSERT INTO {table}({table}, rank) VALUES('merge', 200)")
+            assert con.total_changes - before < 2, table  # FTS5's sign that there was no work left
+        assert con.execute("PRAGMA freelist_count").fetchone()[0] == 0
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

@@ -232,7 +232,7 @@ def _second_writer(db: Path) -> str:
     with api.open_store(db, write=True) as other:
         other.conn.execute("PRAGMA busy_timeout = 300")
         try:
-            api.add_name(other, "ノウォン区役所", "org")
+            api.add_name(other, "シンイー区役所", "org")
         except DatabaseError as err:
             return str(err)
     return "written"
@@ -282,7 +282,7 @@ def test_a_second_writer_is_not_kept_waiting_by_a_big_file(
     assert posts == 8 and shas == [sha256_file(archive)]
     assert report.total("added") == 8
     with Store(db, readonly=True) as store:
-        assert ("ノウォン区役所", "org") in store.names.all()
+        assert ("シンイー区役所", "org") in store.names.all()
     assert integrity(db) == "ok" and not any(orphans(db).values())
 
 
@@ -300,19 +300,20 @@ def test_an_idle_batch_is_committed(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     (folder / "post2.txt").write_text(post_text(2), encoding="utf-8")
     monkeypatch.setattr(writer, "BATCH_SECONDS", 0.5)
     db = tmp_path / "kb.db"
-    real = pool.analyse
+    real = pool.analyse_chunk
     seen: list[object] = []
 
-    def analyse(item, *args):  # type: ignore[no-untyped-def]
-        if item.key.endswith("post2.txt"):  # the third file is slow to analyse: the first two wait
+    def analyse_chunk(items, *args):  # type: ignore[no-untyped-def]
+        if any(item.key.endswith("post2.txt") for item in items):  # the third file is slow to analyse
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline and (not db.exists() or _committed(db)[0] < 2):
                 time.sleep(0.02)
             seen.append(_committed(db)[0])
             seen.append(_second_writer(db))
-        return real(item, *args)
+        return real(items, *args)
 
-    monkeypatch.setattr(pool, "analyse", analyse)
+    monkeypatch.setattr(pool, "CHUNK_FILES", 1)  # one file per chunk: the first two reach the writer first
+    monkeypatch.setattr(pool, "analyse_chunk", analyse_chunk)
     with Store(db) as store:
         import_paths(store, [str(folder)], jobs=1)
     assert seen == [2, "written"]
@@ -334,7 +335,7 @@ def test_other_writers_get_in_while_a_big_file_imports(tmp_path: Path) -> None:
     deadline = time.monotonic() + 120
     while proc.poll() is None and time.monotonic() < deadline and counts(db)["posts"] == 0:
         time.sleep(0.05)  # until the first part of the big file is committed
-    names = run_kb(db, "names", "add", "ノウォン区役所", home=home)
+    names = run_kb(db, "names", "add", "シンイー区役所", home=home)
     other = run_kb(db, "import", "-q", str(small), home=home)
     still_running = proc.poll() is None
     code, _out, err = reap_group(proc, timeout=300)

@@ -44,9 +44,9 @@ COMMANDS: list[list[str]] = [
     ["topics"],
     ["info"],
     ["remove", "1"],
-    ["names", "add", "ノウォン区役所"],
+    ["names", "add", "シンイー区役所"],
     ["names", "list"],
-    ["names", "remove", "ノウォン区役所"],
+    ["names", "remove", "シンイー区役所"],
     ["reindex"],
 ]
 
@@ -239,7 +239,7 @@ def test_real_process_refuses_and_leaves_the_file_alone(
     db = tmp_path / "kb.db"
     FOREIGN[name](db, kb_db)
     before = sha256_file(db)
-    for args in (["import", str(corpus)], ["search", "電子政府"], ["names", "add", "ノウォン区役所"]):
+    for args in (["import", str(corpus)], ["search", "電子政府"], ["names", "add", "シンイー区役所"]):
         run: Run = run_kb(db, *args, home=tmp_path / "home")
         assert_clean_failure(run)
         assert sha256_file(db) == before
@@ -297,7 +297,7 @@ def test_database_path_under_a_regular_file(tmp_path: Path, corpus: Path) -> Non
     blocker = tmp_path / "notes.txt"
     blocker.write_text("not a folder", encoding="utf-8")
     db = blocker / "kb.db"
-    for args in (["import", "{corpus}"], ["search", "電子政府"], ["names", "add", "ノウォン区役所"]):
+    for args in (["import", "{corpus}"], ["search", "電子政府"], ["names", "add", "シンイー区役所"]):
         assert_refused(cli(db, args, corpus), args)
     assert blocker.read_text(encoding="utf-8") == "not a folder"
 
@@ -349,7 +349,7 @@ def test_read_only_database_refuses_writes(kb_db: Path, tmp_path: Path, corpus: 
     try:
         for args in (
             ["import", "{corpus}"],
-            ["names", "add", "ノウォン区役所"],
+            ["names", "add", "シンイー区役所"],
             ["remove", "1"],
             ["reindex"],
         ):

@@ -104,6 +104,8 @@ def _calls(store: Store) -> dict[str, Callable[[], object]]:
         "index.newest_posts": lambda: store.index.newest_posts(3),
         "index.texts": lambda: list(store.index.texts([1], IndexFilter(), ["電子"])),
         "index.sections_of": lambda: store.index.sections_of(1),
+        "index.posts_matching": lambda: store.index.posts_matching('"電子"', [1]),
+        "index.posts_holding": lambda: store.index.posts_holding([1], "電子"),
         "index.surfaces_of": lambda: store.index.surfaces_of(["電子"]),
         "index.units_of": lambda: store.index.units_of(["電子"]),
         "facts.find": lambda: store.facts.find(FactFilter()),
@@ -150,7 +152,7 @@ def test_values_sqlite_cannot_hold_are_the_callers_mistake(seed_db: Path, tmp_pa
         with pytest.raises(QueryError, match="UTF-8"):
             store.posts.files_under("/posts/\udc8e.txt")
         # through the library, bytes that were not UTF-8 are dropped from a name
-        assert api.add_name(store, "ノウォン\udc82区役所", "org") == "ノウォン区役所"
+        assert api.add_name(store, "シンイー\udc82区役所", "org") == "シンイー区役所"
 
 
 def _run_bytes(db: Path, home: Path, *args: bytes) -> subprocess.CompletedProcess[bytes]:
@@ -168,7 +170,7 @@ def test_names_and_synonyms_with_bytes_that_are_not_utf8(
     arguments such a process gets (kb_argv), which is what reached the store."""
     db = copy_db(seed_db, tmp_path / "kb.db")
     home = tmp_path / "home"
-    sjis = "ノウォン区役所".encode("cp932")
+    sjis = "シンイー区役所".encode("cp932")
     proc = _run_bytes(db, home, b"names", b"add", sjis)
     err = proc.stderr.decode("utf-8", "replace")
     assert proc.returncode in (0, 2) and "Traceback" not in err and "内部エラー" not in err, err

@@ -89,7 +89,7 @@ def png_bytes() -> bytes:
 
 def pdf_bytes() -> bytes:
     """A small PDF 1.4 document whose text is Japanese (as a PDF of a post would be)."""
-    body = "視察報告 ソウル市の電子政府".encode("utf-16-be")
+    body = "視察報告 台北市の電子行政".encode("utf-16-be")
     return (
         b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
         b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n3 0 obj\n<FEFF"
@@ -173,9 +173,9 @@ def case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _png(d: Path) -> dict[str, str]:
-    (d / "IMG_8985.png").write_bytes(png_bytes())
+    (d / "IMG_4417.png").write_bytes(png_bytes())
     (d / "写真.txt").write_bytes(png_bytes())  # a PNG with a text name: content decides, not the name
-    return {"IMG_8985.png": "PNG", "写真.txt": "PNG"}
+    return {"IMG_4417.png": "PNG", "写真.txt": "PNG"}
 
 
 def _pdf(d: Path) -> dict[str, str]:
@@ -419,7 +419,7 @@ def test_legacy_encodings_read_to_the_same_post(
 
 def test_japanese_file_names_with_spaces(case: Path, tmp_path: Path) -> None:
     names = [
-        "視察 報告 ソウル.txt",
+        "視察 報告 台北.txt",
         "全角\u3000スペース　の報告.txt",
         "it's (copy) [1].txt",
         "-leading-dash.txt",
@@ -569,7 +569,7 @@ def test_one_megabyte_line_is_chunked_and_its_end_is_searchable(case: Path, tmp_
 def test_file_that_is_one_unbroken_line_without_punctuation(case: Path, tmp_path: Path) -> None:
     """No newline, no sentence end, no comma: the worst input for chunking. The text after the last
     hard cut must still be stored and searchable."""
-    unit = "ソウル市の電子政府とスマートシティの取り組みを視察して"  # no 。、 nor spaces
+    unit = "台北市の電子行政とスマート交通の取り組みを視察して"  # no 。、 nor spaces
     line = _one_megabyte(unit)
     line = line[: len(line) - 200] + MARKER + line[len(line) - 200 :]
     (case / "no-breaks.txt").write_text("区切りのない報告\n" + line, encoding="utf-8")

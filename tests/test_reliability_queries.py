@@ -92,7 +92,7 @@ FTS_BITS = [
     "mVoting",
     "10786AP",
     "2割",
-    "ノウォン区役所",
+    "シンイー区役所",
     "サーバ",
     "\x00",
     "\x07",
@@ -591,12 +591,12 @@ def test_accepted_date_forms_filter_by_the_day_they_mean(
     not by comparing strings: a date kb accepts and then applies wrongly loses posts silently."""
     post = tmp_path / "dated.md"
     post.write_text(
-        "---\ntitle: 日付の確認\ndate: 2018-04-13\n---\n\nソウル市の電子政府を視察しました。\n",
+        "---\ntitle: 日付の確認\ndate: 2018-04-13\n---\n\n台北市の電子行政を視察しました。\n",
         encoding="utf-8",
     )
     db = tmp_path / "kb.db"
     assert cli(db, "import", "-j", "1", str(post)).exit_code == 0
-    result = cli(db, "search", option, value, "電子政府")
+    result = cli(db, "search", option, value, "電子行政")
     assert result.exit_code == (0 if found else 1), (option, value, result.output)
 
 

@@ -58,8 +58,8 @@ READS: list[list[str]] = [
     ["synonyms", "list"],
 ]
 WRITES: list[list[str]] = [
-    ["names", "add", "ノウォン区役所"],
-    ["names", "remove", "ノウォン区役所"],
+    ["names", "add", "シンイー区役所"],
+    ["names", "remove", "シンイー区役所"],
     ["synonyms", "add", "スマホ", "スマートフォン"],
     ["remove", "1"],
     ["reindex"],
@@ -106,7 +106,7 @@ def made_by_kb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     corpus.mkdir()
     shutil.copy(Path(__file__).parent / "fixtures" / "seed-blog.txt", corpus)
     db = root / "kb.db"
-    for args in (["import", "-j", "1", str(corpus)], ["names", "add", "ノウォン区役所"]):
+    for args in (["import", "-j", "1", str(corpus)], ["names", "add", "シンイー区役所"]):
         assert cli(db, args).exit_code == 0
     assert cli(db, ["synonyms", "add", "電子政府", "デジタル政府"]).exit_code == 0
     return db
@@ -160,7 +160,7 @@ def read_only_folder(folder: Path) -> Iterator[None]:
             f.chmod(0o644)
 
 
-def assert_reads_work(db: Path, *, names: tuple[str, ...] = ("ノウォン区役所",)) -> None:
+def assert_reads_work(db: Path, *, names: tuple[str, ...] = ("シンイー区役所",)) -> None:
     before = sha256_file(db)
     for args in READS:
         result = cli(db, args)
@@ -195,7 +195,7 @@ def test_a_reader_open_meanwhile_keeps_reading(tmp_path: Path, corpus: Path) -> 
     """A reader that has the database open in WAL mode goes on reading while an import writes and
     sees its commits; the import cannot leave WAL mode while the reader is open, the next write does."""
     db = tmp_path / "kb.db"
-    assert cli(db, ["names", "add", "ノウォン区役所"]).exit_code == 2  # no database yet: not made
+    assert cli(db, ["names", "add", "シンイー区役所"]).exit_code == 2  # no database yet: not made
     assert cli(db, ["import", "-j", "1", "{corpus}"], corpus).exit_code == 0
     legacy_wal(db)
     more = tmp_path / "more"
@@ -206,7 +206,7 @@ def test_a_reader_open_meanwhile_keeps_reading(tmp_path: Path, corpus: Path) -> 
         assert cli(db, ["import", "-j", "1", str(more)]).exit_code == 0
         assert len(api.list_posts(reader)) == 2
         assert journal_mode_in_header(db) == (2, 2)
-    assert cli(db, ["names", "add", "ノウォン区役所"]).exit_code == 0
+    assert cli(db, ["names", "add", "シンイー区役所"]).exit_code == 0
     assert journal_mode_in_header(db) == (1, 1) and not sidecars(db)
 
 
@@ -231,7 +231,7 @@ def test_changes_still_in_the_log_are_read_in_a_read_only_folder(made_by_kb: Pat
     db = copy_files(made_by_kb, tmp_path / "share")
     commit_into_log(db, "江南区")
     with read_only_folder(db.parent):
-        assert_reads_work(db, names=("ノウォン区役所", "江南区"))
+        assert_reads_work(db, names=("シンイー区役所", "江南区"))
 
 
 @unprivileged
@@ -325,7 +325,7 @@ def test_read_only_mount(made_by_kb: Path, tmp_path: Path, corpus: Path, shape: 
             assert code == 0, (args, err)
         else:
             assert code == 2 and "読み取り専用" in err, (args, err)
-    assert got.after["integrity"] == "ok" and got.after["names"] == ["ノウォン区役所"]
+    assert got.after["integrity"] == "ok" and got.after["names"] == ["シンイー区役所"]
 
 
 def test_changes_in_the_log_on_a_read_only_mount(made_by_kb: Path, tmp_path: Path) -> None:
@@ -359,7 +359,7 @@ def test_full_disk_reads_work_and_writes_say_disk_full(made_by_kb: Path, tmp_pat
             assert code == 2 and "ディスクの空きがありません" in err, (args, err)
             assert len(err.strip().splitlines()) == 1, err
     assert got.after["integrity"] == "ok"
-    assert got.after["names"] == ["ノウォン区役所"]
+    assert got.after["names"] == ["シンイー区役所"]
     assert got.after["posts"] == counts(made_by_kb)["posts"]
     assert got.files == ["filler", "kb.db"], got.files
 

@@ -404,3 +404,25 @@ def test_sort_by_date_puts_the_newest_first_and_undated_last(words: Path) -> Non
 def test_a_period_that_cannot_be_read_is_refused(words: Path) -> None:
     with Store(words, readonly=True) as store, pytest.raises(QueryError, match="例"):
         api.search(store, "ごみ", since="平成30年2月30日")
+
+
+def test_exclusions_reach_every_candidate_by_word_by_string_and_folded(tmp_path: Path) -> None:
+    """-語 drops a post that holds the word (a spelling variant too), the string inside a longer
+    word, or a full-width spelling of a Latin string; the other posts stay."""
+    posts = {
+        "a.txt": "防犯の取り組み\n\n駅前の防犯カメラを増やした。\n",
+        "b.txt": "防犯カメラの更新\n\n防犯カメラのサーバーを入れ替えた。\n",
+        "c.txt": "防犯と交通\n\n防犯カメラで交通量も数えている。\n",
+        "d.txt": "防犯の委託\n\n防犯カメラの保守をＮＴＴ系の会社に委託した。\n",
+    }
+    db = import_folder(write_posts(tmp_path / "posts", posts), tmp_path / "kb.db")
+    with Store(db, readonly=True) as store:
+        assert len(api.search(store, "防犯カメラ").hits) == 4
+        assert titles(api.search(store, "防犯カメラ -サーバ")) != []
+        assert "防犯カメラの更新" not in titles(
+            api.search(store, "防犯カメラ -サーバ")
+        )  # サーバー: a variant
+        assert "防犯と交通" not in titles(api.search(store, "防犯カメラ -交通"))  # two kanji: by instr
+        assert "防犯と交通" not in titles(api.search(store, "防犯カメラ -通量"))  # inside 交通量
+        assert "防犯の委託" not in titles(api.search(store, "防犯カメラ -ntt"))  # ＮＴＴ folded
+        assert len(api.search(store, "防犯カメラ -交通 -ntt").hits) == 2

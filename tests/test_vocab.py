@@ -15,9 +15,9 @@ from kb.vocab import BEFORE, QUALIFIERS, kind_label, qualifier_words, with_quali
 @pytest.mark.parametrize(
     ("figure", "qualifier", "written"),
     [
-        ("1400万人", "延べ", "延べ1400万人"),
+        ("2600万人", "延べ", "延べ2600万人"),
         ("20人", "約 以上", "約20人以上"),
-        ("168万人", "凡そ", "凡そ168万人"),
+        ("243万人", "凡そ", "凡そ243万人"),
         ("300人", "程度", "300人程度"),
         ("5年", None, "5年"),
         ("7日", "謎", "7日謎"),  # an unknown word follows the figure
@@ -32,13 +32,13 @@ def test_qualifiers_stand_where_a_reader_writes_them(
 def test_every_prefix_word_the_extractor_reads_is_written_before() -> None:
     """The bug this table fixed: the extractor knew 延べ and 凡そ, the export printed them after."""
     for word in qualifier_words(BEFORE):
-        text = f"来場者は{word}1400万人でした。"
+        text = f"来場者は{word}2600万人でした。"
         post = build_post(RawPost(title="t", lines=[Line(text, 1)], source="x"))
         facts = [
             f for f in extract_facts(post, [segment(p.text) for p in post.passages]) if f.kind == "quantity"
         ]
         assert [f.qualifier for f in facts] == [word], word
-        assert with_qualifiers("1400万人", facts[0].qualifier) == f"{word}1400万人"
+        assert with_qualifiers("2600万人", facts[0].qualifier) == f"{word}2600万人"
 
 
 def test_qualifier_words_are_unique_and_labels_known() -> None:

@@ -25,7 +25,7 @@ _PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
         re.compile(rf"(?P<era>{_ERA_NAMES})\s?(?P<y>元|{_N2})\s?年(?:(?P<fy>度)|(?P<decade>代))?{_MD}"),
     ),
     ("era", "年", re.compile(rf"(?<![A-Za-z])(?P<era>[MTSHR])\.?(?P<y>[0-9]{{1,2}})年(?P<fy>度)?{_MD}")),
-    # R5.11.8, H30/4/1: an era letter with a dotted or slashed date
+    # R6.9.14, H30/4/1: an era letter with a dotted or slashed date
     (
         "era",
         "./",
@@ -34,7 +34,7 @@ _PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
             r"(?P<d>[0-9]{1,2})(?![0-9])(?!\.[0-9])"
         ),
     ),
-    # 2019/4/1, 2023.06.01, 2024-11-14 (the same separator twice)
+    # 2019/4/1, 2021.07.05, 2025-02-18 (the same separator twice)
     (
         "ymd",
         "/.-",
@@ -69,23 +69,23 @@ _PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
             r"(?<![0-9.,〇一二三四五六七八九十])(?P<m>[0-9]{1,2}|[一二三四五六七八九十]{1,2})月(?![間曜])"
         ),
     ),
-    # a two-digit year only where it reads as one: 88年の夏, 18年4月, ’88年
+    # a two-digit year only where it reads as one: 96年の春, 19年4月, ’96年
     (
         "yy",
         "年",
         re.compile(r"(?<![0-9.,])['’]?(?P<y>[0-9]{2})年(?=の?(?:春|夏|秋|冬|頃|ごろ|当時|[0-9]{1,2}月))"),
     ),
-    # the first year of a range of years: 2018〜2020年
+    # the first year of a range of years: 2017〜2019年
     ("year", "年", re.compile(r"(?<![0-9.,])(?P<y>[0-9]{4})(?=\s?[〜~\-－]\s?[0-9]{4}\s?年)(?P<fy>)")),
-    # a day that ends a range of dates: 4月11日〜13日, 11日から13日
+    # a day that ends a range of dates: 6月9日〜11日, 9日から11日
     ("day", "日", re.compile(r"(?:(?<=日[〜~\-－])|(?<=日から))(?P<d>[0-9]{1,2})日(?![間目分])")),
-    # the day that ends a range after a weekday: 9/12(木)〜13(金) (the weekday stays out of both dates)
+    # the day that ends a range after a weekday: 10/7(火)〜8(水) (the weekday stays out of both dates)
     (
         "day",
         "〜~",
         re.compile(r"(?<=[月火水木金土日][)）][〜~])(?P<d>[0-9]{1,2})(?=\s?[(（][月火水木金土日])"),
     ),
-    # a day alone at the start of a sentence is a date: 11日は…, 20日午後は…
+    # a day alone at the start of a sentence is a date: 14日は…, 22日午後は…
     (
         "day",
         "日",
@@ -93,7 +93,7 @@ _PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
             r"(?:^|(?<=[。！？!?\s]))(?P<d>[0-9]{1,2})日(?=は|、|午前|午後|朝|夕方|夜|の(?:午前|午後|朝|夜|夕方|晩))"
         ),
     ),
-    # a day alone is a date when it marks a point in time: 13日まで, 15日に, 3日(水)
+    # a day alone is a date when it marks a point in time: 17日まで, 21日に, 5日(金)
     (
         "day",
         "日",
@@ -103,7 +103,7 @@ _PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
         ),
     ),
 ]
-# What may follow an M/D that makes it a date (7/19(金), 5/11まで, 10/3〜4).
+# What may follow an M/D that makes it a date (8/23(土), 6/14まで, 11/5〜6).
 _SLASH_AFTER = re.compile(r"\s?[(（][月火水木金土日]|まで|から|より|以降|頃|ごろ|現在|時点|付|\s?[〜~]")
 
 # Relative words: (kind, offset); the kind says what the offset counts.
@@ -288,13 +288,17 @@ def _relative_value(word: str, post_date: dt.date | None) -> str | None:
 
 
 def _slash_ok(folded: str, start: int, end: int) -> bool:
-    """Whether an M/D reads as a date: before a weekday, まで/から or a range mark, in brackets, or alone."""
+    """Whether an M/D reads as a date: before a weekday, まで/から or a range mark, in brackets, alone,
+    or opening a sentence before a comma."""
     if _SLASH_AFTER.match(folded, end):
         return True
     before = folded[start - 1 : start]
     if before in "(（" and folded[end : end + 1] in ")）":
         return True  # (7/26)
-    return (start == 0 or before.isspace()) and (end == len(folded) or folded[end].isspace())
+    # alone on a line, or opening a sentence before a comma (7/3、委員会で…)
+    return (start == 0 or before.isspace()) and (
+        end == len(folded) or folded[end].isspace() or folded[end] in "、,"
+    )
 
 
 def find_dates(
@@ -360,7 +364,7 @@ def find_dates(
 
 # A range mark between two dates of one expression (から … まで gives two dates, not a range).
 _RANGE_MARK = re.compile(r"\s?[〜~\-－–‐]\s?")
-# The end of a range written short after a slashed or dotted start: 5/30〜31, R6.6.3〜6.9, 10/3〜4.
+# The end of a range written short after a slashed or dotted start: 6/29〜30, R7.5.12〜5.15, 11/5〜6.
 _SHORT_END = re.compile(r"(?:(?P<m>[0-9]{1,2})[/.])?(?P<d>[0-9]{1,2})(?![0-9/.:年月日時])")
 
 
@@ -386,7 +390,7 @@ def _iso(y: str | None, m: str | None, d: str | None) -> str:
 def _range_end(first: Fact, y: str | None, m: str | None, d: str | None) -> str | None:
     """The ISO end of a range that starts with first and ends with the parts given (the rest from first)."""
     fy, fm, fd = _parts(str(first.value))
-    if fd is not None:  # a range of days ends with a day: 10月15日〜16日, 10月31日〜11月2日
+    if fd is not None:  # a range of days ends with a day: 9月24日〜25日, 9月30日〜10月2日
         if d is None:
             return None
         end, start = _iso(y or fy, m or fm, d), _iso(fy, fm, fd)
@@ -394,7 +398,7 @@ def _range_end(first: Fact, y: str | None, m: str | None, d: str | None) -> str 
         if m is None or d is not None:
             return None
         end, start = _iso(y or fy, m, None), _iso(fy, fm, None)
-    else:  # of years with a year: 2018〜2020年, 平成28年度〜平成30年度
+    else:  # of years with a year: 2017〜2019年, 平成21年度〜平成23年度
         if y is None or m is not None or d is not None:
             return None
         end, start = y, fy or ""
@@ -402,7 +406,7 @@ def _range_end(first: Fact, y: str | None, m: str | None, d: str | None) -> str 
 
 
 def _ranges(text: str, folded: str, facts: list[Fact]) -> list[Fact]:
-    """Join a date, a range mark and the date that ends the range into one fact (10月15日〜16日)."""
+    """Join a date, a range mark and the date that ends the range into one fact (9月24日〜25日)."""
     out: list[Fact] = []
     i = 0
     while i < len(facts):
@@ -420,7 +424,7 @@ def _ranges(text: str, folded: str, facts: list[Fact]) -> list[Fact]:
             if nxt.unit != "relative" and "/" not in str(nxt.value) and same_kind:
                 end, stop = _range_end(fact, *_parts(str(nxt.value))), nxt.end
         elif any(ch in fact.surface for ch in "/.") and _parts(str(fact.value))[2] is not None:
-            short = _SHORT_END.match(folded, mark.end())  # 5/30〜31, R6.6.3〜6.9
+            short = _SHORT_END.match(folded, mark.end())  # 6/29〜30, R7.5.12〜5.15
             if short:
                 m2, d2 = short.group("m"), short.group("d")
                 end = _range_end(fact, None, m2.zfill(2) if m2 else None, d2.zfill(2))

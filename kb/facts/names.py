@@ -83,7 +83,7 @@ _PARTY_CONTEXT = re.compile("党|会派|与党|野党|クラブ|連立|推薦|�
 # ---------------------------------------------------------------------------------------------- places
 
 _ADMIN = frozenset("市区町村郡県府都道州")
-# Administrative suffixes after which a compound name is split: 静岡県|沼津市, 北区|赤羽西.
+# Administrative suffixes after which a compound name is split: 長野県|上田市, 中央区|日本橋.
 _ADMIN_SPLIT = frozenset("県 都 府 市 区 町 村 郡 州".split())
 _MUNICIPAL = frozenset("市 区 町 村".split())
 # Second characters of words such as 市民, 区政, 県内, 都庁 that start with an administrative suffix.
@@ -95,32 +95,36 @@ _PLACE_TAILS = frozenset(
     "人 国内 国外 全土 各地 全域 国民 政府 出身 在住 側 産 製 沖 近郊 周辺 系 市内 県内 都内 府内 道内 区内 町内 "
     "村内 全体 中心部 郊外 市街".split()
 )
-# Event names swallow the place they start with: 東京オリンピック, 大阪万博, 西日本豪雨.
+# Event names swallow the place they start with: 長野オリンピック, 愛知万博, 東日本大震災; so do the names of
+# treaties and accords (パリ協定, 京都議定書): the place names where they were signed.
 _EVENTS = frozenset(
     "オリンピック パラリンピック 五輪 ワールドカップ W杯 万博 博覧会 マラソン 国体 選手権 サミット 映画祭 音楽祭 "
     "芸術祭 大会 ビエンナーレ トリエンナーレ 国際映画祭 駅伝 豪雨 地震 大震災 震災 台風 水害 大水害 噴火 "
-    "まつり 祭り 祭 フェスティバル".split()
+    "まつり 祭り 祭 フェスティバル 条約 協定 議定書 憲章".split()
 )
+# Words a town's councillor uses for the own town (本町でも検討したい): standing alone they name no place,
+# though Sudachi tags 本町 as one (a district name in many cities: 大阪の本町, 青葉区本町).
+_DEICTIC_PLACES = frozenset({"本町", "本村"})
 _EVENT_MODIFIERS = frozenset({"冬季", "夏季", "国際", "世界"})
-# Products named after their place are no place: 伊賀米, 伊賀焼, 秋田杉.
+# Products named after their place are no place: 魚沼米, 有田焼, 吉野杉.
 _PRODUCTS = frozenset("米 焼 焼き 杉 茶 牛 豚 鶏 酒 塗 塗り 織 紬 漆 瓦 和紙 梨 柿 蕎麦 そば うどん".split())
 # Words that Sudachi may tag as places but that name no place a reader would look up.
 _PLACE_STOP = frozenset(
     "世界 海外 国内外 全国 日本語 国内 国外 地方 各地 現地 地元 市内 区内 県内 都内 中央 全米 本土 首都 駅前 駅東 駅西 "
     "駅南 駅北".split()
 )
-# What follows a place named on its own in a sentence (熊谷から, 酒田の, 九州・山口と).
+# What follows a place named on its own in a sentence (桐生から, 米沢の, 四国・中国と).
 _AFTER_PLACE = frozenset("かへまをにとのはもでや・、。")
 _STATION_AREA = frozenset("駅 駅前 駅東 駅西 駅南 駅北 駅裏".split())
-# Parts of a country or region, not places of their own after it: ベトナム中部, 台湾南部.
+# Parts of a country or region, not places of their own after it: タイ北部, 韓国南部.
 _DIRECTION_AFTER = frozenset("北部 南部 東部 西部 中部 中央部 南西部 南東部 北西部 北東部".split())
-# Words that join the place after them: 東南アジア, 南信州, 東小金井, 新青森 (a station).
+# Words that join the place after them: 東南アジア, 北信濃, 西荻窪, 新白河 (a station).
 _DIRECTION_BEFORE = frozenset("東 西 南 北 東南 西南 東北 北東 北西 南東 南西 新".split())
-# Text right after a name that makes it a person's: 山口さん, 大田議員.
+# Text right after a name that makes it a person's: 村井さん, 高田議員.
 _PERSON_AFTER = re.compile("さん|氏|様|君|ちゃん|くん|先生|議員|市議|区議|町議|村議|県議|都議")
-_SELF_INTRO = re.compile("です|でした|と申します")  # 議員の山口です: after a surname
+_SELF_INTRO = re.compile("です|でした|と申します")  # 議員の村井です: after a surname
 _PERSON_AFTER_FIRST = frozenset("さ氏様君ちく先議市区町村県都でと")  # the first characters of both
-# A title right before a name makes it a person's: 市長の長谷川, 委員長 小田川.
+# A title right before a name makes it a person's: 市長の佐久間, 委員長 北川.
 _TITLE_BEFORE = re.compile(
     r"(?:議員|議長|市長|区長|町長|村長|知事|委員長|会長|社長|理事長|課長|部長|局長|所長|さん|氏)[の\s]?$"
 )
@@ -130,7 +134,7 @@ _ROUTE_STOP = frozenset(
     "ステーション ゲート ルート コース スタート ゴール".split()
 )
 # Heads of named sites (rivers, mountains, shrines, parks, stations, plants ...): a name followed by
-# one is a place as a whole (狩野川, 日和山公園, JR宇都宮駅, 四日市市北部清掃工場). A one-character
+# one is a place as a whole (釧路川, 弁天山公園, JR福井駅, 大垣市西部清掃工場). A one-character
 # head must be a short unit of its own; longer ones may end a word.
 _SITE_HEADS_1 = frozenset("川 山 島 湾 橋 港 駅 城 跡 海 岳 峠 岬 湖 池 沼 寺 塔".split())
 _SITE_HEADS = tuple(
@@ -138,7 +142,7 @@ _SITE_HEADS = tuple(
         "地区 地方 山脈 山地 高原 平野 盆地 半島 諸島 列島 本島 海峡 海岸 温泉 大橋 城跡 城址 神社 大社 神宮 八幡宮 "
         "天満宮 寺院 公園 庭園 植物園 動物園 通り 街道 朝市 夜市 市場 国際空港 空港 タワー スタジアム アリーナ "
         "ボールパーク 球場 競技場 ドーム 駐屯地 基地 清掃工場 発電所 処分場 工業地帯 工業団地 団地 特区 疏水 用水 "
-        "運河 ダム 都市圏 ジオパーク 商店街".split(),
+        "運河 ダム 都市圏 ジオパーク 商店街 湿地 湿原 干潟 サイエンスパーク リサーチパーク テクノパーク".split(),
         key=len,
         reverse=True,
     )
@@ -156,7 +160,10 @@ _KATAKANA_GENERIC = frozenset(
     "ローカル ビジネス ショッピング レジャー キャンプ サッカー テニス ゴルフ".split()
 )
 _SITE_SPAN = 7  # tokens a site name may span
-# A quoted name right after a word for a facility names that facility: ビル「テクノハブ前橋」.
+# Words made of a site's head and where along it (川沿い, 湖畔, 山頂): after a place they name the site
+# (吉井|川沿い -> 吉井川, 東京|湾岸 -> 東京湾).
+_HEAD_LOCATIVES = frozenset("川沿い 川岸 川辺 川べり 川面 湖畔 湖岸 湖面 湾岸 湾内 山頂 山麓 山腹".split())
+# A quoted name right after a word for a facility names that facility: ビル「イノベーションベース長岡」.
 _FACILITY_QUOTE = re.compile(
     r"(?:施設|ビル|発電所|工場|処分場|焼却場|プラント|スタジアム|アリーナ|球場|公園|タワー|ホール|館|拠点|広場)"
     r"[「『](?P<name>[^「」『』\s]{2,24})[」』]"
@@ -166,8 +173,8 @@ _FACILITY_QUOTE = re.compile(
 
 # Suffixes that end an organisation's name, by how much of a name they need in front of them.
 # strong: any content word will do (総務省, 警視庁); generic2: a proper name or two content words
-# (世界電子政府協議会, 都市管制センター); proper: a proper name, a place or a Latin word (江東区議会);
-# school: a proper name or one word that is not a kind of school (北都大学, not 医科大学).
+# (全国防災技術協議会, 交通管制センター); proper: a proper name, a place or a Latin word (杉並区議会);
+# school: a proper name or one word that is not a kind of school (東湖大学, not 医科大学).
 _ORG_STRONG = (
     "省",
     "庁",
@@ -179,7 +186,7 @@ _ORG_STRONG = (
     "大使館",
     "総領事館",
     "領事館",
-    "党",  # みらい党; 与党, 各党 and 離党 are words of their own or weak
+    "党",  # あすか党; 与党, 各党 and 離党 are words of their own or weak
 )
 _ORG_GENERIC2 = tuple(
     "協議会 委員会 審議会 連盟 議連 連合会 連合 協会 財団 機構 機関 組合 公社 公団 事業団 研究所 研究機構 センター "
@@ -193,10 +200,17 @@ _ORG_PROPER = tuple(
 _ORG_SCHOOL = tuple(
     "大学院 大学 高等学校 高校 中学校 中学 小学校 義務教育学校 学校 学園 学院 高級中学".split()
 )
-# Short forms of school names: a place, a direction or number, and 小/中/高 (五城目東小, 浦和一女 aside).
+# Short forms of school names: a place, a direction or number, and 小/中/高 (湯沢北小, 長野一女 aside).
 _ORG_SHORT = ("小", "中", "高")
 _SHORT_MIDDLE = frozenset("東 西 南 北 中央 第一 第二 第三 一 二 三 四 五 六 七 八 九 十".split())
-# Company words: a place or a proper name right before them makes a company (立川バス, 横浜銀行).
+
+
+def _short_school_word(surface: str) -> bool:
+    """Whether a word is the end of a school's short name that Sudachi keeps whole: 南高, 東中, 一小."""
+    return len(surface) == 2 and surface[1] in _ORG_SHORT and surface[0] in _SHORT_MIDDLE
+
+
+# Company words: a place or a proper name right before them makes a company (関東バス, 横浜銀行).
 _ORG_COMPANY = tuple(
     "バス ランド 電鉄 鉄道 ガス 電力 新聞 放送 テレビ 航空 交通 証券 生命 保険 建設 工業 産業 商事 物産 製作所 "
     "グループ 信用金庫 信金 農協 生協 銀行 電機 自動車 製薬 製菓 百貨店".split()
@@ -216,18 +230,18 @@ for _cls, _words in (
 _SUFFIXES_BY_LAST: dict[str, list[str]] = {}
 for _w in sorted(_SUFFIX_CLASS, key=len, reverse=True):
     _SUFFIXES_BY_LAST.setdefault(_w[-1], []).append(_w)
-# Units of armed forces: a number after 第 is their name (第13旅団).
+# Units of armed forces: a number after 第 is their name (第12旅団).
 _MILITARY = frozenset("師団 旅団 連隊 部隊 方面隊 隊 団 軍".split())
-# Legal forms written before a name: 株式会社ABC, NPO法人フローレンス.
+# Legal forms written before a name: 株式会社ABC, NPO法人みどりの森ネット.
 _LEGAL_PREFIXES = frozenset(
     "株式会社 有限会社 合同会社 合資会社 一般社団法人 一般財団法人 公益社団法人 公益財団法人 社会福祉法人 学校法人 "
     "医療法人 宗教法人 NPO法人 特定非営利活動法人 独立行政法人 地方独立行政法人 国立大学法人 社会医療法人 "
     "認定NPO法人 生活協同組合 協同組合".split()
-)
+) | {"JA", "JF"}  # the brands agricultural and fishery cooperatives write before their names (JAみどり東部)
 _LEGAL_RE = re.compile(_trie(_LEGAL_PREFIXES) + r"|[(（][株有][)）]|㈱|㈲")
-_LEGAL_HINT = re.compile("会社|法人|組合|株|有\\)|㈱|㈲")  # what every legal form holds
+_LEGAL_HINT = re.compile("会社|法人|組合|株|有\\)|㈱|㈲|JA|JF")  # what every legal form holds
 _ABBREVIATED_FORM = re.compile(r"[(（][株有][)）]|㈱|㈲")
-# Words that add nothing to a name: 総合コールセンター is as generic as コールセンター, 区議会 as 議会.
+# Words that add nothing to a name: 総合案内センター is as generic as 案内センター, 区議会 as 議会.
 _WEAK = frozenset(
     "総合 各 全 同 本 当 新 旧 元 前 現 第 副 特別 区 市 県 都 府 道 町 村 国 州 公立 私立 都立 県立 市立 区立 府立 道立 "
     "国立 町立 村立 州立 中央 地方 地域 関係 所管 担当 管轄 一般 公共 公的 民間 地元 他 近隣 周辺".split()
@@ -238,15 +252,16 @@ _SCHOOL_KINDS = frozenset(
     "理科 保健 歯科 薬科 医療 通信 附属 付属 中等教育 義務教育 特別支援 専門 職業 名門 有名 難関 進学 母校 高等 "
     "大学 高校 中学 小学 小 中 高 新設 統合 モデル 海外 国内 県外 市外 都内 県内 市内 全国".split()
 )
-# Words before a name that are no part of it: 旧フランス軍, 元市長.
+# Words before a name that are no part of it: 旧ソ連軍, 元市長.
 _ERAS = frozenset(ERA_BASE)
 _DATE_WORDS = frozenset("年 年度 年代 月 月末 月初 日 期 号".split())  # after a number at a name's start
-_LEADING_JUNK = frozenset("旧 元 前 現 新 故 同 当 本 各 全".split())
+# 会派 is the word for a council group, no part of its name (会派みらいクラブ)
+_LEADING_JUNK = frozenset("旧 元 前 現 新 故 同 当 本 各 全 会派".split())
 _ROLE_TAILS = frozenset(
     "社長 会長 理事長 代表 議員 職員 担当 課長 部長 局長 所長 園長 校長 院長 知事 市長 区長 町長 村長 様 さん 氏 "
     "委員長 副委員長 議長 副議長 理事 事務局長 委員".split()
 )
-# What the council in a job title may be followed by inside one word: 春日井市議会議員.
+# What the council in a job title may be followed by inside one word: 刈谷市議会議員.
 _TITLE_TAILS = frozenset("議員 議長 副議長 事務局長 事務局 委員 委員長".split())
 # Groups formed for one trip are no organisation: 訪問団, 調査団, 視察団.
 _MISSION = frozenset("訪問 調査 視察 使節 研修 派遣 交流 応援 見学 代表".split())
@@ -254,36 +269,37 @@ _MISSION = frozenset("訪問 調査 視察 使節 研修 派遣 交流 応援 �
 _SPORT = re.compile(
     "チーム|球団|リーグ|試合|サッカー|野球|バスケ|バレー|ラグビー|ホッケー|ホームゲーム|選手|スタジアム|アリーナ"
 )
-# A Latin name in brackets after a word for a kind of body: 海外メディア(USA TODAY), 米紙(New York Times).
+# A Latin name in brackets after a word for a kind of body: 海外メディア(Daily Planet), 米紙(Evening Herald).
 _BRACKETED_LATIN = re.compile(
     r"(?:メディア|紙|誌|新聞|通信社|企業|会社|団体|機関|組織|財団|政党|テレビ局|放送局|NGO|NPO)"
     r"\((?P<name>[A-Za-z][A-Za-z0-9 .&'\-]*[A-Za-z0-9.])\)"
 )
 _ALIAS = re.compile(r"\(([A-Za-z][A-Za-z0-9&.\-]{1,15})\)")  # 世界保健機関(WHO)
-# A name's other name in brackets: (通称:ながネット), (愛称「ほんのわ」), (略称 MDC).
+# A name's other name in brackets: (通称:みどネット), (愛称「こもれびん」), (略称 KDA).
 _NICKNAME = re.compile(
     r"\((?:通称|愛称|略称|呼称)\s?[:：]?\s?[「『]?(?P<name>[^()「」『』:：、。\s]{1,24})[」』]?\)"
 )
-# An acronym with its name in brackets: RTD(地域交通公社).
+# An acronym with its name in brackets: STA(広域バス公社).
 _ACRONYM_GLOSS = re.compile(r"(?<![A-Za-z0-9])(?P<acr>[A-Z][A-Z0-9&]{1,9})\((?P<name>[^()]{2,30})\)")
 _GLOSS = re.compile(r"\s*\([^()]{1,20}\)\s*")
-# …の会 standing alone: 出雲おはなしの会が
+# …の会 standing alone: 仙台よみきかせの会が
 _CIRCLE = re.compile(r"の会(?=[がはをにでとも、。・」)\s]|$)")
 # A quoted title or slogan: short, with no comma or full stop
 _QUOTED_TITLE = re.compile(r"「([^「」、。]{2,20})」")
-# A name in brackets right after a word for a body: 総合支援センター(エールみなと).
+# A name in brackets right after a word for a body: 総合支援センター(あおぞらベース).
 _BRACKET_NAME = re.compile(r"\((?P<name>[^()\s、。:：「」]{2,15})\)")
 _BODY_WORDS = ("センター", "協議会", "協会", "機構", "法人", "組合", "財団", "公社")
-# A quoted name right after a word for a body names that body: 子育て応援センター「わらすっこ」.
+# A quoted name right after a word for a body names that body: 子育て応援センター「ぽかぽかひろば」.
 _BODY_QUOTE = re.compile(
     r"(?:センター|協議会|協会|機構|組合|財団|公社|クラブ|法人)[「『](?P<name>[^「」『』\s、。]{2,20})[」』]"
 )
 _NAME_CHARS = re.compile(r"^[\w・ー々〆ヶ&]+$")
-_GLOSSED_TOKEN = re.compile(r"^\w+\(\w+\)$")  # Sudachi keeps some glosses in one token: 襄陽(ヤンヤン)
-# Particles that end a name written after a legal form (株式会社しおばら電設が): the name goes on
-# across hiragana only when the next word is hiragana too (ながれ|や|ま is one name).
+# Sudachi keeps some glosses in one token, alone or with the word after them: 江陵(カンヌン), 関西(かんさい)空港
+_GLOSSED_TOKEN = re.compile(r"^\w+\(\w+\)\w*$")
+# Particles that end a name written after a legal form (株式会社ゆきばら工務店が): the name goes on
+# across hiragana only when the next word is hiragana too (さくら|や|ま is one name).
 _NAME_STOPS = frozenset("が を に で へ と は も の から まで より や か ね よ など".split())
-# What a name after a legal form may end with before の: ひだまりの家, おはなしの会.
+# What a name after a legal form may end with before の: ぬくもりの家, よみきかせの会.
 _NO_NAMES = frozenset("家 会 郷 里 森 杜 丘 輪 園 館 舎".split())
 
 
@@ -295,7 +311,7 @@ class Name:
     start: int
     end: int
     note: str | None = None
-    site: bool = False  # a place named by a site's head (狩野川, JR宇都宮駅): it wins over a body inside it
+    site: bool = False  # a place named by a site's head (釧路川, JR福井駅): it wins over a body inside it
 
 
 @record(slots=True)
@@ -350,18 +366,18 @@ def _name_like(flags: int, surface: str) -> bool:
 
 # Runs are found on a string with one letter per long unit: N a name-like token, S one that is a
 # person's name (read as N in runs; standing alone it may be a place the post names elsewhere), H
-# one that ends like the head of a site (川, 公園, パーク) and is no other key, A a 形状詞 in kanji
+# one that ends like the head of a site (川, 公園, パーク) and is no other key, A a 形状詞 in kanji or kana
 # that may join two of them, ( and ) a gloss's brackets, ・ a 中黒, & or ヶ, x anything else. Every
-# rule below starts from a key token. K is a name-like key by its surface (区 or 市, a legal form, a
+# rule below starts from a key token. K is a name-like key by its surface (区 or 市, 大字, a legal form, a
 # word ending in an organisation's suffix or a site's head): it needs a neighbour to make a name. P is
 # a name-like key on its own: a place or a person's name, or a word with short units that is a
 # proper noun, starts with a place or is a key by its surface; Q is a P that is a key by its surface
 # too. B is an A that is a key of either kind. Stretches of tokens without x that hold no P, Q or B,
 # and no K or H with a neighbour, hold no name and are never looked at; an organisation needs a key
 # by its surface (K, Q or B), a site a head (H, or a K, P or Q that ends like one).
-_KEY_SURFACES = frozenset({"区", "市", "郡", "町", "村", "州"}) | _LEGAL_PREFIXES
+_KEY_SURFACES = frozenset({"区", "市", "郡", "町", "村", "州", "大字", "字"}) | _LEGAL_PREFIXES
 # a site's head may be cut into words (ボール|パーク, 八幡|宮): every ending of a head is a key
-# (小, 中 and 高 end a school's name only as suffixes of their own: 五城目|東|小, not 集中 or 最高)
+# (小, 中 and 高 end a school's name only as suffixes of their own: 湯沢|北|小, not 集中 or 最高)
 _KEY_ENDINGS = tuple(s for s in _SUFFIX_CLASS if s not in _ORG_SHORT)
 _HEAD_ENDINGS = (*_SITE_HEADS, *_SITE_HEADS_1, "宮", "パーク", "工場", "地帯")
 _STRETCH = re.compile(r"[^x]*(?:[PQB]|[^x][KH]|[KH][^x])[^x]*")
@@ -378,11 +394,12 @@ def _letter(pos: tuple[str, ...], surface: str, parted: bool) -> str:
         surface in _KEY_SURFACES
         or surface.endswith(_KEY_ENDINGS)
         or (surface in _ORG_SHORT and pos[0] == "接尾辞")
+        or _short_school_word(surface)  # 湯沢|南高
         or (parted and ("議会" in surface or "市会" in surface))  # 市議会議員: a council in a job title
     )
     alone = bool(flags & PLACE) or (parted and (by_surface or bool(flags & PROPER)))
     if flags & PERSON and not parted and len(surface) >= 3 and surface[-1] in "川山島湾":
-        alone = True  # 隅田川, tagged as a surname: a river unless a title or honorific goes with it
+        alone = True  # 那珂川, tagged as a surname: a river unless a title or honorific goes with it
     if _name_like(flags, surface):
         if alone:
             return "Q" if by_surface else "P"
@@ -391,7 +408,7 @@ def _letter(pos: tuple[str, ...], surface: str, parted: bool) -> str:
         if surface.endswith(_HEAD_ENDINGS):
             return "H"
         return "S" if flags & PERSON else "N"
-    if flags & ADJ and _is_kanji(surface):
+    if flags & ADJ and (_is_kanji(surface) or _is_hiragana(surface)):
         return "B" if alone or by_surface else "A"
     if surface in ("(", "（"):
         return "("
@@ -477,7 +494,7 @@ def _runs_in(text: str, longs: list[Token], letters: str, i: int, n: int, runs: 
             items.append(tok)
             i += 1
             continue
-        # a gloss: ノウォン(芦原)区役所, 仁川(インチョン)空港 -- the run goes on across the brackets
+        # a gloss: ソンパ(松坡)区役所, 清州(チョンジュ)空港 -- the run goes on across the brackets
         if c == "(" and items and items[-1].end == tok.start:
             j = i + 1
             while j < n and j - i <= 4 and letters[j] != ")":
@@ -493,7 +510,7 @@ def _runs_in(text: str, longs: list[Token], letters: str, i: int, n: int, runs: 
                 items.append(longs[j + 1])
                 i = j + 2
                 continue
-        # a 中黒, & or ヶ between two nouns: オリンピック・パラリンピック, 那須野ヶ原
+        # a 中黒, & or ヶ between two nouns: ワーク・ライフ・バランス, 霞ヶ浦
         if (
             c == "・"
             and items
@@ -514,14 +531,14 @@ def _runs_in(text: str, longs: list[Token], letters: str, i: int, n: int, runs: 
 
 
 def _joined(text: str, a: Token, b: Token) -> bool:
-    """Whether two tokens belong to one name: adjacent, or Latin words one space apart (USA TODAY)."""
+    """Whether two tokens belong to one name: adjacent, or Latin words one space apart (Daily Planet)."""
     if a.end == b.start:
         return True
     return b.start - a.end == 1 and text[a.end] == " " and _is_latin(a.surface) and _is_latin(b.surface)
 
 
 def _gloss_free(surface: str) -> str | None:
-    """The name without a reading or gloss in brackets (仁川(インチョン)空港 -> 仁川空港), or None if none."""
+    """The name without a reading or gloss in brackets (清州(チョンジュ)空港 -> 清州空港), or None if none."""
     if "(" not in surface and "（" not in surface:
         return None
     stripped = _GLOSS.sub("", surface.replace("（", "(").replace("）", ")"))
@@ -542,17 +559,19 @@ def _is_event(items: list[Token], j: int, end: int) -> bool:
 
 
 def _brand(tok: Token, items: list[Token], j: int, end: int) -> bool:
-    """Whether a town's name starts a katakana proper name: 富山ライトレール, 札幌ドーム, 「ちばレポ」."""
+    """Whether a town's name starts a katakana proper name: 岡崎ライトレール, 静岡ドーム, 「ながのレポ」."""
     if end != tok.end or POS_FLAGS[tok.pos] & COUNTRY or j >= len(items) or items[j].start != end:
         return False
     return _is_katakana(items[j].surface) and all(_is_katakana(t.surface) for t in items[j:])
 
 
 def _extend_place(items: list[Token], j: int, end: int) -> tuple[int, int]:
-    """Extend a place with what may follow it in the run: 市/区 (ソウル市, 江東区政 -> 江東区), 23区, 駅/空港."""
+    """Extend a place with what may follow it in the run: 市/区 (フエ市, 杉並区政 -> 杉並区), 15区, 駅/空港."""
     n = len(items)
     if j < n:
         nxt = items[j]
+        if nxt.surface in _HEAD_LOCATIVES and nxt.start == end:
+            return j + 1, nxt.start + 1  # 吉井|川沿い -> 吉井川, 東京|湾岸 -> 東京湾
         if nxt.surface in _ADMIN and len(nxt.surface) == 1:
             j, end = j + 1, nxt.end
         elif len(nxt.surface) >= 2 and nxt.surface[0] in _ADMIN and nxt.surface[1] in _ADMIN_TAIL:
@@ -563,11 +582,13 @@ def _extend_place(items: list[Token], j: int, end: int) -> tuple[int, int]:
             and j + 1 < n
             and items[j + 1].surface == "区"
         ):
-            j, end = j + 2, items[j + 1].end  # 東京23区
+            j, end = j + 2, items[j + 1].end  # 大阪24区
         elif nxt.surface in _ADMIN_WORDS:
-            j, end = j + 1, nxt.end  # 広西自治区
+            j, end = j + 1, nxt.end  # 寧夏自治区
+        elif nxt.surface in ("南道", "北道"):
+            j, end = j + 1, nxt.end  # 慶尚|北道: a province of Korea
         elif nxt.surface == "広域" and j + 1 < n and items[j + 1].surface == "市":
-            j, end = j + 2, items[j + 1].end  # 釜山広域市
+            j, end = j + 2, items[j + 1].end  # 大邱広域市
     if j < n:
         nxt = items[j]
         if nxt.surface in _STATIONS:
@@ -578,7 +599,7 @@ def _extend_place(items: list[Token], j: int, end: int) -> tuple[int, int]:
 
 
 def _admin_segments(tok: Token) -> list[tuple[int, int]]:
-    """A place word cut after its administrative suffixes: 静岡県沼津市 -> 静岡県, 沼津市; 北区赤羽西 -> 北区, 赤羽西."""
+    """A place word cut after its administrative suffixes: 長野県上田市 -> 長野県, 上田市; 中央区日本橋 -> 中央区, 日本橋."""
     if not tok.parts:
         return [(tok.start, tok.end)]
     parts = [p for p in tok.parts if p.end > p.start]
@@ -594,7 +615,7 @@ def _admin_segments(tok: Token) -> list[tuple[int, int]]:
 
 
 def _ends_admin(tok: Token) -> bool:
-    """Whether a place word ends with an administrative suffix (沼津市, 静岡県沼津市, 北区)."""
+    """Whether a place word ends with an administrative suffix (上田市, 長野県上田市, 中央区)."""
     if tok.surface[-1:] not in _ADMIN_SPLIT:
         return False
     return not tok.parts or tok.parts[-1].surface in _ADMIN_SPLIT
@@ -635,7 +656,7 @@ _MAY_HEAD: dict[str, bool] = {}  # surface -> _may_head(surface)
 
 def _head_in(items: list[Token], i: int, k: int, text: str) -> str | None:
     """The head of a site that items[i..k] end with: in the last token, or across the last tokens
-    (函館|八幡|宮, ボール|パーク)."""
+    (熊野|八幡|宮, ボール|パーク)."""
     head = _head_of(items[k])
     if head is not None or k == i:
         return head
@@ -651,10 +672,13 @@ def _head_in(items: list[Token], i: int, k: int, text: str) -> str | None:
     return None
 
 
-def _site_start(tok: Token) -> bool:
-    """Whether a token may start the name of a site: a place, a proper noun, a katakana or Latin name."""
+def _site_start(tok: Token, stems: Container[str] = ()) -> bool:
+    """Whether a token may start the name of a site: a place, a proper noun, a katakana or Latin name, or
+    a name the post gave as a place (stems)."""
     flags = POS_FLAGS[tok.pos]
     surface = tok.surface
+    if surface in stems:
+        return True
     if flags & (PLACE | PROPER):  # (not a body: 米軍基地 is no one site)
         return surface not in _PLACE_STOP and not _is_hiragana(surface) and surface[-1] not in "軍隊省庁党"
     if surface in _EXTRA_PLACES:
@@ -665,7 +689,7 @@ def _site_start(tok: Token) -> bool:
 
 
 def _site_at(items: list[Token], i: int, text: str) -> int:
-    """The index of the token that ends the site starting at items[i] (JR宇都宮駅, 千本浜公園), or -1."""
+    """The index of the token that ends the site starting at items[i] (JR福井駅, 弁天山公園), or -1."""
     best = -1
     first = items[i]
     for k in range(i, min(len(items), i + _SITE_SPAN)):
@@ -674,7 +698,7 @@ def _site_at(items: list[Token], i: int, text: str) -> int:
             if POS_FLAGS[tok.pos] & ADVERBIAL and not POS_FLAGS[tok.pos] & PROPER:
                 break
             if tok.start != items[k - 1].end and (best >= 0 or POS_FLAGS[items[k - 1].pos] & PLACE):
-                break  # 久賀島・奈留島, 九州・山口: a list of places, not one
+                break  # 小豆島・直島, 四国・中国: a list of places, not one
         head = _head_in(items, i, k, text)
         if head is None or (k == i and tok.surface == head):
             continue
@@ -683,13 +707,13 @@ def _site_at(items: list[Token], i: int, text: str) -> int:
         best = k
     if best < 0 and len(first.surface) >= 3 and POS_FLAGS[first.pos] & PERSON and not first.parts:
         if first.surface[-1] in "川山島湾":
-            return i  # 隅田川, tagged as a surname: a river where no title or honorific makes it a person
+            return i  # 那珂川, tagged as a surname: a river where no title or honorific makes it a person
     return best
 
 
 def _person_context(text: str, tok: Token, nxt: Token | None) -> bool:
-    """Whether a name is a person's: a given name or an honorific follows (山口さん, 大田議員), or, for a
-    surname, です (議員の山口です)."""
+    """Whether a name is a person's: a given name or an honorific follows (村井さん, 高田議員), or, for a
+    surname, です (議員の村井です)."""
     if nxt is not None and nxt.start == tok.end and POS_FLAGS[nxt.pos] & PERSON:
         return True
     if text[tok.end : tok.end + 1] not in _PERSON_AFTER_FIRST:
@@ -699,8 +723,21 @@ def _person_context(text: str, tok: Token, nxt: Token | None) -> bool:
     return bool(_PERSON_AFTER.match(text, tok.end))
 
 
-def _places_in_run(run: _Run, known: Container[str] = ()) -> list[Name]:
-    """Places in one run of nouns: place names with their suffixes, sites, 韓国人 -> 韓国."""
+def _region_before(prev: Token, tok: Token, text: str) -> bool:
+    """Whether the place before a word is a province or prefecture written against it, or a country
+    joined to it by ・ (江原道|太白市, 韓国・太白市): then the word and 市 or 郡 name a municipality."""
+    if not POS_FLAGS[prev.pos] & PLACE:
+        return False
+    if prev.end == tok.start:
+        return prev.surface[-1] in "道県省州府"
+    return text[prev.end : tok.start] == "・" and bool(POS_FLAGS[prev.pos] & COUNTRY)
+
+
+def _places_in_run(run: _Run, stems: set[str] | None = None) -> list[Name]:
+    """Places in one run of nouns: place names with their suffixes, sites, 韓国人 -> 韓国.
+
+    ``stems`` are the names the post gave as places with a suffix where Sudachi has no place tag for
+    them (太白 of 江原道太白市): they may start a site (太白湖公園); new ones are added to it."""
     items = run.items
     text = run.text
     n = len(items)
@@ -709,6 +746,8 @@ def _places_in_run(run: _Run, known: Container[str] = ()) -> list[Name]:
         if not tok.parts and POS_FLAGS[tok.pos] & PLACE:
             if _is_hiragana(tok.surface) or _person_context(text, tok, None):
                 return []
+            if tok.surface in _DEICTIC_PLACES and text[tok.start - 1 : tok.start] != "の":
+                return []  # 本町でも: "this town" (大阪の本町 is a district)
             return [Name("place", tok.start, tok.end)]
     out: list[Name] = []
     # a site needs a head: a word that ends like one (八幡|宮 and ボール|パーク end like 八幡宮, パーク)
@@ -733,13 +772,17 @@ def _places_in_run(run: _Run, known: Container[str] = ()) -> list[Name]:
         if place and tok.parts and tok.parts[0].surface in _STATION_AREA:
             i += 1  # 駅前通り: the area around any station
             continue
-        # a site: a name and what follows it up to a head (狩野川, JR宇都宮駅, 四日市市北部清掃工場);
-        # a town before another name is a place of its own (沼津市|千本浜公園)
+        # a site: a name and what follows it up to a head (釧路川, JR福井駅, 大垣市西部清掃工場);
+        # a town before another name is a place of its own (上田市|弁天山公園)
         if (
             headed
-            and _site_start(tok)
+            and _site_start(tok, stems or ())
             and not (
-                place and _ends_admin(tok) and nxt is not None and nxt.start == tok.end and _site_start(nxt)
+                place
+                and _ends_admin(tok)
+                and nxt is not None
+                and nxt.start == tok.end
+                and _site_start(nxt, stems or ())
             )
         ):
             k = _site_at(items, i, text)
@@ -774,7 +817,7 @@ def _places_in_run(run: _Run, known: Container[str] = ()) -> list[Name]:
             surface = tok.surface
             if "\u3041" <= surface[0] <= "\u309f" and _is_hiragana(surface):
                 if not (nxt is not None and nxt.surface in _ADMIN):
-                    i += 1  # にほん, おおた: a hiragana word is a place only with its suffix (つくば市)
+                    i += 1  # にほん, みなと: a hiragana word is a place only with its suffix (むつ市)
                     continue
             if (
                 (text[tok.end : tok.end + 1] in _PERSON_AFTER_FIRST or nxt is not None)
@@ -784,10 +827,10 @@ def _places_in_run(run: _Run, known: Container[str] = ()) -> list[Name]:
                 i += 1
                 continue
             if nxt is not None and nxt.start == tok.end and nxt.surface in _PRODUCTS:
-                i += 2  # 伊賀米, 秋田杉
+                i += 2  # 魚沼米, 吉野杉
                 continue
             if i > 0 and surface in _DIRECTION_AFTER and POS_FLAGS[items[i - 1].pos] & PLACE:
-                i += 1  # ベトナム中部
+                i += 1  # タイ北部
                 continue
             start = tok.start
             if tok.parts:
@@ -797,9 +840,9 @@ def _places_in_run(run: _Run, known: Container[str] = ()) -> list[Name]:
             if i > 0 and start == tok.start:
                 before = items[i - 1]
                 if text[before.end : tok.start] in ("=", "＝") and _is_katakana(before.surface):
-                    start = before.start  # バーデン=ヴュルテンベルク州
+                    start = before.start  # ノルトライン=ヴェストファーレン州
                 elif before.surface in _DIRECTION_BEFORE and before.end == tok.start:
-                    start = before.start  # 東小金井, 東南アジア, 新青森
+                    start = before.start  # 西荻窪, 東南アジア, 新白河
             if nxt is None:
                 out.append(Name("place", start, tok.end))
                 i += 1
@@ -823,11 +866,39 @@ def _places_in_run(run: _Run, known: Container[str] = ()) -> list[Name]:
             and (_is_katakana(tok.surface) or flags & PROPER)
             and not flags & PERSON
         ):
-            out.append(Name("place", tok.start, nxt.end))  # ノウォン区
+            out.append(Name("place", tok.start, nxt.end))  # ソンパ区
             i += 2
             continue
+        if (
+            nxt is not None
+            and nxt.surface in ("市", "郡", "区")
+            and nxt.start == tok.end
+            and flags & COMMON
+            and len(tok.surface) >= 2
+            and _is_kanji(tok.surface)
+            and i > 0
+            and _region_before(items[i - 1], tok, text)
+        ):
+            out.append(Name("place", tok.start, nxt.end))  # 江原道|太白|市: a city named by a common word
+            if stems is not None:
+                stems.add(tok.surface)
+            i += 2
+            continue
+        if (
+            flags & COMMON
+            and i + 2 < n
+            and items[i + 1].surface == "国際"
+            and items[i + 2].surface == "空港"
+            and len(tok.surface) >= 2
+            and _is_kanji(tok.surface)
+            and tok.surface not in _WEAK
+            and tok.end == items[i + 1].start
+        ):
+            out.append(Name("place", tok.start, items[i + 2].end, site=True))  # 白鷺|国際|空港
+            i += 3
+            continue
         if i > 0 and items[i - 1].surface in ("大字", "字") and flags & (PROPER | PLACE):
-            out.append(Name("place", tok.start, tok.end))  # 大字馬瀬口: a district of an address
+            out.append(Name("place", tok.start, tok.end))  # 大字長倉: a district of an address
             i += 1
             continue
         if not tok.parts:
@@ -845,7 +916,7 @@ def _places_in_run(run: _Run, known: Container[str] = ()) -> list[Name]:
                 and "\u4e00" <= items[i - 1].surface <= "\u9fff"
             ):
                 start = items[i - 1].start
-            out.append(Name("place", start, tok.end))  # 国立駅, 中央線, 羽田空港
+            out.append(Name("place", start, tok.end))  # 福井駅, 山手線, 那覇空港
         elif parts and _is_place_token(parts[0]) and "".join(p.surface for p in parts[1:]) in _PLACE_TAILS:
             end = parts[0].end
             tail = parts[1].surface
@@ -861,7 +932,7 @@ def _places_in_run(run: _Run, known: Container[str] = ()) -> list[Name]:
 
 def _suffix_of(tok: Token) -> tuple[str, int] | None:
     """The organisation suffix a token ends with (aligned to its short units: 協議|会, not 同窓会) and
-    where it ends; a council inside a job title ends before the title (春日井|市|議会|議員)."""
+    where it ends; a council inside a job title ends before the title (刈谷|市|議会|議員)."""
     surface = tok.surface
     if not tok.parts:
         if surface[-1:] not in _SUFFIXES_BY_LAST:
@@ -892,12 +963,16 @@ def _suffix_in(tok: Token) -> tuple[str, int] | None:
     if candidates:
         for suffix in candidates:
             if surface.endswith(suffix) and tok.end - len(suffix) in starts:
+                if surface == suffix and suffix in _ORG_SHORT and tok.pos[0] != "接尾辞":
+                    continue  # 小 of 小ドイツ is a prefix: 小, 中 and 高 end a school only as suffixes
                 return suffix, tok.end
         if not tok.parts and POS_FLAGS[tok.pos] & PROPER:
             for suffix in candidates:  # エナジー社: a katakana name glued to its suffix
                 head = surface[: -len(suffix)]
                 if surface.endswith(suffix) and len(head) >= 2 and (_is_katakana(head) or _is_latin(head)):
                     return suffix, tok.end
+    if not tok.parts and _short_school_word(surface):
+        return surface[1], tok.end  # 南高: the school word inside a word of its own
     if tok.parts and len(tok.parts) > 2 and tok.parts[-1].surface in _TITLE_TAILS:
         inner = tok.parts[-1].start
         head = surface[: inner - tok.start]
@@ -956,9 +1031,11 @@ def _org_ok(
             last_proper = False
         last = unit
     if suffix in _MILITARY and ordinal:
-        return True  # 第13旅団
-    if cls == "short":  # 五城目東小, 仙台一高, 長野高 (a place and 中 alone is 日本中: all over Japan)
+        return True  # 第12旅団
+    if cls == "short":  # 湯沢北小, 盛岡一高, 松本高 (a place and 中 alone is 日本中: all over Japan)
         units = [u for u, _ in _modifier_units(items[start_i:], k - start_i, suffix_start)]
+        if _short_school_word(items[k].surface) and suffix_start == items[k].start + 1:
+            return bool(units) and bool(POS_FLAGS[units[-1].pos] & (PLACE | PROPER))  # 湯沢|南高
         if len(units) >= 2 and units[-1].surface in _SHORT_MIDDLE:
             return bool(POS_FLAGS[units[-2].pos] & PLACE or any(p.end == units[-1].start for p in places))
         return suffix != "中" and bool(units) and bool(POS_FLAGS[units[-1].pos] & (PLACE | PROPER))
@@ -969,15 +1046,15 @@ def _org_ok(
     if cls == "strong":
         return proper + generic >= 1
     if cls == "proper":
-        return proper >= 1 or (quoted and suffix == "クラブ" and generic >= 1)  # 「市民・立憲クラブ」
-    if cls == "school":  # 北都大学, 羽|陽医科大学; not 進学重視型単位制高校 (a kind of school)
+        return proper >= 1 or (quoted and suffix == "クラブ" and generic >= 1)  # 「市民・みらいクラブ」
+    if cls == "school":  # 東湖大学, 奥|陵医科大学; not 総合学科型単位制高校 (a kind of school)
         return proper >= 1 or (named >= 2 and names <= 2 and not affixes)
     return proper >= 1 or generic >= 2 or (quoted and generic >= 1)
 
 
 def _org_start(items: list[Token], first: int) -> int:
     """Where an organisation's name starts in items from first: past junk (旧, 今回, numerals, a person's
-    name before a place) and past a prefecture in front of a municipality (宮城県|大河原町議会)."""
+    name before a place) and past a prefecture in front of a municipality (福島県|会津若松市議会)."""
     n = len(items)
     while first < n - 1:
         tok = items[first]
@@ -989,14 +1066,14 @@ def _org_start(items: list[Token], first: int) -> int:
             and POS_FLAGS[items[first - 1].pos] & NUMERAL
             and (flags & COUNTER or tok.surface in _DATE_WORDS)
         ):
-            first += 1  # 令和6年度|板橋区議会, 2024年4月|…: a date before the name
+            first += 1  # 令和7年度|杉並区議会, 2025年6月|…: a date before the name
         elif (
             tok.surface == "第"
             and first + 2 < n
             and POS_FLAGS[items[first + 1].pos] & NUMERAL
             and POS_FLAGS[items[first + 2].pos] & COUNTER
         ):
-            first += 3  # 第3回|江東区議会 (第1空挺団 is a name: 空挺 counts nothing)
+            first += 3  # 第4回|杉並区議会 (第2空挺団 is a name: 空挺 counts nothing)
         elif flags & PERSON and not flags & PLACE and POS_FLAGS[items[first + 1].pos] & PLACE:
             first += 1
         else:
@@ -1005,7 +1082,7 @@ def _org_start(items: list[Token], first: int) -> int:
 
 
 def _prefecture_cut(items: list[Token], first: int, k: int) -> int:
-    """The start of a municipal body's name after a prefecture (宮城県大河原町議会 -> 大河原町議会), or -1."""
+    """The start of a municipal body's name after a prefecture (福島県会津若松市議会 -> 会津若松市議会), or -1."""
     tok = items[first]
     if POS_FLAGS[tok.pos] & PLACE:
         segments = _admin_segments(tok)
@@ -1018,7 +1095,7 @@ def _prefecture_cut(items: list[Token], first: int, k: int) -> int:
             and POS_FLAGS[items[first + 1].pos] & PLACE
             and (
                 items[first + 1].surface[-1:] in _MUNICIPAL | {"郡"}
-                or items[first + 2].surface[:1] in _MUNICIPAL  # 秋田県|北秋田|市議会議員
+                or items[first + 2].surface[:1] in _MUNICIPAL  # 岩手県|奥州|市議会議員
             )
         ):
             j = first + 1
@@ -1069,20 +1146,20 @@ def _org_in(
             and POS_FLAGS[items[k - 1].pos] & NUMERAL
             and not (k > 1 and items[k - 2].surface == "第")
         ):
-            continue  # 2社, 3団体: a counter (第8師団 is a name)
+            continue  # 4社, 6団体: a counter (第9師団 is a name)
         if end - len(suffix) <= items[first].start:
             continue
         if not _org_ok(items, first, k, suffix, end, places, quoted):
             continue
         if _SUFFIX_CLASS[suffix] == "company" and k + 1 < len(items) and _head_of(items[k + 1]):
-            continue  # 鹿屋航空|基地: the company word is part of a site's name
+            continue  # 大村航空|基地: the company word is part of a site's name
         start = items[first].start
         cut = _prefecture_cut(items, first, k)
         if cut > 0:
             start = cut
         if (
             end == items[k].end and text[start:end] in _GENERIC_BODIES
-        ):  # 教育委員会 (春日井市議会|議員 has a name)
+        ):  # 教育委員会 (刈谷市議会|議員 has a name)
             return None
         return Name("org", start, end)
     return None
@@ -1107,7 +1184,7 @@ def _orgs_in_run(run: _Run, places: list[Name], passage_start: bool) -> list[Nam
         if len(segments) > 1:
             cut = len(segments[-1]) == 1 and segments[-1][0].surface in _LEGAL_PREFIXES
             if cut:
-                segments.pop()  # A株式会社・株式会社|しおばら…: the last name goes on outside the run
+                segments.pop()  # A株式会社・株式会社|ゆきばら…: the last name goes on outside the run
             found = [
                 _org_in(run.text, seg, places, passage_start and i == 0, False)
                 for i, seg in enumerate(segments)
@@ -1116,15 +1193,26 @@ def _orgs_in_run(run: _Run, places: list[Name], passage_start: bool) -> list[Nam
                 f is not None and f.end == seg[-1].end for f, seg in zip(found, segments, strict=True)
             ):
                 return [f for f in found if f is not None]
-    org = _org_in(run.text, items, places, passage_start, run.quoted)
+    org = _org_in(run.text, items, places, passage_start, run.quoted or _group_sentence(run))
     return [org] if org is not None else []
+
+
+def _group_sentence(run: _Run) -> bool:
+    """Whether a run ending in クラブ stands in a sentence about council groups (会派): then a name of
+    common words is a group's (自由民主党、みらいクラブ、公明党の各会派), as it is in quotes."""
+    if not run.items[-1].surface.endswith("クラブ"):
+        return False
+    text = run.text
+    start = text.rfind("。", 0, run.items[0].start) + 1
+    end = text.find("。", run.items[-1].end)
+    return "会派" in text[start : end if end >= 0 else len(text)]
 
 
 # ------------------------------------------------------------------------------ names around the runs
 
 
 def _legal_names(folded: str, idx: TokenIndex) -> list[Name]:
-    """Names written after a legal form, hiragana included (株式会社しおばら電設, NPO法人ながれやま…),
+    """Names written after a legal form, hiragana included (株式会社ゆきばら工務店, NPO法人さくらやま…),
     and before (株)/㈱: ○○株式会社 is found by its suffix."""
     out: list[Name] = []
     longs = idx.longs
@@ -1138,7 +1226,7 @@ def _legal_names(folded: str, idx: TokenIndex) -> list[Name]:
         end = _name_after(longs, i)
         if end > m.end():
             out.append(Name("org", start, end))
-    for m in _ABBREVIATED_FORM.finditer(folded):  # しまんと栗工房(株)
+    for m in _ABBREVIATED_FORM.finditer(folded):  # よしのがわ茶工房(株)
         j = idx.long_covering(m.start() - 1) if m.start() else None
         if j is None:
             continue
@@ -1164,12 +1252,14 @@ def _name_after(longs: list[Token], i: int) -> int:
         surface = tok.surface
         nxt = longs[j + 1] if j + 1 < n else None
         if surface == "の" and nxt is not None and nxt.surface in _NO_NAMES and end > 0:
-            j += 1  # ひだまりの家, みどりの森ネット
+            j += 1  # ぬくもりの家, みどりの森ネット
             continue
-        if surface in _ROLE_TAILS and end > 0:
-            break
+        if surface in _ROLE_TAILS:
+            break  # 株式会社ABC社長, JA職員: a role, no part of the name
         if _name_like(flags, surface):
             end = tok.end
+        elif end > 0 and _final_particle_in_name(longs, j):
+            end = tok.end  # みず|ね|農園: a sentence-final particle cannot go on a sentence
         elif _is_hiragana(surface) and (
             surface not in _NAME_STOPS
             or (nxt is not None and _glued_kana(nxt))
@@ -1180,13 +1270,33 @@ def _name_after(longs: list[Token], i: int) -> int:
                 and _nouns_to_end(longs, j + 1)
             )
         ):
-            pass  # ながれ|や|ま, し|お|ばら, し|まん|と|栗工房: pieces of one hiragana name
+            pass  # さくら|や|ま, ゆき|ばら, よし|の|がわ|茶工房: pieces of one hiragana name
         elif surface in ("&", "ー") and nxt is not None and nxt.start == tok.end:
             pass
         else:
             break
         j += 1
     return end
+
+
+def _final_particle_in_name(longs: list[Token], j: int) -> bool:
+    """Whether longs[j], a sentence-final particle (ね, よ, わ) glued to a hiragana noun and followed by a
+    case particle, a noun or a closing bracket, is a piece of a hiragana name Sudachi broke up: a
+    particle that ends a sentence cannot stand inside one (合同会社みず|ね|農園, 株式会社こもれび|ね|が)."""
+    tok = longs[j]
+    if tok.pos[:2] != ("助詞", "終助詞") or not _is_hiragana(tok.surface) or j == 0:
+        return False
+    before = longs[j - 1]
+    if before.end != tok.start or not _is_hiragana(before.surface) or not POS_FLAGS[before.pos] & NOUN:
+        return False
+    if j + 1 >= len(longs) or longs[j + 1].start != tok.end:
+        return False
+    nxt = longs[j + 1]
+    return (
+        nxt.pos[:2] in (("助詞", "格助詞"), ("助詞", "係助詞"))
+        or _name_like(POS_FLAGS[nxt.pos], nxt.surface)
+        or nxt.surface in ("」", "』", ")", "）")
+    )
 
 
 def _nouns_to_end(longs: list[Token], j: int) -> bool:
@@ -1205,7 +1315,7 @@ def _nouns_to_end(longs: list[Token], j: int) -> bool:
 
 
 def _glued_kana(tok: Token) -> bool:
-    """Whether a token after a hiragana particle goes on with the same hiragana name (ながれや|ま)."""
+    """Whether a token after a hiragana particle goes on with the same hiragana name (さくらや|ま)."""
     if not _is_hiragana(tok.surface) or tok.surface in _NAME_STOPS:
         return False
     flags = POS_FLAGS[tok.pos]
@@ -1230,7 +1340,7 @@ def _name_before(longs: list[Token], k: int) -> int | None:
 
 def _clubs(idx: TokenIndex) -> list[Name]:
     """Clubs and companies whose name is a place and hiragana that Sudachi breaks up before the word
-    (坂井みく|に|ロータリークラブ, 飯田か|ざ|こしライオンズクラブ)."""
+    (釧路みず|の|わロータリークラブ, 上田や|まゆりライオンズクラブ)."""
     out: list[Name] = []
     longs = idx.longs
     for k, tok in enumerate(longs):
@@ -1257,7 +1367,7 @@ def _clubs(idx: TokenIndex) -> list[Name]:
 
 
 def _teams(run: _Run, sport: bool) -> list[Name]:
-    """Sports teams: a place or a name and a katakana plural (讃岐オリーブス, ロチェスター・ハニーベアーズ)
+    """Sports teams: a place or a name and a katakana plural (松江サンダーズ, オースティン・サンダーバーズ)
     where the passage speaks of sport."""
     items = run.items
     if not sport or len(items) < 2:
@@ -1278,8 +1388,8 @@ def _teams(run: _Run, sport: bool) -> list[Name]:
 
 
 def _aliases(folded: str, orgs: list[Name], places: list[Name]) -> list[Name]:
-    """Other names written in brackets after a name: (通称:ながネット), (愛称「ほんのわ」), (SFA), and the
-    name after an acronym (RTD(地域交通公社))."""
+    """Other names written in brackets after a name: (通称:みどネット), (愛称「こもれびん」), (KDA), and the
+    name after an acronym (STA(広域バス公社))."""
     out: list[Name] = []
     ends = {n.end: n.kind for n in orgs} | {
         n.end: n.kind for n in places if n.end not in {o.end for o in orgs}
@@ -1289,7 +1399,7 @@ def _aliases(folded: str, orgs: list[Name], places: list[Name]) -> list[Name]:
         kind = ends.get(pos) or (ends.get(pos - 1) if folded[pos - 1 : pos] in "」』" else None)
         if kind is not None:
             out.append(Name(kind, m.start("name"), m.end("name")))
-    for org in orgs:  # an acronym in brackets after an organisation: 世界電子政府協議会(WeGo)
+    for org in orgs:  # an acronym in brackets after an organisation: 全国防災技術協議会(ZBG)
         alias = _ALIAS.match(folded, org.end)
         if alias:
             out.append(Name("org", org.end + 1, org.end + 1 + len(alias.group(1))))
@@ -1300,9 +1410,9 @@ def _aliases(folded: str, orgs: list[Name], places: list[Name]) -> list[Name]:
         elif (
             _NAME_CHARS.match(inner) and inner.endswith(tuple(_SUFFIX_CLASS)) and inner not in _GENERIC_BODIES
         ):
-            out.append(Name("org", m.start("acr"), m.end("acr")))  # RTD(地域交通公社): both are its names
+            out.append(Name("org", m.start("acr"), m.end("acr")))  # STA(広域バス公社): both are its names
             out.append(Name("org", m.start("name"), m.end("name")))
-    for m in _BRACKET_NAME.finditer(folded):  # 総合支援センター(エールみなと): the centre's own name
+    for m in _BRACKET_NAME.finditer(folded):  # 総合支援センター(あおぞらベース): the centre's own name
         name = m.group("name")
         if (
             folded.endswith(_BODY_WORDS, 0, m.start())
@@ -1319,7 +1429,7 @@ def _aliases(folded: str, orgs: list[Name], places: list[Name]) -> list[Name]:
 
 
 def place_parts(tokens: Iterable[Token]) -> set[str]:
-    """Surfaces Sudachi tags as place names anywhere in a post, including inside words (国立 in 国立駅)."""
+    """Surfaces Sudachi tags as place names anywhere in a post, including inside words (福井 in 福井駅)."""
     out: set[str] = set()
     flags = POS_FLAGS
     for tok in tokens:
@@ -1333,12 +1443,13 @@ def place_parts(tokens: Iterable[Token]) -> set[str]:
 class KnownPlaces:
     """The place_parts of a post's tokens, collected when first asked about."""
 
-    __slots__ = ("_tokens", "_surfaces")
+    __slots__ = ("_tokens", "_surfaces", "stems")
 
     def __init__(self, tokens: Iterable[Iterable[Token]]) -> None:
         """Places of the given tokens (one token list per passage)."""
         self._tokens = tokens
         self._surfaces: set[str] | None = None
+        self.stems: set[str] = set()  # names the rules found as places where Sudachi tags none (太白)
 
     def __contains__(self, surface: object) -> bool:
         """Whether Sudachi tags the surface as a place name somewhere in the post."""
@@ -1359,8 +1470,9 @@ def find_names(
     places: list[Name] = []
     orgs: list[Name] = []
     sport: bool | None = None
+    stems = known_places.stems if isinstance(known_places, KnownPlaces) else None
     for run in _runs(text, idx.longs, letters):
-        run_places = _places_in_run(run, known_places)
+        run_places = _places_in_run(run, stems)
         if run.org_key:
             orgs.extend(_orgs_in_run(run, run_places, run.items[0].start == 0))
         if len(run.items) > 1 and run.items[-1].surface[-1:] in "スズ":
@@ -1369,7 +1481,7 @@ def find_names(
             orgs.extend(_teams(run, sport))
         whole = (run.items[0].start, run.items[-1].end)
         if run.quoted and any((p.start, p.end) != whole for p in run_places):
-            continue  # a place inside a quoted name: 「ちばレポ」, 「江東区子育てプラン」
+            continue  # a place inside a quoted name: 「ながのレポ」, 「杉並区子育てプラン」
         places.extend(run_places)
     if _LEGAL_HINT.search(folded) and _LEGAL_RE.search(folded):
         orgs.extend(_legal_names(folded, idx))
@@ -1377,6 +1489,15 @@ def find_names(
         orgs.extend(_clubs(idx))
     if "の会" in folded:
         orgs.extend(_circles(folded, idx))
+    if "議員" in folded and ("クラブ" in folded or "の会" in folded):
+        orgs.extend(_signature_groups(folded, idx))
+    if "道の駅" in folded:
+        places.extend(_roadside_stations(folded, idx))
+    if "という" in folded:
+        orgs.extend(_called_bodies(text, folded, idx))
+    if "称" in folded:
+        for nickname in _said_nicknames(folded, idx):
+            (orgs if nickname.kind == "org" else places).append(nickname)
     if "S" in letters:
         places.extend(_surname_places(text, idx.longs, letters, known_places))
     for m in _KNOWN_RE.finditer(folded):  # famous bodies, parties' short forms, places Sudachi misses
@@ -1395,17 +1516,17 @@ def find_names(
         for m in _FACILITY_QUOTE.finditer(folded):
             s, e = m.start("name"), m.end("name")
             if not any(o.start == s and o.end == e for o in orgs):
-                places.append(Name("place", s, e))  # ごみ焼却発電所「コペンヒル」
+                places.append(Name("place", s, e))  # 焼却施設「グリーンフォート」
         for m in _BODY_QUOTE.finditer(folded):
             s, e = m.start("name"), m.end("name")
             if not any(o.start == s and o.end == e for o in orgs):
-                orgs.append(Name("org", s, e))  # 子育て応援センター「わらすっこ」
+                orgs.append(Name("org", s, e))  # 子育て応援センター「ぽかぽかひろば」
     if "(" in folded:  # every pattern below needs a bracket
         for m in _BRACKETED_LATIN.finditer(folded):
             orgs.append(Name("org", m.start("name"), m.end("name")))
         for alias in _aliases(folded, orgs, places):
             (orgs if alias.kind == "org" else places).append(alias)
-    # a body's name inside a site's (JR in JR宇都宮駅, 八戸工業 in 八戸工業団地) is part of the place
+    # a body's name inside a site's (JR in JR福井駅, 富山工業 in 富山工業団地) is part of the place
     sites = [p for p in places if p.site] if orgs and places else None
     if sites:
         orgs = [o for o in orgs if not any(p.start <= o.start and o.end < p.end for p in sites)]
@@ -1426,7 +1547,7 @@ _LONE_PERSON = re.compile("(?<![NKHPQS])S(?![NKHPQS(])")
 
 
 def _surname_places(text: str, longs: list[Token], letters: str, known: Container[str]) -> list[Name]:
-    """Surnames standing alone where the post names them as places too (熊谷からは…, 酒田の…)."""
+    """Surnames standing alone where the post names them as places too (桐生からは…, 米沢の…)."""
     out: list[Name] = []
     for m in _LONE_PERSON.finditer(letters):
         tok = longs[m.start()]
@@ -1437,9 +1558,90 @@ def _surname_places(text: str, longs: list[Token], letters: str, known: Containe
     return out
 
 
+# A nickname given in a sentence: 図書館の愛称は「ことのは」, 公園の通称「みどりの丘」.
+_NICKNAME_SAID = re.compile(
+    r"の(?:愛称|通称|略称|呼称)(?:は|が|も)?\s?[:：]?\s?[「『](?P<name>[^「」『』、。\s]{1,20})[」』]"
+)
+
+
+def _said_nicknames(folded: str, idx: TokenIndex) -> list[Name]:
+    """Nicknames a sentence gives to the word before の愛称 (図書館の愛称は「ことのは」): an organisation's
+    when the word ends like one (図書館, センター), a place's when it ends like a site (公園, タワー)."""
+    out: list[Name] = []
+    for m in _NICKNAME_SAID.finditer(folded):
+        tok = idx.long_covering(m.start() - 1) if m.start() else None
+        if tok is None or tok.end != m.start():
+            continue
+        if _suffix_of(tok) is not None:
+            out.append(Name("org", m.start("name"), m.end("name")))
+        elif _head_of(tok) is not None:
+            out.append(Name("place", m.start("name"), m.end("name")))
+    return out
+
+
+# A name said to be a body's: ノルドバーン(Nordbahn)という公共交通機関, ノルテックという企業.
+_CALLED_BODY = re.compile(
+    r"(?:\((?P<alias>[A-Za-z][A-Za-z0-9&.\- ]{0,20}[A-Za-z0-9.])\))?という[^\s、。「」()]{0,10}?"
+    r"(?:団体|組織|会社|企業|機関|法人|事業者|財団|協会|組合|公社|グループ|チーム|クラブ)"
+)
+
+
+def _called_bodies(text: str, folded: str, idx: TokenIndex) -> list[Name]:
+    """Names a passage says are a body's (Xという会社, X(Y)という機関): a katakana or Latin name, or one
+    with a proper noun in it, and its Latin spelling in brackets."""
+    out: list[Name] = []
+    longs = idx.longs
+    for m in _CALLED_BODY.finditer(folded):
+        end = m.start()
+        last = idx.long_covering(end - 1) if end > 0 else None
+        if last is None or last.end != end:
+            continue
+        start = _name_before(longs, idx.long_at(last.start))
+        if start is None or start >= end:
+            continue
+        while start >= 2 and text[start - 1] == " " and _is_latin(text[start]):  # ABC Transit
+            before = idx.long_covering(start - 2)
+            if before is None or not _is_latin(before.surface):
+                break
+            start = before.start
+        name = text[start:end]
+        k = idx.long_at(start)
+        proper = any(POS_FLAGS[t.pos] & PROPER for t in longs[k : idx.long_at(last.start) + 1])
+        if not (_is_katakana(name) or _is_latin(name) or proper) or name in _GENERIC_BODIES:
+            continue
+        out.append(Name("org", start, end))
+        if m.group("alias"):
+            out.append(Name("org", m.start("alias"), m.end("alias")))
+    return out
+
+
+def _roadside_stations(folded: str, idx: TokenIndex) -> list[Name]:
+    """Roadside stations named after the word (道の駅あさひの里, 道の駅かわもと): 道の駅 and a name that
+    starts with a place, a proper noun or a kana word, hiragana pieces included (道の駅直売所 is none)."""
+    out: list[Name] = []
+    longs = idx.longs
+    for m in re.finditer("道の駅", folded):
+        i = idx.long_at(m.end())
+        if i < 0 or not idx.is_long_boundary(m.start()):
+            continue
+        first = longs[i]
+        flags = POS_FLAGS[first.pos]
+        if not (
+            flags & PLACE
+            or (flags & PROPER and not first.parts)  # (直売所, a compound Sudachi calls proper, is no name)
+            or _is_hiragana(first.surface)
+            or _is_katakana(first.surface)
+        ):
+            continue
+        end = _name_after(longs, i)
+        if end > m.end():
+            out.append(Name("place", m.start(), end, site=True))
+    return out
+
+
 def _circles(folded: str, idx: TokenIndex) -> list[Name]:
-    """Groups named …の会 after a place or a name (出雲おはなしの会): a place or proper noun, words or
-    hiragana after it, の and 会 standing alone."""
+    """Groups named …の会 after a place or a name (仙台よみきかせの会): a place or proper noun, words or
+    hiragana after it, の and 会 standing alone; and council groups with a party in their name."""
     out: list[Name] = []
     longs = idx.longs
     for m in _CIRCLE.finditer(folded):
@@ -1450,16 +1652,44 @@ def _circles(folded: str, idx: TokenIndex) -> list[Name]:
         start = _name_before(longs, i)
         if start is None:
             continue
+        while start >= 2 and folded[start - 1] == "・":  # 市民・みらいの会: one name across the 中黒
+            j = idx.long_covering(start - 2)
+            before = _name_before(longs, idx.long_at(j.start)) if j is not None else None
+            if before is None:
+                break
+            start = before
         first = idx.long_at(start)
-        if first < 0 or first == i or not POS_FLAGS[longs[first].pos] & (PLACE | PROPER):
+        if first < 0:
+            continue
+        # a council group names a party in it (市民・社民の会); other groups start with a place or a name
+        partisan = any(t.surface in _PARTY_SHORT or t.surface in _PARTIES for t in longs[first : i + 1])
+        if not partisan and (first == i or not POS_FLAGS[longs[first].pos] & (PLACE | PROPER)):
             continue
         out.append(Name("org", start, m.end()))
     return out
 
 
+# A group's name right before a councillor's title in a signature: みらいクラブ 上田市議会議員 村井.
+_SIGNATURE_GROUP = re.compile(
+    r"(?:^|(?<=\s))(?P<name>[^\s、。「」()・]{1,14}?(?:クラブ|の会))(?=\s+[^\s、。]{0,12}議員(?:\s|$))"
+)
+
+
+def _signature_groups(folded: str, idx: TokenIndex) -> list[Name]:
+    """Council groups named in a signature before the councillor's title (みらいクラブ 上田市議会議員)."""
+    out: list[Name] = []
+    for m in _SIGNATURE_GROUP.finditer(folded):
+        name = m.group("name")
+        if name in _GENERIC_BODIES or not idx.is_long_boundary(m.start("name")):
+            continue
+        start = m.start("name") + (2 if name.startswith("会派") and len(name) > 4 else 0)  # 会派みらいクラブ
+        out.append(Name("org", start, m.end("name")))
+    return out
+
+
 def _outside_titles(folded: str, places: list[Name]) -> list[Name]:
-    """Places without those that only end a quoted title or slogan (「データでつなぐまち前橋」); a place
-    in a quoted remark (「…坂井を訪ねた娘が、…」) stays."""
+    """Places without those that only end a quoted title or slogan (「みどりと水のまち大垣」); a place
+    in a quoted remark (「…米沢を訪ねた友人が、…」) stays."""
     titles = [m.span(1) for m in _QUOTED_TITLE.finditer(folded)]
     if not titles:
         return places
@@ -1467,8 +1697,8 @@ def _outside_titles(folded: str, places: list[Name]) -> list[Name]:
 
 
 def _trailing_glosses(folded: str, names: list[Name]) -> list[Name]:
-    """A reading or other name in brackets that ends a name (海雲台(ヘウンデ)) is cut off it and kept as
-    a name of its own; a gloss inside a name (仁川(インチョン)空港) stays."""
+    """A reading or other name in brackets that ends a name (済州(チェジュ)) is cut off it and kept as
+    a name of its own; a gloss inside a name (清州(チョンジュ)空港) stays."""
     out: list[Name] = []
     for name in names:
         if folded[name.end - 1 : name.end] != ")":
@@ -1481,7 +1711,7 @@ def _trailing_glosses(folded: str, names: list[Name]) -> list[Name]:
 
 
 def _routes(text: str, idx: TokenIndex, places: list[Name], known: Container[str]) -> list[Name]:
-    """Places named as the other end of a route: 東小金井から国立まで, ソウルからウォンジュ、."""
+    """Places named as the other end of a route: 西荻窪から三鷹まで, フエからクアンガイ、."""
     out: list[Name] = []
     for p in places:
         if text[p.end : p.end + 2] != "から":
@@ -1492,7 +1722,7 @@ def _routes(text: str, idx: TokenIndex, places: list[Name], known: Container[str
         tok = idx.longs[i]
         last = tok
         if i + 1 < len(idx.longs) and POS_FLAGS[tok.pos] & PROPER:
-            nxt = idx.longs[i + 1]  # 新函館|北斗: a proper name and a noun before まで
+            nxt = idx.longs[i + 1]  # 蔵王|中央: a proper name and a noun before まで
             if nxt.start == tok.end and POS_FLAGS[nxt.pos] & NOUN and text[nxt.end : nxt.end + 2] == "まで":
                 last = nxt
         if text[last.end : last.end + 2] not in ("まで",) and text[last.end : last.end + 1] not in (

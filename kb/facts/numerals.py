@@ -1,4 +1,4 @@
-"""Numerals as Japanese writers spell them: 1,234 / 1.5 / ２５ / 二十五 / 168万 / 404億99百万."""
+"""Numerals as Japanese writers spell them: 1,234 / 1.5 / ２５ / 二十五 / 37万 / 512億30百万."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def is_kanji_numeral(ch: str) -> bool:
 
 
 def parse_number(text: str) -> Decimal | None:
-    """The value of a numeral such as ``1,234``, ``1.5万``, ``二十五``, ``404億99百万``; None if malformed."""
+    """The value of a numeral such as ``1,234``, ``1.5万``, ``二十五``, ``512億30百万``; None if malformed."""
     if text.isdigit() and text.isascii():  # plain digits: the sum below, with nothing but them
         return _ZERO + Decimal(text)
     total = Decimal(0)  # sum of the groups closed by 万/億/兆

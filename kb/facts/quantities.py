@@ -1,4 +1,4 @@
-"""Quantities: a number with its unit or counter (168万人, 20〜30件, 約300台, 5520の投票項目, 605.26km2)."""
+"""Quantities: a number with its unit or counter (37万人, 15〜25件, 約450台, 64の自治体, 412.8km2)."""
 
 from __future__ import annotations
 
@@ -44,14 +44,14 @@ _SYMBOLS = {
     "㎥": "m3",
 }
 _SYMBOL_RE = re.compile("|".join(sorted(map(re.escape, _SYMBOLS), key=len, reverse=True)))
-# Letters only (km2, m³ aside): 3729sites is a count, the 5f1c of a hex photo id 3a5f1c is not a unit.
+# Letters only (km2, m³ aside): 4618sites is a count, the 8c2e of a hex photo id 9b8c2e is not a unit.
 _LATIN = re.compile(r"(\s?)([A-Za-z]+(?:[23²³](?![0-9]))?)(?![A-Za-z0-9])")
-# Latin units that may stand after a space (5 km); any Latin word may be glued (3729sites).
+# Latin units that may stand after a space (5 km); any Latin word may be glued (4618sites).
 _SPACED_LATIN = frozenset(
     "km m cm mm kg g mg t L l ml ha GB MB TB KB kB Gbps Mbps kW kWh MW MWh GW W V A Hz kHz MHz GHz "
     "km2 m2 cc".split()
 )
-# Measures for which "605、26k㎡" is a decimal typed with 、 for the point.
+# Measures for which "513、47k㎡" is a decimal typed with 、 for the point.
 _MEASURE = re.compile(r"、([0-9]{2})(?![0-9])(k㎡|㎢|㎡|km2|m2|km²|m²|㎞|km|㎏|kg|ha|ヘクタール)")
 # Counters read from the characters when Sudachi glued the number to its counter.
 _COUNTER_RE = re.compile(
@@ -59,7 +59,7 @@ _COUNTER_RE = re.compile(
     r"種類|世帯|人|名|件|台|回|個|つ|本|枚|冊|棟|戸|社|校|店|歳|才|倍|割|円|ドル|ウォン|ユーロ|元|日|年|分|秒|週|泊|"
     r"軒|基|隻|機|頭|匹|羽|点|票|席|室|床|歩|区|市|町|村"
 )
-# Suffixes (接尾辞,名詞的,一般) that count things after a number: 23区, 50000人.
+# Suffixes (接尾辞,名詞的,一般) that count things after a number: 31区, 72000人.
 _SUFFIX_COUNTERS = frozenset(
     "人 名 区 市 町 村 県 州 校 園 社 店 館 局 院 者 戸 世帯 軒 棟 基 隻 頭 匹 羽 票 席 室 床 件 箇所 ヵ所 か所 カ所 "
     "ヶ所 ケ所 カ国 か国 ヶ国 ヵ国 ケ国 歳 才 代 組 チーム 団体 施設 都市 地域 か月 カ月 ヶ月 冊 種 品 曲 問 科 誌 紙 "
@@ -68,29 +68,31 @@ _SUFFIX_COUNTERS = frozenset(
 )
 # Counters of several short units that Sudachi does not mark as counters at their start (立方|メートル).
 _MEASURE_WORDS = frozenset({"立方メートル", "立方センチメートル", "平方センチメートル"})
-# Nouns of time that count nights or mornings after a number (1晩に3万人).
+# Nouns of time that count nights or mornings after a number (1晩に4千人).
 _TIME_COUNTERS = frozenset({"晩", "夜", "朝"})
-# A verbal noun followed by する is an action, not what a number counts (3回転した is fine: 回転 is the unit).
+# A verbal noun followed by する is an action, not what a number counts (5回転した is fine: 回転 is the unit).
 _VERB_AFTER = re.compile("する|し[たてま]|され|でき")
-# Currencies written after a country or city: デンマーク・クローネ, 香港ドル, シンガポールドル.
+# Currencies written after a country or city: ノルウェー・クローネ, 香港ドル, カナダドル.
 _CURRENCIES = frozenset(
     "ドル クローネ クローナ ウォン ユーロ ポンド フラン ペソ ルピー ルピア バーツ リンギット ドン 元".split()
 )
-# What a counter makes one unit with: 2階建て (a building's height, 2階 alone is a floor), 9年制.
+# What a counter makes one unit with: 3階建て (a building's height, 3階 alone is a floor), 6年制.
 _UNIT_TAIL = {"階": re.compile("建て|建"), "年": re.compile("制(?!度)")}
-_ALTERNATIVE = re.compile(r"([1-9])[,、]([1-9])(?![0-9,.])")  # 4,5軒: four or five
-_MINUTES = re.compile(r"([0-5]?[0-9])分(?!の[0-9〇一二三四五六七八九十])")  # the minutes of 1時間30分
-_RATE = re.compile(r"/(日|年|月|週|時間|時|h|人|回|台|件|炉)(?![A-Za-z0-9])")  # 240t/日
+_ALTERNATIVE = re.compile(r"([1-9])[,、]([1-9])(?![0-9,.])")  # 5,6軒: five or six
+_MINUTES = re.compile(r"([0-5]?[0-9])分(?!の[0-9〇一二三四五六七八九十])")  # the minutes of 1時間15分
+_RATE = re.compile(r"/(日|年|月|週|時間|時|h|人|回|台|件|炉)(?![A-Za-z0-9])")  # 150t/日
+# Kinds of municipality counted together (5町村が合併, 3市町で連携).
+_ADMIN_COMBOS = frozenset({"市町村", "市町", "町村", "区市町村", "区市", "市区町村"})
 # Units that count administrative areas: a kanji numeral before them is usually part of a name.
 _ADMIN_UNITS = frozenset("市 町 村 区 郡 県 州".split())
 # Nouns that never count what precedes them (3対1 is a score).
 _NOT_UNITS = frozenset({"対", "年代", "号", "番", "位", "次"})
-# Shape words with a counter inside them: 五角形 is a pentagon, not five of anything.
+# Shape words with a counter inside them: 六角形 is a hexagon, not five of anything.
 _SHAPE_COUNTERS = frozenset({"角形", "角", "辺形", "重奏", "重", "次元"})
 # Qualifiers written before or after a figure (kb.vocab); they stay out of the surface. 強 and 弱
 # are qualifiers only when no verb or adjective goes on (強い, 弱める).
 _NOT_AFTER = {"強": "(?![いくかさめ])", "弱": "(?![いくかさめ])"}
-_PREFIX_Q = re.compile("(" + "|".join(qualifier_words(BEFORE)) + r")(?:で)?\s?$")  # 最大で5.4m
+_PREFIX_Q = re.compile("(" + "|".join(qualifier_words(BEFORE)) + r")(?:で)?\s?$")  # 最大で3.8m
 _SUFFIX_Q = re.compile("|".join(w + _NOT_AFTER.get(w, "") for w in qualifier_words(AFTER)))
 _RANGE_SEP = re.compile(r"\s?(〜|~|-|‐|–|−|から)\s?")
 _CURRENCY_PREFIX = {"$": "ドル", "¥": "円", "￥": "円", "€": "ユーロ", "£": "ポンド"}
@@ -104,6 +106,11 @@ _CANON = {
     "パーセント": "%",
 }
 _NO_PREFIX = re.compile(r"(?:No|NO|no|Ｎｏ)\.?\s?$")
+# A number right after a word for a level, a stage or a version names that level (レベル3, フェーズ2,
+# バージョン3): it counts nothing, as N4 or Ver.2 count nothing.
+_LEVEL_BEFORE = re.compile(
+    r"(?:レベル|ステージ|フェーズ|ステップ|ランク|グレード|バージョン|タイプ|ゾーン)\s?$"
+)
 _BU = re.compile(r"([0-9])分")  # the 分 of 3割5分
 _THIRD_GROUP = re.compile(r"[-‐–−][0-9]")  # 03-1234-5678, 4-11-28: no range
 _KANJI_NUMERAL = re.compile(f"[{''.join(KANJI_NUMERALS)}]")
@@ -123,7 +130,7 @@ class _Unit:
     unit: str
     end: int  # offset after the unit
     kind: str  # "counter" | "noun" | "measure" | "percent" | "currency"
-    qualifier: str | None = None  # 余 written between the number and the counter (100余人)
+    qualifier: str | None = None  # 余 written between the number and the counter (300余人)
 
 
 class _Excluded(Exception):
@@ -144,7 +151,7 @@ def _word_chars(text: str) -> bool:
 
 
 def _kanji_ok(k: int, idx: TokenIndex) -> bool:
-    """Whether the kanji numeral at k is a numeral to Sudachi, not part of a word (一環, 千葉, 世界一)."""
+    """Whether the kanji numeral at k is a numeral to Sudachi, not part of a word (一環, 三重, 世界一)."""
     long = idx.long_covering(k)
     if long is not None and is_numeral(long):
         return True
@@ -174,29 +181,34 @@ def _number_span(folded: str, idx: TokenIndex, s: int, e: int) -> int:
 
 
 def _blocked_before(folded: str, s: int) -> bool:
-    """Context before a number that makes it no amount: 第3, No1, IMG_9012, 03-1234, 10:30, 〒135, 数百."""
+    """Context before a number that makes it no amount: 第3, No1, IMG_4410, 04-2345, 10:45, 〒981, 数百,
+    レベル3."""
     if s == 0:
         return False
     prev = folded[s - 1]
     if prev in ":/":
-        # 10:30, 7/19 and 2/3 are no amounts; after a label (人口:12万人, 定員/20人) the figure is one
+        # 10:45, 8/23 and 2/7 are no amounts; after a label (人口:27万人, 定員/40人) the figure is one
         before = folded[s - 2 : s - 1]
         return before.isascii() and before.isalnum()
-    if prev in "数何幾":  # 数百人, 何十年: but the figure after a noun in 数 is one (児童数162人)
+    if prev in "数何幾":  # 数百人, 何十年: but the figure after a noun in 数 is one (児童数238人)
         return not folded[s].isdigit()
     if prev in "第#№〒_." or prev.isascii() and prev.isalpha():
         return True
     if folded[max(0, s - 2) : s] in _ERA_NAMES:
-        return True  # 令和3226日: a garbled era date is neither a date nor an amount
+        return True  # 令和4123日: a garbled era date is neither a date nor an amount
     if (
         folded[max(0, s - 2) : s] == "分の"
         and s >= 3
         and (folded[s - 3].isdigit() or folded[s - 3] in _KANJI_DIGITS)
     ):
-        return True  # the 1 of 3分の1 (a fraction)
+        return True  # the 2 of 7分の2 (a fraction)
     if prev in "-‐" and s >= 2 and folded[s - 2].isascii() and folded[s - 2].isalnum():
         return True
-    return bool(_NO_PREFIX.search(folded[max(0, s - 4) : s]))
+    if _NO_PREFIX.search(folded[max(0, s - 4) : s]):
+        return True
+    return ("\u30a0" <= prev <= "\u30ff" or prev == " ") and bool(
+        _LEVEL_BEFORE.search(folded[max(0, s - 7) : s])
+    )
 
 
 def _token_at(idx: TokenIndex, pos: int) -> tuple[Token | None, bool]:
@@ -231,7 +243,7 @@ def _unit_at(
         if not m.group(1) or word in _SPACED_LATIN:
             return _Unit(canonical_unit(text[m.start(2) : m.end(2)]), m.end(), "measure")
         return None
-    if folded[e : e + 1] == "余":  # 100余人: "more than 100 people"
+    if folded[e : e + 1] == "余":  # 300余人: "more than 300 people"
         m = _COUNTER_RE.match(folded, e + 1)
         return _Unit(canonical_unit(m.group()), m.end(), "counter", "余") if m else None
     tok, at_boundary = _token_at(idx, e)
@@ -245,12 +257,12 @@ def _unit_at(
             if tok.parts and not is_counter(tok.parts[0]) and surface not in _MEASURE_WORDS:
                 return None
             if tok.parts and surface.endswith("児") and tok.parts[0].surface in ("歳", "才"):
-                return _Unit(tok.parts[0].surface, tok.parts[0].end, "counter")  # 0歳児 counts 歳
+                return _Unit(tok.parts[0].surface, tok.parts[0].end, "counter")  # 1歳児 counts 歳
             return _Unit(canonical_unit(surface), tok.end, "counter")
         if tok.pos[0] == "接尾辞" and tok.pos[1] == "名詞的" and surface in _SUFFIX_COUNTERS:
             return _Unit(canonical_unit(surface), tok.end, "counter")
         if tok.pos[1:3] == ("固有名詞", "地名"):
-            return _currency(text, folded, idx, tok)  # 35億デンマーク・クローネ, 100香港ドル
+            return _currency(text, folded, idx, tok)  # 42億ノルウェー・クローネ, 200香港ドル
         if surface in _TIME_COUNTERS:
             return _Unit(surface, tok.end, "counter")  # 1晩
         if (
@@ -263,7 +275,7 @@ def _unit_at(
             and not surface.isascii()
             and not (tok.pos[2] == "サ変可能" and _VERB_AFTER.match(folded, tok.end))
         ):
-            return _Unit(surface, tok.end, "noun")  # 22万市民, 4大会, 1ノウォン, 48試合
+            return _Unit(surface, tok.end, "noun")  # 18万市民, 6大会, 1ポイント, 52試合
         return None
     if not at_boundary:  # Sudachi glued the number and its counter: read the counter from the text
         m = _COUNTER_RE.match(folded, e)
@@ -273,7 +285,7 @@ def _unit_at(
 
 
 def _currency(text: str, folded: str, idx: TokenIndex, place: Token) -> _Unit | None:
-    """A currency named after a country written right after a number (35億デンマーク・クローネ), or None."""
+    """A currency named after a country written right after a number (42億ノルウェー・クローネ), or None."""
     pos = place.end + (1 if folded[place.end : place.end + 1] == "・" else 0)
     tok, _ = _token_at(idx, pos)
     if tok is None or tok.surface not in _CURRENCIES:
@@ -282,7 +294,7 @@ def _currency(text: str, folded: str, idx: TokenIndex, place: Token) -> _Unit | 
 
 
 def _noun_after_no(text: str, idx: TokenIndex, pos: int) -> int:
-    """End of the noun compound that starts at pos (the thing counted in 129の都市), or pos if none."""
+    """End of the noun compound that starts at pos (the thing counted in 86の集落), or pos if none."""
     i = idx.long_at(pos)
     end = pos
     first = True
@@ -314,7 +326,7 @@ def _qualifier_before(folded: str, idx: TokenIndex, s: int) -> str | None:
 
 
 def _sign(folded: str, s: int) -> tuple[int, int]:
-    """(-1, start of the sign) for a minus written before a number (▲3.2%, マイナス5℃, −5), else (1, s)."""
+    """(-1, start of the sign) for a minus written before a number (▲2.7%, マイナス8℃, −6), else (1, s)."""
     if folded[s - 1 : s] not in _SIGN_ENDS:
         return 1, s
     for sign in _SIGNS:
@@ -344,7 +356,7 @@ def _trailing_multiplier(numeral: str) -> Decimal:
 
 
 def _year_like(numeral: str) -> bool:
-    """Whether a numeral reads as a year (2018): then a bare noun after it is no unit (2018実績)."""
+    """Whether a numeral reads as a year (2027): then a bare noun after it is no unit (2027実績)."""
     return len(numeral) == 4 and numeral.isdigit() and 1800 <= int(numeral) <= 2100
 
 
@@ -393,14 +405,14 @@ def _read(text: str, folded: str, idx: TokenIndex, s: int, e: int) -> Fact | Non
     unit: _Unit | None
     try:
         typo = _MEASURE.match(folded, e) if not kanji and "," not in folded[s:e] else None
-        if typo:  # 605、26k㎡: a decimal point typed as 、
+        if typo:  # 513、47k㎡: a decimal point typed as 、
             number += Decimal(typo.group(1)) / 100
             unit = _Unit(canonical_unit(typo.group(2)), typo.end(), "measure")
             note = "typo 、 for ."
         else:
             unit, value_max, scale = _range_or_unit(text, folded, idx, s, e, kanji)
             if _trailing_multiplier(folded[s:e]) == 1:
-                number *= scale  # 20〜30万人: the 万 of the upper bound applies to both
+                number *= scale  # 35〜45万人: the 万 of the upper bound applies to both
     except _Excluded:
         return None
     if unit is None:
@@ -414,7 +426,13 @@ def _read(text: str, folded: str, idx: TokenIndex, s: int, e: int) -> Fact | Non
         if unit is None:
             return None
     end = unit.end
-    # 3ヶ月間, 2年半, 3割5分: a counter's own tail
+    if unit.unit in ("市", "区", "町"):  # 7町|村, 3市|町: kinds of municipality counted together
+        for size in (3, 2, 1):
+            if unit.unit + folded[end : end + size] in _ADMIN_COMBOS:
+                unit.unit += text[end : end + size]
+                end += size
+                break
+    # 2ヶ月間, 3年半, 2割7分: a counter's own tail
     if folded[end : end + 1] == "間" and unit.unit in ("カ月", "週", "カ年"):
         unit.unit += "間"
         end += 1
@@ -433,25 +451,25 @@ def _read(text: str, folded: str, idx: TokenIndex, s: int, e: int) -> Fact | Non
     word = _UNIT_TAIL.get(unit.unit)
     if word is not None:
         m = word.match(folded, end)
-        if m:  # 2階建て, 9年制: the word the counter makes with what follows is the unit
+        if m:  # 3階建て, 6年制: the word the counter makes with what follows is the unit
             unit.unit += text[end : m.end()]
             end = m.end()
     if unit.unit == "時間" and value_max is None:
         minutes = _MINUTES.match(folded, end)
-        if minutes and number == number.to_integral_value():  # 1時間30分 is one duration: 90 minutes
+        if minutes and number == number.to_integral_value():  # 1時間15分 is one duration: 75 minutes
             number = number * 60 + int(minutes.group(1))
             unit.unit = "分"
             end = minutes.end()
     rate = _RATE.match(folded, end)
     if rate and unit.kind in ("measure", "counter", "currency"):
-        unit.unit += "/" + rate.group(1)  # 240t/日, 30km/h
+        unit.unit += "/" + rate.group(1)  # 150t/日, 45km/h
         end = rate.end()
     if kanji and unit.unit in _ADMIN_UNITS and number >= 100:
-        return None  # 四万十町: a kanji numeral in a town's name, not a count of towns
+        return None  # 八千代町: a kanji numeral in a town's name, not a count of towns
     if folded[end : end + 1] == "目" or unit.unit == "月":
-        return None  # 3回目, 2人目 are ordinals; N月 is a calendar month
+        return None  # 4回目, 3人目 are ordinals; N月 is a calendar month
     if unit.unit in ("分", "秒") and s > 0 and folded[s - 1] in "時分":
-        return None  # 10時30分 is a clock time
+        return None  # 10時45分 is a clock time
     if kanji and unit.unit == "度":
         return None  # 二度と, 今一度: idioms
     if start == s:
@@ -478,11 +496,11 @@ def _read(text: str, folded: str, idx: TokenIndex, s: int, e: int) -> Fact | Non
 def _range_or_unit(
     text: str, folded: str, idx: TokenIndex, s: int, e: int, kanji: bool
 ) -> tuple[_Unit | None, Decimal | None, Decimal]:
-    """(unit, range's upper bound, its multiplier) after a number: 20〜30件, 20から30件, 20件〜30件."""
+    """(unit, range's upper bound, its multiplier) after a number: 15〜25件, 15から25件, 15件〜25件."""
     one = _ONE
     alt = _ALTERNATIVE.match(folded, s)
     if alt and alt.end(1) == e and int(alt.group(2)) == int(alt.group(1)) + 1:
-        # 4,5軒 and 4、5人: "four or five", one figure with two bounds
+        # 5,6軒 and 3、4人: "five or six", one figure with two bounds
         unit = _unit_at(text, folded, idx, alt.end(), False)
         if unit is not None:
             return unit, Decimal(alt.group(2)), one
@@ -499,9 +517,9 @@ def _range_or_unit(
     unit = _unit_at(text, folded, idx, e, kanji, _year_like(folded[s:e]))
     if unit is None:
         return None, None, one
-    # 20件〜30件, 40分から50分: a range with the unit written twice; a から that leads to a smaller
-    # figure or to one followed by に is a change (12分から4分に短縮, 20件から30件に増えた)
-    sep = _RANGE_SEP.match(folded, unit.end + (folded[unit.end : unit.end + 1] == "児"))  # 0歳児から3歳児
+    # 15件〜25件, 35分から55分: a range with the unit written twice; a から that leads to a smaller
+    # figure or to one followed by に is a change (15分から6分に縮んだ, 25件から40件に増えた)
+    sep = _RANGE_SEP.match(folded, unit.end + (folded[unit.end : unit.end + 1] == "児"))  # 1歳児から4歳児
     if sep:
         second = NUMBER.match(folded, sep.end())
         if second and _range_ok(folded, s, e, sep.group(1), second.start(), second.end()):

@@ -30,7 +30,7 @@ def run_search(
     out are counted (and kept with ``include_undated``)."""
     query = parse(text)
     plan = plan_query(store, query, _expander(store) if synonyms else None)
-    found = match(store, plan, flt)
+    found = match(store, plan, flt, limit)
     undated = 0
     if flt.since or flt.until:
         other = match(store, plan, IndexFilter(topic=flt.topic, post_id=flt.post_id, undated=True))

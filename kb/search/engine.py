@@ -14,15 +14,16 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 
 from kb.models import PassageHit, PostHit, Span
 from kb.record import record
 from kb.search.plan import Plan, TermPlan
 from kb.store import IndexFilter, PassageRow, PostHead, Store
-from kb.text.fold import fold, fold_with_map, heading_key
+from kb.text.fold import HALFWIDTH_KANA, fold, fold_with_map, heading_key, without_dropped
 from kb.text.web import URL
 
-WINDOW = 2000  # passages of one group read from the word index at most
+WINDOW = 1000  # passages of one group read from the word index at most (see bench/README.md)
 CHECKS = 200  # posts older than a window that are checked one by one at most
 PASSAGES_READ = 6  # matched passages per group and post whose rows ranking reads at most
 SUBSTRING_TEXTS = 100  # post texts read to verify substring-only matches at most
@@ -49,7 +50,7 @@ class _Candidate:
 
     @property
     def coverage(self) -> int:
-        return sum(1 for w in self.words if w)
+        return sum(map(bool, self.words))  # how many groups it holds as words
 
 
 @record(slots=True)
@@ -64,15 +65,20 @@ class Matches:
 # ------------------------------------------------------------------------------------------ matching
 
 
-def match(store: Store, plan: Plan, flt: IndexFilter) -> Matches:
-    """Every post the plan matches under the filter, by word and by substring, exclusions applied."""
+def match(store: Store, plan: Plan, flt: IndexFilter, limit: int | None = None) -> Matches:
+    """Every post the plan matches under the filter, by word and by substring, exclusions applied.
+
+    With a ``limit``, a search whose words were bounded (a word so common that only the newest posts
+    were looked at) and already fill the page with posts matching every group looks for no substring
+    matches: those rank below every such post, and the search says it was bounded."""
     n_groups = len(plan.groups)
     found = Matches({})
     exprs = [plan.group_expr(i) for i in range(n_groups)]
     if all(exprs):
         found = _word_matches(store, [e for e in exprs if e], flt)
     subs = [[s for tp in g for s in tp.substrings] for g in plan.groups]
-    if all(subs):
+    full = sum(1 for c in found.candidates.values() if c.coverage == n_groups)
+    if all(subs) and not (limit is not None and found.bounded and full >= limit + len(plan.excluded) * limit):
         _substring_matches(store, plan, subs, flt, found)
     if plan.excluded:
         _exclude(store, plan.excluded, flt, found)
@@ -100,7 +106,7 @@ def _word_matches(store: Store, exprs: list[str], flt: IndexFilter) -> Matches:
     checks = 0
     floor = min(heads, default=0) if bounded else 0
     matched: dict[int, list[list[int]]] = {}
-    for head in sorted(heads.values(), key=lambda h: h.first, reverse=True):  # newest first
+    for head in sorted(heads.values(), key=_first, reverse=True):  # newest first
         groups: list[list[int]] = []
         left_out = False
         for i, expr in enumerate(exprs):
@@ -113,7 +119,9 @@ def _word_matches(store: Store, exprs: list[str], flt: IndexFilter) -> Matches:
                 pids = store.index.word_in_post(expr, head, flt.topic) or None
             if pids is None:
                 break
-            groups.append(sorted(pids))
+            if len(pids) > 1:
+                pids.sort()
+            groups.append(pids)
         if left_out:  # this post and older ones are not looked at
             bounded, floor = True, head.id + 1
             break
@@ -127,6 +135,9 @@ def _word_matches(store: Store, exprs: list[str], flt: IndexFilter) -> Matches:
         [w[-1][1] if f else 0 for w, f in zip(windows, floors, strict=True)],
     )
     return out
+
+
+_first = attrgetter("first")
 
 
 def _score_words(store: Store, found: Matches, df_window: list[int], floor_posts: list[int]) -> None:
@@ -233,28 +244,34 @@ def _find(folded: str, strings: Sequence[str]) -> list[Span]:
 
 
 def _exclude(store: Store, excluded: list[TermPlan], flt: IndexFilter, found: Matches) -> None:
-    """Drop the posts that hold an excluded word or phrase, as a word or as a substring."""
+    """Drop the posts that hold an excluded word or phrase, as a word or as a substring. Only the
+    candidates are asked about, in SQL where it can answer (the word index; a string that folding
+    leaves as it is, found by instr in the stored text); other strings are looked for here, in the
+    candidates the trigram index leaves (all of them for a string under three characters)."""
+    if not found.candidates:
+        return
+    ids = list(found.candidates)
     gone: set[int] = set()
     for tp in excluded:
-        expr = tp.word_expr
-        if expr:
-            for _, post in store.index.word_window(expr, IndexFilter(post_id=flt.post_id), WINDOW):
-                if post in found.candidates:
-                    gone.add(post)
+        if tp.word_expr:
+            gone |= store.index.posts_matching(tp.word_expr, ids)
     strings = [s for tp in excluded for s in tp.substrings]
-    if strings:
+    plain = [s for s in strings if not _FOLDABLE.search(s)]
+    for s in plain:
+        gone |= store.index.posts_holding([i for i in ids if i not in gone], s)
+    folded = [s for s in strings if s not in plain]
+    if folded:
         maybe: set[int] | None = None  # posts the trigram index says may hold a string
-        if all(len(s) >= 3 for s in strings):
+        if all(len(s) >= 3 for s in folded):
             maybe = store.index.trigram_posts(
-                " OR ".join("(" + " AND ".join(_trigrams(s)) + ")" for s in strings)
+                " OR ".join("(" + " AND ".join(_trigrams(s)) + ")" for s in folded)
             )
-        for pid in found.candidates:
-            if pid in gone or (maybe is not None and pid not in maybe):
-                continue
-            if text_spans(store.index.post_text(pid), strings):
+        left = [i for i in ids if i not in gone and (maybe is None or i in maybe)]
+        for pid, text in store.index.post_texts(left).items():
+            if text_spans(text, folded):
                 gone.add(pid)
     for pid in gone:
-        del found.candidates[pid]
+        found.candidates.pop(pid, None)
 
 
 def _trigrams(s: str) -> list[str]:
@@ -406,8 +423,24 @@ def _shown(
 
 def text_spans(text: str, strings: Sequence[str]) -> list[Span]:
     """Where any of the folded strings occurs in a text (``_find`` rules), in the text's own offsets."""
-    folded, back = fold_with_map(text)
+    folded, back = _view(text, strings)
     return [(back[a], back[b]) for a, b in _find(folded, strings)]
+
+
+def _view(text: str, strings: Sequence[str]) -> tuple[str, Sequence[int]]:
+    """The text folded for finding the strings, and the map back to its offsets: the text as written
+    (without the marks folding drops) when folding could change no match (_as_written), which
+    spares folding a whole post for a word in kana and kanji."""
+    if _as_written(text, strings):
+        return without_dropped(text)
+    return fold_with_map(text)
+
+
+def _as_written(text: str, strings: Sequence[str]) -> bool:
+    """Whether the strings can be looked for in the text as written, without folding it: none of them
+    holds a character folding changes or yields (Latin, digits, spaces, full-width forms), and the
+    text holds no half-width katakana (which folds into the kana the strings may hold)."""
+    return not any(_FOLDABLE.search(s) for s in strings) and not HALFWIDTH_KANA.search(text)
 
 
 def _passage_hit(
@@ -437,7 +470,7 @@ def highlight(text: str, marks: Sequence[str]) -> list[Span]:
     """Spans of ``text`` where any of the folded strings occurs, merged and sorted."""
     if not marks or not text:
         return []
-    folded, back = fold_with_map(text)
+    folded, back = _view(text, marks)
     spans: list[Span] = []
     for m in marks:
         pos = folded.find(m)

@@ -4,8 +4,9 @@ what to ask; expressions reaching FTS5 are built there from quoted literals, nev
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kb.record import record
 from kb.store.connection import guarded, guarded_iter
@@ -31,9 +32,9 @@ class IndexFilter:
         return bool(self.since or self.until or self.post_id is not None or self.undated)
 
 
-@record(frozen=True, slots=True)
-class PostHead:
-    """What ranking and the result header need of a post."""
+class PostHead(NamedTuple):
+    """What ranking and the result header need of a post (a named tuple: a common word makes
+    thousands of them per search, each straight from a row)."""
 
     id: int
     first: int  # the post's first passage id (its title, unless title_from is "text")
@@ -106,7 +107,7 @@ class SearchIndex:
             f"SELECT i.rowid, p.post_id FROM passages_fts i{joins} WHERE passages_fts MATCH ?{cond} "
             "ORDER BY i.rowid DESC LIMIT ?"
         )
-        return [(int(r[0]), int(r[1])) for r in self._c.execute(sql, [expr, *params, limit])]
+        return self._c.execute(sql, [expr, *params, limit]).fetchall()
 
     @guarded
     def word_in_post(self, expr: str, head: PostHead, topic: str | None = None) -> list[int]:
@@ -125,17 +126,14 @@ class SearchIndex:
     @guarded
     def heads(self, ids: Sequence[int]) -> dict[int, PostHead]:
         """What ranking needs of these posts, by post id (ids of removed posts are left out)."""
-        out: dict[int, PostHead] = {}
-        for part in chunks(sorted(set(ids))):
-            q = (
-                "SELECT id, passages_from, passages_n, title, title_from, date, url, chars FROM posts "
-                f"WHERE id IN ({','.join('?' * len(part))})"
-            )
-            for r in self._c.execute(q, list(part)):
-                out[int(r[0])] = PostHead(
-                    int(r[0]), int(r[1]), int(r[2]), str(r[3]), str(r[4]), r[5], r[6], int(r[7])
-                )
-        return out
+        if not ids:
+            return {}
+        q = (  # one statement for any number of ids (json_each), rows taken as SQLite gives them
+            "SELECT id, passages_from, passages_n, title, title_from, date, url, chars FROM posts "
+            "WHERE id IN (SELECT value FROM json_each(?))"
+        )
+        make = PostHead._make
+        return {r[0]: make(r) for r in self._c.execute(q, (json.dumps(list(ids)),))}
 
     @guarded
     def post_count(self) -> int:
@@ -190,6 +188,28 @@ class SearchIndex:
         return {
             int(r[0]) for r in self._c.execute("SELECT rowid FROM posts_tri WHERE posts_tri MATCH ?", (expr,))
         }
+
+    @guarded
+    def posts_matching(self, expr: str, ids: Sequence[int]) -> set[int]:
+        """Those of these posts that have a passage matching an FTS5 expression."""
+        if not ids:
+            return set()
+        sql = (
+            "SELECT DISTINCT p.post_id FROM passages_fts i JOIN passages p ON p.id = i.rowid "
+            "WHERE passages_fts MATCH ? AND p.post_id IN (SELECT value FROM json_each(?))"
+        )
+        return {int(r[0]) for r in self._c.execute(sql, (expr, json.dumps(list(ids))))}
+
+    @guarded
+    def posts_holding(self, ids: Sequence[int], string: str) -> set[int]:
+        """Those of these posts whose stored text holds the string as written."""
+        if not ids:
+            return set()
+        sql = (
+            "SELECT post_id FROM texts WHERE post_id IN (SELECT value FROM json_each(?)) "
+            "AND instr(text, ?) > 0"
+        )
+        return {int(r[0]) for r in self._c.execute(sql, (json.dumps(list(ids)), string))}
 
     @guarded
     def post_text(self, post_id: int) -> str:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
+from collections.abc import Sequence
 from functools import lru_cache
+from typing import overload
 
 
 @lru_cache(maxsize=4096)
@@ -49,6 +52,38 @@ def fold(text: str) -> str:
 
 
 _DROPPED = re.compile("[\ufe0e\ufe0f\u200b\u200d]")
+
+
+class _Shifted(Sequence[int]):
+    """The offsets back into a text from the text with some characters removed (at ``drops``):
+    computed per lookup by bisection, where fold_with_map builds a list as long as the text."""
+
+    def __init__(self, drops: list[int], n: int) -> None:
+        self._adj = [d - k for k, d in enumerate(drops)]  # where each removed char would stand
+        self._len = n - len(drops) + 1
+
+    def __len__(self) -> int:
+        return self._len
+
+    @overload
+    def __getitem__(self, i: int) -> int: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[int]: ...
+    def __getitem__(self, i: int | slice) -> int | Sequence[int]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._len))]
+        if i < 0:
+            i += self._len
+        return i + bisect_right(self._adj, i)
+
+
+def without_dropped(text: str) -> tuple[str, Sequence[int]]:
+    """The text without the marks folding drops (variation selectors, zero-width joiners) and the map
+    back to its offsets, as fold_with_map gives them; cheap for a long text holding a few."""
+    drops = [m.start() for m in _DROPPED.finditer(text)]
+    if not drops:
+        return text, range(len(text) + 1)
+    return _DROPPED.sub("", text), _Shifted(drops, len(text))
 
 
 def fold_with_map(text: str) -> tuple[str, list[int]]:
