@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 
+from kb.importer.interrupt import checkpoints
 from kb.importer.plan import plan_files
 from kb.importer.pool import analyse_all
 from kb.importer.report import FileOutcome, ImportReport
@@ -60,10 +61,11 @@ def import_paths(
         if progress:
             progress(ImportProgress(outcome.path, done, total))
 
-    with closing(store.reader()) as reader, few_collections():
-        planned = plan_files(iter_sources(paths, include, exclude), reader)
-        write_all(store, analyse_all(planned, encoding, names, jobs), finish, names, encoding)
-    store.release_free_pages()
+    with checkpoints():  # Ctrl-C stops the import only where that is safe
+        with closing(store.reader()) as reader, few_collections():
+            planned = plan_files(iter_sources(paths, include, exclude), reader)
+            write_all(store, analyse_all(planned, encoding, names, jobs), finish, names, encoding)
+        store.release_free_pages()
     report.seconds = time.perf_counter() - started
     return report
 

@@ -15,6 +15,7 @@ from itertools import chain
 from typing import Any, TypeVar
 
 from kb.errors import KbError, UnreadableFile
+from kb.importer.interrupt import POLL_SECONDS, check
 from kb.importer.plan import Planned, ToAnalyse
 from kb.models import Post, Token
 from kb.pipeline import AnalysedFile, ReadFile, post_record, read_file, segment_post
@@ -101,6 +102,7 @@ def chunked(items: Iterator[Planned]) -> Iterator[list[ToAnalyse] | Planned]:
     chunk: list[ToAnalyse] = []
     size = 0
     for item in items:
+        check()  # a Ctrl-C stops here, between files (kb.importer.interrupt)
         if isinstance(item, ToAnalyse):
             chunk.append(item)
             size += len(item.data)
@@ -132,6 +134,7 @@ def analyse_all(
     head: list[Planned] = []
     analysable = 0
     for item in it:
+        check()
         if not head and not isinstance(item, ToAnalyse):
             yield item  # nothing to wait for yet
             continue
@@ -181,7 +184,13 @@ def _pooled(
 
 
 def _ready(entry: Future[list[Analysed]] | Planned) -> list[Analysed] | list[Planned]:
-    return entry.result() if isinstance(entry, Future) else [entry]
+    if not isinstance(entry, Future):
+        return [entry]
+    while True:  # in short waits, looking for a Ctrl-C in between (kb.importer.interrupt)
+        try:
+            return entry.result(timeout=POLL_SECONDS)
+        except TimeoutError:
+            check()
 
 
 def _start_quietly(ctx: Any) -> None:

@@ -18,6 +18,7 @@ from contextlib import suppress
 from functools import partial
 
 from kb.errors import DatabaseError, KbError, UnreadableFile
+from kb.importer.interrupt import POLL_SECONDS, check
 from kb.importer.plan import Big, Moved
 from kb.importer.pool import Analysed, Result
 from kb.importer.report import IMPORTED, MOVED, SKIPPED, FileOutcome
@@ -86,8 +87,9 @@ def write_all(
 
     def hand(item: Result | None) -> bool:
         while thread.is_alive():
+            check()  # a Ctrl-C stops here, between short waits (kb.importer.interrupt)
             try:
-                pending.put(item, timeout=0.05)
+                pending.put(item, timeout=POLL_SECONDS)
                 return True
             except queue.Full:
                 continue
@@ -112,9 +114,10 @@ def write_all(
                 close = None
             if raised is None:
                 hand(None)
-            # An Event can be waited on again after a Ctrl-C; a Thread.join() cut by one may mark
-            # the thread finished while it still runs (CPython 3.11) and return at once next time.
-            done.wait()
+            # An Event, not Thread.join(): a join cut by a Ctrl-C may mark the thread finished while
+            # it still runs (CPython 3.11); and a wait in short steps lets a Ctrl-C be taken between.
+            while not done.wait(POLL_SECONDS):
+                check()
             break
         except BaseException as err:
             raised = raised or err
