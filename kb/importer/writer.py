@@ -48,83 +48,112 @@ def write_all(
     with the analysis (bench/README.md has the measured gain and cost). One thread writes; whole
     files only."""
     store.use_wal()  # searches and other imports go on while this one writes
-    pending: queue.Queue[Result | None] = queue.Queue(WRITE_QUEUE)
-    stop = threading.Event()  # set by the importing thread: finish the file in hand, then stop
-    done = threading.Event()  # set by the writer when it no longer uses the connection
-    failure: list[BaseException] = []
+    writer = Writer(store, finish, names, encoding)
+    writer.start()
+    raised: BaseException | None = None
+    try:
+        for item in results:
+            if writer.failure or not writer.hand(item):
+                break
+    except BaseException as err:
+        raised = err
+    raised = writer.wind_down(raised, getattr(results, "close", None))
+    if raised is not None:
+        raise raised
+    if writer.failure:
+        raise writer.failure[0]
 
-    def writer() -> None:
-        batch = Batch(store)
-        try:
-            while not stop.is_set():
-                try:  # an open batch is committed when no file comes for the rest of its time
-                    item = pending.get(timeout=batch.time_left()) if batch.open else pending.get()
-                except queue.Empty:
-                    batch.close()
-                    continue
-                if item is None or stop.is_set():
-                    break
-                if isinstance(item, FileOutcome):
-                    finish(item)
-                elif isinstance(item, Big):
-                    batch.close()  # a big file is written in transactions of its own
-                    finish(stream_big(store, item, names, encoding, stop))
-                elif isinstance(item, Moved):
-                    finish(batch.write(partial(record_move, store, item)))
-                elif isinstance(item, Analysed):
-                    finish(batch.write(partial(store_analysed, store, item)))
-        except BaseException as err:  # handed to the importing thread, which raises it
-            failure.append(err)
-        finally:
-            try:
-                batch.close()  # whole files only: a file being written when it failed was undone
-            except BaseException as err:
-                failure.append(err)
-            done.set()
 
-    thread = threading.Thread(target=writer, name="kb-writer", daemon=True)
-    thread.start()
+class Writer:
+    """The writer thread and the importing thread's side of it: files handed over a bounded queue,
+    a stop that lets the file in hand finish, and the first error the thread met (``failure``),
+    which the importing thread raises."""
 
-    def hand(item: Result | None) -> bool:
-        while thread.is_alive():
+    def __init__(
+        self,
+        store: Store,
+        finish: Callable[[FileOutcome], None],
+        names: Sequence[tuple[str, str]],
+        encoding: str | None,
+    ) -> None:
+        self.store, self.finish, self.names, self.encoding = store, finish, names, encoding
+        self.pending: queue.Queue[Result | None] = queue.Queue(WRITE_QUEUE)
+        self.stop = threading.Event()  # set by the importing thread: finish the file in hand, then stop
+        self.done = threading.Event()  # set by the writer when it no longer uses the connection
+        self.failure: list[BaseException] = []
+        self.thread = threading.Thread(target=self._run, name="kb-writer", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def hand(self, item: Result | None) -> bool:
+        """Give the writer the next item; False when the writer has stopped."""
+        while self.thread.is_alive():
             check()  # a Ctrl-C stops here, between short waits (kb.importer.interrupt)
             try:
-                pending.put(item, timeout=POLL_SECONDS)
+                self.pending.put(item, timeout=POLL_SECONDS)
                 return True
             except queue.Full:
                 continue
         return False
 
-    raised: BaseException | None = None
-    try:
-        for item in results:
-            if failure or not hand(item):
-                break
-    except BaseException as err:
-        raised = err
-    close = getattr(results, "close", None)
-    while True:  # never leave while the writer still uses the connection, even on another Ctrl-C
+    def wind_down(
+        self, raised: BaseException | None, close: Callable[[], None] | None
+    ) -> BaseException | None:
+        """End the import: after a Ctrl-C (``raised``) or a failure, stop the writer at the next file
+        and the workers (``close``, the results' own close); otherwise hand the writer the end.
+        Returns only once the writer no longer uses the connection, even through another Ctrl-C;
+        gives what the importing thread is to raise."""
+        while True:
+            try:
+                if raised is not None:
+                    self.stop.set()  # Ctrl-C: the writer finishes the file in hand, commits and stops
+                    with suppress(queue.Full):
+                        self.pending.put_nowait(None)  # wakes a writer waiting for work
+                if close is not None:
+                    close()  # stops the workers (after a Ctrl-C, or when the writer failed)
+                    close = None
+                if raised is None:
+                    self.hand(None)
+                # An Event, not Thread.join(): a join cut by a Ctrl-C may mark the thread finished
+                # while it still runs (CPython 3.11); a wait in short steps lets a Ctrl-C be taken.
+                while not self.done.wait(POLL_SECONDS):
+                    check()
+                return raised
+            except BaseException as err:
+                raised = raised or err
+
+    def _run(self) -> None:
+        batch = Batch(self.store)
         try:
-            if raised is not None:
-                stop.set()  # Ctrl-C: the writer finishes the file in hand, commits and stops
-                with suppress(queue.Full):
-                    pending.put_nowait(None)  # wakes a writer waiting for work
-            if close is not None:
-                close()  # stops the workers (after a Ctrl-C, or when the writer failed)
-                close = None
-            if raised is None:
-                hand(None)
-            # An Event, not Thread.join(): a join cut by a Ctrl-C may mark the thread finished while
-            # it still runs (CPython 3.11); and a wait in short steps lets a Ctrl-C be taken between.
-            while not done.wait(POLL_SECONDS):
-                check()
-            break
-        except BaseException as err:
-            raised = raised or err
-    if raised is not None:
-        raise raised
-    if failure:
-        raise failure[0]
+            while not self.stop.is_set():
+                try:  # an open batch is committed when no file comes for the rest of its time
+                    item = self.pending.get(timeout=batch.time_left()) if batch.open else self.pending.get()
+                except queue.Empty:
+                    batch.close()
+                    continue
+                if item is None or self.stop.is_set():
+                    break
+                self._write(item, batch)
+        except BaseException as err:  # handed to the importing thread, which raises it
+            self.failure.append(err)
+        finally:
+            try:
+                batch.close()  # whole files only: a file being written when it failed was undone
+            except BaseException as err:
+                self.failure.append(err)
+            self.done.set()
+
+    def _write(self, item: Result, batch: Batch) -> None:
+        if isinstance(item, FileOutcome):
+            self.finish(item)
+        elif isinstance(item, Big):
+            batch.close()  # a big file is written in transactions of its own
+            self.finish(stream_big(self.store, item, self.names, self.encoding, self.stop))
+        elif isinstance(item, Moved):
+            self.finish(batch.write(partial(record_move, self.store, item)))
+        elif isinstance(item, Analysed):
+            self.finish(batch.write(partial(store_analysed, self.store, item)))
 
 
 class Batch:
