@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import stat
 import struct
@@ -35,12 +36,15 @@ from reliability_helpers import (
     file_posts,
     integrity,
     kb_argv,
+    kb_cmd,
     kb_env,
     orphans,
     post_shapes,
     post_text,
+    reap_group,
     run_kb,
     seed_text,
+    start_kb,
     unprivileged,
 )
 
@@ -750,3 +754,66 @@ def test_unreadable_directory_is_named(
     finally:
         locked.chmod(stat.S_IRWXU)
         shutil.rmtree(locked)
+
+
+# ------------------------------------------------- pipes and devices named on the command line, real processes
+
+
+def test_process_substitution_is_read_once_and_imported(tmp_path: Path) -> None:
+    """Issue 17 #3: `kb import <(cmd)` reported an empty file (the pipe was read twice)."""
+    db, home = tmp_path / "kb.db", tmp_path / "home"
+    src = tmp_path / "post.txt"
+    src.write_text(GOOD, encoding="utf-8")
+    kb = " ".join(shlex.quote(a) for a in kb_cmd(db, "import", "--json"))
+    proc = subprocess.run(
+        ["bash", "-c", f"{kb} <(cat {shlex.quote(str(src))})"],
+        capture_output=True,
+        text=True,
+        env=kb_env(home, db),
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert [title for _path, title, *_ in post_shapes(db).values()] == [GOOD_TITLE]
+
+
+def test_a_named_pipe_with_a_writer_is_imported(tmp_path: Path) -> None:
+    """Issue 17 #3: a FIFO with a writer hung forever."""
+    db, home = tmp_path / "kb.db", tmp_path / "home"
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    proc = start_kb(db, "import", str(fifo), home=home)
+    with open(fifo, "wb") as fh:  # opens once kb opens its end
+        fh.write(GOOD.encode("utf-8"))
+    code, _out, err = reap_group(proc, timeout=120)
+    assert code == 0 and "Traceback" not in err, err
+    assert [title for _path, title, *_ in post_shapes(db).values()] == [GOOD_TITLE]
+
+
+@pytest.mark.slow
+def test_a_named_pipe_nobody_writes_to_is_skipped_after_a_wait(tmp_path: Path) -> None:
+    """A FIFO that no program writes to: kb waits FIFO_WAIT seconds, then names it and goes on."""
+    db, home = tmp_path / "kb.db", tmp_path / "home"
+    (tmp_path / "in").mkdir()
+    good = tmp_path / "in" / "good.txt"
+    good.write_text(GOOD, encoding="utf-8")
+    fifo = tmp_path / "nobody.txt"
+    os.mkfifo(fifo)
+    run = run_kb(db, "import", str(fifo), str(good), home=home, timeout=120)
+    assert run.code == 1 and "Traceback" not in run.stderr, run.stderr  # 1: some file was skipped
+    assert "nobody.txt" in run.stderr
+    assert [title for _path, title, *_ in post_shapes(db).values()] == [GOOD_TITLE]
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_an_endless_device_named_as_input_is_refused_at_the_cap(device: str, tmp_path: Path) -> None:
+    """Issue 17 #7: `/dev/zero` named as input was read until memory ran out. kb reads it up to its
+    size cap (64 MB), names it as skipped, and imports the other files."""
+    db, home = tmp_path / "kb.db", tmp_path / "home"
+    good = tmp_path / "good.txt"
+    good.write_text(GOOD, encoding="utf-8")
+    run = run_kb(db, "import", device, str(good), home=home, timeout=120)
+    assert "Traceback" not in run.stderr and "内部エラー" not in run.stderr, run.stderr
+    assert run.code == 1, run.stderr  # some file was skipped, the others imported
+    assert f"{device}: 64 MB" in run.stderr
+    assert [title for _path, title, *_ in post_shapes(db).values()] == [GOOD_TITLE]
