@@ -1521,64 +1521,18 @@ def find_names(
 ) -> list[Name]:
     """Organisations and places in one passage (passage offsets, possibly overlapping each other).
 
-    ``letters`` are the unit_letters of ``idx.longs`` when the caller has them already.
-    """
+    ``letters`` are the unit_letters of ``idx.longs`` when the caller has them already. Names come
+    from the runs of nouns, then from the rules that a word in the passage calls for (a legal form,
+    の会, 道の駅, という ...), the lists of well-known names, and quoted and bracketed names; the
+    names found are then weighed against each other (a body inside a site is the site's)."""
     if letters is None:
         letters = unit_letters(idx.longs)[1]
-    places: list[Name] = []
-    orgs: list[Name] = []
-    sport: bool | None = None
     stems = known_places.stems if isinstance(known_places, KnownPlaces) else None
-    for run in _runs(text, idx.longs, letters):
-        run_places = _places_in_run(run, stems)
-        if run.org_key:
-            orgs.extend(_orgs_in_run(run, run_places, run.items[0].start == 0))
-        if len(run.items) > 1 and run.items[-1].surface[-1:] in "スズ":
-            if sport is None:
-                sport = bool(_SPORT.search(text))
-            orgs.extend(_teams(run, sport))
-        whole = (run.items[0].start, run.items[-1].end)
-        if run.quoted and any((p.start, p.end) != whole for p in run_places):
-            continue  # a place inside a quoted name: 「ながのレポ」, 「杉並区子育てプラン」
-        places.extend(run_places)
-    if _LEGAL_HINT.search(folded) and _LEGAL_RE.search(folded):
-        orgs.extend(_legal_names(folded, idx))
-    if "クラブ" in folded:
-        orgs.extend(_clubs(idx))
-    if "の会" in folded:
-        orgs.extend(_circles(folded, idx))
-    if "議員" in folded and ("クラブ" in folded or "の会" in folded):
-        orgs.extend(_signature_groups(folded, idx))
-    if "道の駅" in folded:
-        places.extend(_roadside_stations(folded, idx))
-    if "という" in folded:
-        orgs.extend(_called_bodies(text, folded, idx))
-    if "称" in folded:
-        for nickname in _said_nicknames(folded, idx):
-            (orgs if nickname.kind == "org" else places).append(nickname)
-    if "S" in letters:
-        places.extend(_surname_places(text, idx.longs, letters, known_places))
-    for m in _KNOWN_RE.finditer(folded):  # famous bodies, parties' short forms, places Sudachi misses
-        known = _KNOWN[m.group()]
-        if known == "short":  # 自民 in a passage that speaks of parties, standing as a word of its own
-            if (
-                idx.is_long_boundary(m.start())
-                and idx.is_long_boundary(m.end())
-                and folded[m.end() : m.end() + 1] != "党"
-                and _PARTY_CONTEXT.search(text)
-            ):
-                orgs.append(Name("org", m.start(), m.end()))
-        elif idx.is_short_boundary(m.start()) and idx.is_short_boundary(m.end()):
-            (orgs if known == "org" else places).append(Name(known, m.start(), m.end()))
+    orgs, places = _names_in_runs(text, idx.longs, letters, stems)
+    _names_by_cue(text, folded, idx, letters, known_places, orgs, places)
+    _known_names(text, folded, idx, orgs, places)
     if "「" in folded or "『" in folded:
-        for m in _FACILITY_QUOTE.finditer(folded):
-            s, e = m.start("name"), m.end("name")
-            if not any(o.start == s and o.end == e for o in orgs):
-                places.append(Name("place", s, e))  # 焼却施設「グリーンフォート」
-        for m in _BODY_QUOTE.finditer(folded):
-            s, e = m.start("name"), m.end("name")
-            if not any(o.start == s and o.end == e for o in orgs):
-                orgs.append(Name("org", s, e))  # 子育て応援センター「ぽかぽかひろば」
+        _quoted_names(folded, orgs, places)
     if "(" in folded:  # every pattern below needs a bracket
         for m in _BRACKETED_LATIN.finditer(folded):
             orgs.append(Name("org", m.start("name"), m.end("name")))
@@ -1599,6 +1553,91 @@ def find_names(
         for name in out:
             name.note = _gloss_free(text[name.start : name.end])
     return out
+
+
+def _names_in_runs(
+    text: str, longs: list[Token], letters: str, stems: set[str] | None
+) -> tuple[list[Name], list[Name]]:
+    """(organisations, places) named by the runs of nouns of a passage; a place inside a quoted name
+    (「ながのレポ」, 「杉並区子育てプラン」) names no place of its own."""
+    places: list[Name] = []
+    orgs: list[Name] = []
+    sport: bool | None = None
+    for run in _runs(text, longs, letters):
+        run_places = _places_in_run(run, stems)
+        if run.org_key:
+            orgs.extend(_orgs_in_run(run, run_places, run.items[0].start == 0))
+        if len(run.items) > 1 and run.items[-1].surface[-1:] in "スズ":
+            if sport is None:
+                sport = bool(_SPORT.search(text))
+            orgs.extend(_teams(run, sport))
+        whole = (run.items[0].start, run.items[-1].end)
+        if run.quoted and any((p.start, p.end) != whole for p in run_places):
+            continue
+        places.extend(run_places)
+    return orgs, places
+
+
+def _names_by_cue(
+    text: str,
+    folded: str,
+    idx: TokenIndex,
+    letters: str,
+    known_places: Container[str],
+    orgs: list[Name],
+    places: list[Name],
+) -> None:
+    """Add to orgs and places the names that the rules find which a word of the passage calls for
+    (a legal form, クラブ, の会, 道の駅, という, 愛称, a surname standing alone): each rule runs only
+    where its word is written."""
+    if _LEGAL_HINT.search(folded) and _LEGAL_RE.search(folded):
+        orgs.extend(_legal_names(folded, idx))
+    if "クラブ" in folded:
+        orgs.extend(_clubs(idx))
+    if "の会" in folded:
+        orgs.extend(_circles(folded, idx))
+    if "議員" in folded and ("クラブ" in folded or "の会" in folded):
+        orgs.extend(_signature_groups(folded, idx))
+    if "道の駅" in folded:
+        places.extend(_roadside_stations(folded, idx))
+    if "という" in folded:
+        orgs.extend(_called_bodies(text, folded, idx))
+    if "称" in folded:
+        for nickname in _said_nicknames(folded, idx):
+            (orgs if nickname.kind == "org" else places).append(nickname)
+    if "S" in letters:
+        places.extend(_surname_places(text, idx.longs, letters, known_places))
+
+
+def _known_names(text: str, folded: str, idx: TokenIndex, orgs: list[Name], places: list[Name]) -> None:
+    """Add the names the lists know (famous bodies, places Sudachi misses) where they stand as words
+    of their own, and a party's short form (自民) where the passage speaks of parties."""
+    for m in _KNOWN_RE.finditer(folded):
+        known = _KNOWN[m.group()]
+        if known == "short":  # 自民 in a passage that speaks of parties, standing as a word of its own
+            if (
+                idx.is_long_boundary(m.start())
+                and idx.is_long_boundary(m.end())
+                and folded[m.end() : m.end() + 1] != "党"
+                and _PARTY_CONTEXT.search(text)
+            ):
+                orgs.append(Name("org", m.start(), m.end()))
+        elif idx.is_short_boundary(m.start()) and idx.is_short_boundary(m.end()):
+            (orgs if known == "org" else places).append(Name(known, m.start(), m.end()))
+
+
+def _quoted_names(folded: str, orgs: list[Name], places: list[Name]) -> None:
+    """Add the quoted names right after a word for a facility (焼却施設「グリーンフォート」, a place)
+    or for a body (子育て応援センター「ぽかぽかひろば」, an organisation), unless an organisation has
+    the same span already."""
+    for m in _FACILITY_QUOTE.finditer(folded):
+        s, e = m.start("name"), m.end("name")
+        if not any(o.start == s and o.end == e for o in orgs):
+            places.append(Name("place", s, e))
+    for m in _BODY_QUOTE.finditer(folded):
+        s, e = m.start("name"), m.end("name")
+        if not any(o.start == s and o.end == e for o in orgs):
+            orgs.append(Name("org", s, e))
 
 
 _LONE_PERSON = re.compile("(?<![NKHPQS])S(?![NKHPQS(])")
