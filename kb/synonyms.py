@@ -20,7 +20,7 @@ import mmap
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypedDict, Unpack
 
 from kb.text.fold import fold
 
@@ -188,18 +188,16 @@ def expansion_details(
     return sorted(out.values(), key=lambda e: RELATIONS.index(e.relation))
 
 
-def expansions(
-    word: str,
-    *,
-    user_pairs: Iterable[tuple[str, str]] = (),
-    removed_pairs: Iterable[tuple[str, str]] = (),
-    verbs: bool = False,
-    group_ids: Sequence[int] | None = None,
-) -> list[str]:
-    """The folded words ``word`` may be expanded to (see expansion_details)."""
-    return [
-        e.word
-        for e in expansion_details(
-            word, user_pairs=user_pairs, removed_pairs=removed_pairs, verbs=verbs, group_ids=group_ids
-        )
-    ]
+class ExpansionOptions(TypedDict, total=False):
+    """The options of expansion_details, for what passes them on."""
+
+    user_pairs: Iterable[tuple[str, str]]
+    removed_pairs: Iterable[tuple[str, str]]
+    verbs: bool
+    group_ids: Sequence[int] | None
+
+
+def expansions(word: str, **options: Unpack[ExpansionOptions]) -> list[str]:
+    """The folded words ``word`` may be expanded to (see expansion_details, which takes the same
+    options and says what they do)."""
+    return [e.word for e in expansion_details(word, **options)]

@@ -15,19 +15,7 @@ import tempfile
 
 from kb.errors import ExportError
 from kb.export import messages
-
-
-def _special_kind(mode: int) -> str | None:
-    """What a non-regular, non-directory file is ("fifo", "socket", "char", "block"), else None."""
-    if stat.S_ISFIFO(mode):
-        return "fifo"
-    if stat.S_ISSOCK(mode):
-        return "socket"
-    if stat.S_ISCHR(mode):
-        return "char"
-    if stat.S_ISBLK(mode):
-        return "block"
-    return None
+from kb.filekind import SPECIAL_KINDS, file_kind
 
 
 def resolve_target(path: str) -> str:
@@ -48,12 +36,13 @@ def _target_stat(path: str, target: str) -> os.stat_result | None:
 
 
 def _check_kind(path: str, st: os.stat_result | None) -> None:
+    """ExportError when the target is there and is a folder or a special file."""
     if st is None:
         return
-    if stat.S_ISDIR(st.st_mode):
+    kind = file_kind(st.st_mode)
+    if kind == "directory":
         raise ExportError(messages.is_directory(path))
-    kind = _special_kind(st.st_mode)
-    if kind is not None:
+    if kind in SPECIAL_KINDS:
         raise ExportError(messages.special_file(path, kind))
 
 

@@ -737,21 +737,58 @@ def _places_in_run(run: _Run, stems: set[str] | None = None) -> list[Name]:
     """Places in one run of nouns: place names with their suffixes, sites, 韓国人 -> 韓国.
 
     ``stems`` are the names the post gave as places with a suffix where Sudachi has no place tag for
-    them (太白 of 江原道太白市): they may start a site (太白湖公園); new ones are added to it."""
+    them (太白 of 江原道太白市): they may start a site (太白湖公園); new ones are added to it.
+
+    The run is read from left to right in steps; each step looks at the tokens from one position
+    on, adds the places they name and says where the next step starts: a site up to its head, else a
+    place word with what follows it, else a word that a suffix or a context makes a place, else a
+    compound word with a place inside it."""
     items = run.items
     text = run.text
-    n = len(items)
-    if n == 1:  # the common case: one word
-        tok = items[0]
-        if not tok.parts and POS_FLAGS[tok.pos] & PLACE:
-            if _is_hiragana(tok.surface) or _person_context(text, tok, None):
-                return []
-            if tok.surface in _DEICTIC_PLACES and text[tok.start - 1 : tok.start] != "の":
-                return []  # 本町でも: "this town" (大阪の本町 is a district)
-            return [Name("place", tok.start, tok.end)]
+    first = items[0]
+    if len(items) == 1 and not first.parts and POS_FLAGS[first.pos] & PLACE:
+        return _lone_place(first, text)  # the common case: one word
     out: list[Name] = []
-    # a site needs a head: a word that ends like one (八幡|宮 and ボール|パーク end like 八幡宮, パーク)
-    headed = False
+    headed = _may_hold_site(items)
+    n = len(items)
+    i = 0
+    while i < n:
+        tok = items[i]
+        place = POS_FLAGS[tok.pos] & PLACE
+        if place and tok.parts and tok.parts[0].surface in _STATION_AREA:
+            i += 1  # 駅前通り: the area around any station
+            continue
+        if headed:
+            after = _site_from(items, i, text, stems, out)
+            if after > 0:
+                i = after
+                continue
+        if place:
+            i = _place_from(items, i, text, out)
+            continue
+        after = _place_by_context(items, i, text, stems, out)
+        if after > 0:
+            i = after
+            continue
+        if tok.parts:
+            _place_in_word(items, i, out)
+        i += 1
+    return out
+
+
+def _lone_place(tok: Token, text: str) -> list[Name]:
+    """The place a run of one place word names: none when the word is hiragana, a person's name
+    (村井さん) or the councillor's word for the own town (本町でも)."""
+    if _is_hiragana(tok.surface) or _person_context(text, tok, None):
+        return []
+    if tok.surface in _DEICTIC_PLACES and text[tok.start - 1 : tok.start] != "の":
+        return []  # 本町でも: "this town" (大阪の本町 is a district)
+    return [Name("place", tok.start, tok.end)]
+
+
+def _may_hold_site(items: list[Token]) -> bool:
+    """Whether a run may name a site: one of its words ends like a head (八幡|宮 and ボール|パーク end
+    like 八幡宮, パーク). A site needs a head, so a run without one is read for other places only."""
     for t in items:
         if t.surface[-1] not in _HEAD_ENDS:
             continue
@@ -761,170 +798,191 @@ def _places_in_run(run: _Run, stems: set[str] | None = None) -> list[Name]:
                 _MAY_HEAD.clear()
             may = _MAY_HEAD[t.surface] = _may_head(t.surface)
         if may:
-            headed = True
-            break
-    i = 0
-    while i < n:
-        tok = items[i]
-        flags = POS_FLAGS[tok.pos]
-        nxt = items[i + 1] if i + 1 < n else None
-        place = bool(flags & PLACE)
-        if place and tok.parts and tok.parts[0].surface in _STATION_AREA:
-            i += 1  # 駅前通り: the area around any station
-            continue
-        # a site: a name and what follows it up to a head (釧路川, JR福井駅, 大垣市西部清掃工場);
-        # a town before another name is a place of its own (上田市|弁天山公園)
-        if (
-            headed
-            and _site_start(tok, stems or ())
-            and not (
-                place
-                and _ends_admin(tok)
-                and nxt is not None
-                and nxt.start == tok.end
-                and _site_start(nxt, stems or ())
-            )
-        ):
-            k = _site_at(items, i, text)
-            if flags & PERSON and (
-                _person_context(text, tok, nxt) or _TITLE_BEFORE.search(text, 0, tok.start)
-            ):
-                k = -1
-            if k >= 0 and not _is_event(items, k + 1, items[k].end):
-                start = tok.start
-                if place and len(_admin_segments(tok)) > 1:
-                    segments = _admin_segments(tok)
-                    out.extend(Name("place", a, b) for a, b in segments[:-1])
-                    start = segments[-1][0]
-                elif (
-                    i > 0
-                    and items[i - 1].end == tok.start
-                    and (
-                        items[i - 1].surface in _DIRECTION_BEFORE
-                        or (
-                            len(items[i - 1].surface) == 1
-                            and POS_FLAGS[items[i - 1].pos] & COMMON
-                            and not place
-                            and _is_kanji(items[i - 1].surface)
-                        )
-                    )
-                ):
-                    start = items[i - 1].start  # 東南アジア; 金|沢駅, a fragment Sudachi split off
-                out.append(Name("place", start, items[k].end, site=True))
-                i = k + 1
-                continue
-        if place:
-            surface = tok.surface
-            if "\u3041" <= surface[0] <= "\u309f" and _is_hiragana(surface):
-                if not (nxt is not None and nxt.surface in _ADMIN):
-                    i += 1  # にほん, みなと: a hiragana word is a place only with its suffix (むつ市)
-                    continue
-            if (
-                (text[tok.end : tok.end + 1] in _PERSON_AFTER_FIRST or nxt is not None)
-                and _person_context(text, tok, nxt)
-                and not (nxt is not None and nxt.surface[:1] in _ADMIN)
-            ):
-                i += 1
-                continue
-            if nxt is not None and nxt.start == tok.end and nxt.surface in _PRODUCTS:
-                i += 2  # 魚沼米, 吉野杉
-                continue
-            if i > 0 and surface in _DIRECTION_AFTER and POS_FLAGS[items[i - 1].pos] & PLACE:
-                i += 1  # タイ北部
-                continue
-            start = tok.start
-            if tok.parts:
-                segments = _admin_segments(tok)
-                out.extend(Name("place", a, b) for a, b in segments[:-1])
-                start = segments[-1][0]
-            if i > 0 and start == tok.start:
-                before = items[i - 1]
-                if text[before.end : tok.start] in ("=", "＝") and _is_katakana(before.surface):
-                    start = before.start  # ノルトライン=ヴェストファーレン州
-                elif before.surface in _DIRECTION_BEFORE and before.end == tok.start:
-                    start = before.start  # 西荻窪, 東南アジア, 新白河
-            if nxt is None:
-                out.append(Name("place", start, tok.end))
-                i += 1
-                continue
-            if nxt.start == tok.end and nxt.surface.endswith("洋") and POS_FLAGS[nxt.pos] & PLACE:
-                out.append(Name("place", start, nxt.end))  # アジア太平洋: one region
-                i += 2
-                continue
-            j, end = _extend_place(items, i + 1, tok.end)
-            if (
-                not _is_event(items, j, end)
-                and not (tok.parts and any(p.surface in _EVENTS for p in tok.parts))
-                and not _brand(tok, items, j, end)
-            ):
-                out.append(Name("place", start, end))
-            i = max(j, i + 1)
-            continue
-        if (
-            nxt is not None
-            and nxt.surface in ("区", "市", "郡", "町", "州")
-            and (_is_katakana(tok.surface) or flags & PROPER)
-            and not flags & PERSON
-        ):
-            out.append(Name("place", tok.start, nxt.end))  # ソンパ区
-            i += 2
-            continue
-        if (
-            nxt is not None
-            and nxt.surface in ("市", "郡", "区")
-            and nxt.start == tok.end
-            and flags & COMMON
-            and len(tok.surface) >= 2
-            and _is_kanji(tok.surface)
-            and i > 0
-            and _region_before(items[i - 1], tok, text)
-        ):
-            out.append(Name("place", tok.start, nxt.end))  # 江原道|太白|市: a city named by a common word
-            if stems is not None:
-                stems.add(tok.surface)
-            i += 2
-            continue
-        if (
-            flags & COMMON
-            and i + 2 < n
-            and items[i + 1].surface == "国際"
-            and items[i + 2].surface == "空港"
-            and len(tok.surface) >= 2
-            and _is_kanji(tok.surface)
-            and tok.surface not in _WEAK
-            and tok.end == items[i + 1].start
-        ):
-            out.append(Name("place", tok.start, items[i + 2].end, site=True))  # 白鷺|国際|空港
-            i += 3
-            continue
-        if i > 0 and items[i - 1].surface in ("大字", "字") and flags & (PROPER | PLACE):
-            out.append(Name("place", tok.start, tok.end))  # 大字長倉: a district of an address
-            i += 1
-            continue
-        if not tok.parts:
-            i += 1
-            continue
-        parts = [p for p in tok.parts if p.end > p.start]
-        if parts and flags & PROPER and parts[-1].surface in _STATIONS:
-            start = tok.start
-            # a one-kanji fragment that Sudachi split off the name: 金|沢駅 for 金沢駅
-            if (
-                i > 0
-                and len(items[i - 1].surface) == 1
-                and items[i - 1].end == tok.start
-                and POS_FLAGS[items[i - 1].pos] & COMMON
-                and "\u4e00" <= items[i - 1].surface <= "\u9fff"
-            ):
-                start = items[i - 1].start
-            out.append(Name("place", start, tok.end))  # 福井駅, 山手線, 那覇空港
-        elif parts and _is_place_token(parts[0]) and "".join(p.surface for p in parts[1:]) in _PLACE_TAILS:
-            end = parts[0].end
-            tail = parts[1].surface
-            if len(tail) >= 2 and tail[0] in _ADMIN and tail[1] in _ADMIN_TAIL:
-                end += 1  # 東京|都内 -> 東京都
-            out.append(Name("place", parts[0].start, end))  # 韓国人 -> 韓国, 日本国内 -> 日本
-        i += 1
-    return out
+            return True
+    return False
+
+
+def _site_from(items: list[Token], i: int, text: str, stems: set[str] | None, out: list[Name]) -> int:
+    """A site starting at items[i]: a name and what follows it up to a head (釧路川, JR福井駅,
+    大垣市西部清掃工場), added to out; returns where the next step starts, or -1 when no site starts
+    here. A town before another name is a place of its own (上田市|弁天山公園), a surname followed by
+    an honorific or after a title a person (村井川さん), and a site before an event's name is none."""
+    tok = items[i]
+    flags = POS_FLAGS[tok.pos]
+    nxt = items[i + 1] if i + 1 < len(items) else None
+    place = flags & PLACE
+    if not _site_start(tok, stems or ()) or (
+        place
+        and _ends_admin(tok)
+        and nxt is not None
+        and nxt.start == tok.end
+        and _site_start(nxt, stems or ())
+    ):
+        return -1
+    if flags & PERSON and (_person_context(text, tok, nxt) or _TITLE_BEFORE.search(text, 0, tok.start)):
+        return -1
+    k = _site_at(items, i, text)
+    if k < 0 or _is_event(items, k + 1, items[k].end):
+        return -1
+    start = _admin_start(tok, out) if place else tok.start
+    if start == tok.start and i > 0 and _joins_site(items[i - 1], tok, bool(place)):
+        start = items[i - 1].start  # 東南アジア; 金|沢駅, a fragment Sudachi split off
+    out.append(Name("place", start, items[k].end, site=True))
+    return k + 1
+
+
+def _admin_start(tok: Token, out: list[Name]) -> int:
+    """Where the last administrative area of a place word starts (上田市 of 長野県上田市); the areas
+    before it are added to out as places of their own (長野県)."""
+    segments = _admin_segments(tok)
+    if len(segments) > 1:
+        out.extend(Name("place", a, b) for a, b in segments[:-1])
+    return segments[-1][0]
+
+
+def _split_fragment(prev: Token, tok: Token) -> bool:
+    """Whether prev is one kanji that Sudachi split off the name that tok goes on with (金|沢駅)."""
+    return (
+        prev.end == tok.start
+        and len(prev.surface) == 1
+        and bool(POS_FLAGS[prev.pos] & COMMON)
+        and _is_kanji(prev.surface)
+    )
+
+
+def _joins_site(prev: Token, tok: Token, place: bool) -> bool:
+    """Whether the word before a site's first word starts the site's name: a direction written against
+    it (東南アジア) or, when the first word is no place, a fragment split off it (金|沢駅)."""
+    if prev.end == tok.start and prev.surface in _DIRECTION_BEFORE:
+        return True
+    return not place and _split_fragment(prev, tok)
+
+
+def _place_from(items: list[Token], i: int, text: str, out: list[Name]) -> int:
+    """The place that the place word items[i] names with what follows it in the run (フエ市, 大阪24区,
+    アジア太平洋), added to out; returns where the next step starts."""
+    tok = items[i]
+    nxt = items[i + 1] if i + 1 < len(items) else None
+    passed = _no_place_at(items, i, text, nxt)
+    if passed:
+        return i + passed
+    start = _place_start(items, i, text, out)
+    if nxt is None:
+        out.append(Name("place", start, tok.end))
+        return i + 1
+    if nxt.start == tok.end and nxt.surface.endswith("洋") and POS_FLAGS[nxt.pos] & PLACE:
+        out.append(Name("place", start, nxt.end))  # アジア太平洋: one region
+        return i + 2
+    j, end = _extend_place(items, i + 1, tok.end)
+    if (
+        not _is_event(items, j, end)
+        and not (tok.parts and any(p.surface in _EVENTS for p in tok.parts))
+        and not _brand(tok, items, j, end)
+    ):
+        out.append(Name("place", start, end))
+    return max(j, i + 1)
+
+
+def _no_place_at(items: list[Token], i: int, text: str, nxt: Token | None) -> int:
+    """How many tokens from the place word items[i] on name no place (0 when it names one): a hiragana
+    word without its suffix, a person's name, a product named after its place, a part of the place
+    before it."""
+    tok = items[i]
+    surface = tok.surface
+    if "\u3041" <= surface[0] <= "\u309f" and _is_hiragana(surface):
+        if not (nxt is not None and nxt.surface in _ADMIN):
+            return 1  # にほん, みなと: a hiragana word is a place only with its suffix (むつ市)
+    if (
+        (text[tok.end : tok.end + 1] in _PERSON_AFTER_FIRST or nxt is not None)
+        and _person_context(text, tok, nxt)
+        and not (nxt is not None and nxt.surface[:1] in _ADMIN)
+    ):
+        return 1
+    if nxt is not None and nxt.start == tok.end and nxt.surface in _PRODUCTS:
+        return 2  # 魚沼米, 吉野杉
+    if i > 0 and surface in _DIRECTION_AFTER and POS_FLAGS[items[i - 1].pos] & PLACE:
+        return 1  # タイ北部
+    return 0
+
+
+def _place_start(items: list[Token], i: int, text: str, out: list[Name]) -> int:
+    """Where the place that the place word items[i] names starts: at its last administrative area
+    (the ones before it are added to out), or at the word before it when that joins it."""
+    tok = items[i]
+    start = _admin_start(tok, out) if tok.parts else tok.start
+    if i > 0 and start == tok.start:
+        before = items[i - 1]
+        if text[before.end : tok.start] in ("=", "＝") and _is_katakana(before.surface):
+            return before.start  # ノルトライン=ヴェストファーレン州
+        if before.surface in _DIRECTION_BEFORE and before.end == tok.start:
+            return before.start  # 西荻窪, 東南アジア, 新白河
+    return start
+
+
+def _place_by_context(items: list[Token], i: int, text: str, stems: set[str] | None, out: list[Name]) -> int:
+    """A place named by a word that is no place word, made one by the words around it (ソンパ区,
+    江原道|太白|市, 白鷺|国際|空港, 大字長倉), added to out; returns where the next step starts, or -1.
+    A common word that a region before it and 市 after it make a city is added to stems."""
+    tok = items[i]
+    flags = POS_FLAGS[tok.pos]
+    n = len(items)
+    nxt = items[i + 1] if i + 1 < n else None
+    if (
+        nxt is not None
+        and nxt.surface in ("区", "市", "郡", "町", "州")
+        and (_is_katakana(tok.surface) or flags & PROPER)
+        and not flags & PERSON
+    ):
+        out.append(Name("place", tok.start, nxt.end))  # ソンパ区
+        return i + 2
+    if (
+        nxt is not None
+        and nxt.surface in ("市", "郡", "区")
+        and nxt.start == tok.end
+        and flags & COMMON
+        and len(tok.surface) >= 2
+        and _is_kanji(tok.surface)
+        and i > 0
+        and _region_before(items[i - 1], tok, text)
+    ):
+        out.append(Name("place", tok.start, nxt.end))  # 江原道|太白|市: a city named by a common word
+        if stems is not None:
+            stems.add(tok.surface)
+        return i + 2
+    if (
+        flags & COMMON
+        and i + 2 < n
+        and items[i + 1].surface == "国際"
+        and items[i + 2].surface == "空港"
+        and len(tok.surface) >= 2
+        and _is_kanji(tok.surface)
+        and tok.surface not in _WEAK
+        and tok.end == items[i + 1].start
+    ):
+        out.append(Name("place", tok.start, items[i + 2].end, site=True))  # 白鷺|国際|空港
+        return i + 3
+    if i > 0 and items[i - 1].surface in ("大字", "字") and flags & (PROPER | PLACE):
+        out.append(Name("place", tok.start, tok.end))  # 大字長倉: a district of an address
+        return i + 1
+    return -1
+
+
+def _place_in_word(items: list[Token], i: int, out: list[Name]) -> None:
+    """The place that the compound word items[i] names, added to out: a station, line or airport
+    (福井駅, 山手線, 那覇空港), or the place it starts with before a tail (韓国人 -> 韓国)."""
+    tok = items[i]
+    parts = [p for p in tok.parts if p.end > p.start]
+    if parts and POS_FLAGS[tok.pos] & PROPER and parts[-1].surface in _STATIONS:
+        start = tok.start
+        if i > 0 and _split_fragment(items[i - 1], tok):
+            start = items[i - 1].start  # 金|沢駅 for 金沢駅
+        out.append(Name("place", start, tok.end))  # 福井駅, 山手線, 那覇空港
+    elif parts and _is_place_token(parts[0]) and "".join(p.surface for p in parts[1:]) in _PLACE_TAILS:
+        end = parts[0].end
+        tail = parts[1].surface
+        if len(tail) >= 2 and tail[0] in _ADMIN and tail[1] in _ADMIN_TAIL:
+            end += 1  # 東京|都内 -> 東京都
+        out.append(Name("place", parts[0].start, end))  # 韓国人 -> 韓国, 日本国内 -> 日本
 
 
 # ------------------------------------------------------------------------------------------------ orgs
@@ -1463,64 +1521,18 @@ def find_names(
 ) -> list[Name]:
     """Organisations and places in one passage (passage offsets, possibly overlapping each other).
 
-    ``letters`` are the unit_letters of ``idx.longs`` when the caller has them already.
-    """
+    ``letters`` are the unit_letters of ``idx.longs`` when the caller has them already. Names come
+    from the runs of nouns, then from the rules that a word in the passage calls for (a legal form,
+    の会, 道の駅, という ...), the lists of well-known names, and quoted and bracketed names; the
+    names found are then weighed against each other (a body inside a site is the site's)."""
     if letters is None:
         letters = unit_letters(idx.longs)[1]
-    places: list[Name] = []
-    orgs: list[Name] = []
-    sport: bool | None = None
     stems = known_places.stems if isinstance(known_places, KnownPlaces) else None
-    for run in _runs(text, idx.longs, letters):
-        run_places = _places_in_run(run, stems)
-        if run.org_key:
-            orgs.extend(_orgs_in_run(run, run_places, run.items[0].start == 0))
-        if len(run.items) > 1 and run.items[-1].surface[-1:] in "スズ":
-            if sport is None:
-                sport = bool(_SPORT.search(text))
-            orgs.extend(_teams(run, sport))
-        whole = (run.items[0].start, run.items[-1].end)
-        if run.quoted and any((p.start, p.end) != whole for p in run_places):
-            continue  # a place inside a quoted name: 「ながのレポ」, 「杉並区子育てプラン」
-        places.extend(run_places)
-    if _LEGAL_HINT.search(folded) and _LEGAL_RE.search(folded):
-        orgs.extend(_legal_names(folded, idx))
-    if "クラブ" in folded:
-        orgs.extend(_clubs(idx))
-    if "の会" in folded:
-        orgs.extend(_circles(folded, idx))
-    if "議員" in folded and ("クラブ" in folded or "の会" in folded):
-        orgs.extend(_signature_groups(folded, idx))
-    if "道の駅" in folded:
-        places.extend(_roadside_stations(folded, idx))
-    if "という" in folded:
-        orgs.extend(_called_bodies(text, folded, idx))
-    if "称" in folded:
-        for nickname in _said_nicknames(folded, idx):
-            (orgs if nickname.kind == "org" else places).append(nickname)
-    if "S" in letters:
-        places.extend(_surname_places(text, idx.longs, letters, known_places))
-    for m in _KNOWN_RE.finditer(folded):  # famous bodies, parties' short forms, places Sudachi misses
-        known = _KNOWN[m.group()]
-        if known == "short":  # 自民 in a passage that speaks of parties, standing as a word of its own
-            if (
-                idx.is_long_boundary(m.start())
-                and idx.is_long_boundary(m.end())
-                and folded[m.end() : m.end() + 1] != "党"
-                and _PARTY_CONTEXT.search(text)
-            ):
-                orgs.append(Name("org", m.start(), m.end()))
-        elif idx.is_short_boundary(m.start()) and idx.is_short_boundary(m.end()):
-            (orgs if known == "org" else places).append(Name(known, m.start(), m.end()))
+    orgs, places = _names_in_runs(text, idx.longs, letters, stems)
+    _names_by_cue(text, folded, idx, letters, known_places, orgs, places)
+    _known_names(text, folded, idx, orgs, places)
     if "「" in folded or "『" in folded:
-        for m in _FACILITY_QUOTE.finditer(folded):
-            s, e = m.start("name"), m.end("name")
-            if not any(o.start == s and o.end == e for o in orgs):
-                places.append(Name("place", s, e))  # 焼却施設「グリーンフォート」
-        for m in _BODY_QUOTE.finditer(folded):
-            s, e = m.start("name"), m.end("name")
-            if not any(o.start == s and o.end == e for o in orgs):
-                orgs.append(Name("org", s, e))  # 子育て応援センター「ぽかぽかひろば」
+        _quoted_names(folded, orgs, places)
     if "(" in folded:  # every pattern below needs a bracket
         for m in _BRACKETED_LATIN.finditer(folded):
             orgs.append(Name("org", m.start("name"), m.end("name")))
@@ -1541,6 +1553,91 @@ def find_names(
         for name in out:
             name.note = _gloss_free(text[name.start : name.end])
     return out
+
+
+def _names_in_runs(
+    text: str, longs: list[Token], letters: str, stems: set[str] | None
+) -> tuple[list[Name], list[Name]]:
+    """(organisations, places) named by the runs of nouns of a passage; a place inside a quoted name
+    (「ながのレポ」, 「杉並区子育てプラン」) names no place of its own."""
+    places: list[Name] = []
+    orgs: list[Name] = []
+    sport: bool | None = None
+    for run in _runs(text, longs, letters):
+        run_places = _places_in_run(run, stems)
+        if run.org_key:
+            orgs.extend(_orgs_in_run(run, run_places, run.items[0].start == 0))
+        if len(run.items) > 1 and run.items[-1].surface[-1:] in "スズ":
+            if sport is None:
+                sport = bool(_SPORT.search(text))
+            orgs.extend(_teams(run, sport))
+        whole = (run.items[0].start, run.items[-1].end)
+        if run.quoted and any((p.start, p.end) != whole for p in run_places):
+            continue
+        places.extend(run_places)
+    return orgs, places
+
+
+def _names_by_cue(
+    text: str,
+    folded: str,
+    idx: TokenIndex,
+    letters: str,
+    known_places: Container[str],
+    orgs: list[Name],
+    places: list[Name],
+) -> None:
+    """Add to orgs and places the names that the rules find which a word of the passage calls for
+    (a legal form, クラブ, の会, 道の駅, という, 愛称, a surname standing alone): each rule runs only
+    where its word is written."""
+    if _LEGAL_HINT.search(folded) and _LEGAL_RE.search(folded):
+        orgs.extend(_legal_names(folded, idx))
+    if "クラブ" in folded:
+        orgs.extend(_clubs(idx))
+    if "の会" in folded:
+        orgs.extend(_circles(folded, idx))
+    if "議員" in folded and ("クラブ" in folded or "の会" in folded):
+        orgs.extend(_signature_groups(folded, idx))
+    if "道の駅" in folded:
+        places.extend(_roadside_stations(folded, idx))
+    if "という" in folded:
+        orgs.extend(_called_bodies(text, folded, idx))
+    if "称" in folded:
+        for nickname in _said_nicknames(folded, idx):
+            (orgs if nickname.kind == "org" else places).append(nickname)
+    if "S" in letters:
+        places.extend(_surname_places(text, idx.longs, letters, known_places))
+
+
+def _known_names(text: str, folded: str, idx: TokenIndex, orgs: list[Name], places: list[Name]) -> None:
+    """Add the names the lists know (famous bodies, places Sudachi misses) where they stand as words
+    of their own, and a party's short form (自民) where the passage speaks of parties."""
+    for m in _KNOWN_RE.finditer(folded):
+        known = _KNOWN[m.group()]
+        if known == "short":  # 自民 in a passage that speaks of parties, standing as a word of its own
+            if (
+                idx.is_long_boundary(m.start())
+                and idx.is_long_boundary(m.end())
+                and folded[m.end() : m.end() + 1] != "党"
+                and _PARTY_CONTEXT.search(text)
+            ):
+                orgs.append(Name("org", m.start(), m.end()))
+        elif idx.is_short_boundary(m.start()) and idx.is_short_boundary(m.end()):
+            (orgs if known == "org" else places).append(Name(known, m.start(), m.end()))
+
+
+def _quoted_names(folded: str, orgs: list[Name], places: list[Name]) -> None:
+    """Add the quoted names right after a word for a facility (焼却施設「グリーンフォート」, a place)
+    or for a body (子育て応援センター「ぽかぽかひろば」, an organisation), unless an organisation has
+    the same span already."""
+    for m in _FACILITY_QUOTE.finditer(folded):
+        s, e = m.start("name"), m.end("name")
+        if not any(o.start == s and o.end == e for o in orgs):
+            places.append(Name("place", s, e))
+    for m in _BODY_QUOTE.finditer(folded):
+        s, e = m.start("name"), m.end("name")
+        if not any(o.start == s and o.end == e for o in orgs):
+            orgs.append(Name("org", s, e))
 
 
 _LONE_PERSON = re.compile("(?<![NKHPQS])S(?![NKHPQS(])")

@@ -394,7 +394,11 @@ def find_quantities(text: str, folded: str, idx: TokenIndex, taken: list[tuple[i
 
 
 def _read(text: str, folded: str, idx: TokenIndex, s: int, e: int) -> Fact | None:
-    """The quantity that starts with the number at [s, e), or None."""
+    """The quantity that starts with the number at [s, e), or None.
+
+    The unit is read after the number (or its range), else a noun after の or a currency sign before
+    it; then what the counter makes one unit with, then the checks that make it no amount after all,
+    then a sign and the qualifiers around it."""
     number = parse_number(folded[s:e])
     if number is None:
         return None
@@ -416,15 +420,51 @@ def _read(text: str, folded: str, idx: TokenIndex, s: int, e: int) -> Fact | Non
     except _Excluded:
         return None
     if unit is None:
-        if folded[e : e + 1] == "の" and not kanji and "." not in folded[s:e] and not _year_like(folded[s:e]):
-            end = _noun_after_no(text, idx, e + 1)
-            if end > e + 1:
-                unit = _Unit(text[e + 1 : end], end, "noun")
+        unit = _counted_noun(text, folded, idx, s, e, kanji)
         if unit is None and s > 0 and folded[s - 1] in _CURRENCY_PREFIX:
             start = s - 1
-            unit = _Unit(_CURRENCY_PREFIX[folded[s - 1]], e, "currency")
+            unit = _Unit(_CURRENCY_PREFIX[folded[s - 1]], e, "currency")  # $30
         if unit is None:
             return None
+    number, end = _counter_tail(text, folded, unit, number, value_max)
+    if _no_amount(folded, s, end, unit, number, kanji):
+        return None
+    if start == s:
+        sign, start = _sign(folded, s)
+        if sign < 0:
+            number = -number
+            value_max = None if value_max is None else -value_max
+    pre = _qualifier_before(folded, idx, start)
+    post = _qualifier_after(folded, end)
+    qualifier = " ".join(q for q in (pre, unit.qualifier, post) if q) or None
+    return Fact(
+        "quantity",
+        text[start:end],
+        start,
+        end,
+        value=as_value(number),
+        value_max=None if value_max is None else as_value(value_max),
+        unit=unit.unit,
+        qualifier=qualifier,
+        note=note,
+    )
+
+
+def _counted_noun(text: str, folded: str, idx: TokenIndex, s: int, e: int, kanji: bool) -> _Unit | None:
+    """The noun that the number at [s, e) counts with の between them (64の自治体, 86の集落), or None;
+    a kanji numeral, a decimal or a year before の counts nothing."""
+    if folded[e : e + 1] != "の" or kanji or "." in folded[s:e] or _year_like(folded[s:e]):
+        return None
+    end = _noun_after_no(text, idx, e + 1)
+    return _Unit(text[e + 1 : end], end, "noun") if end > e + 1 else None
+
+
+def _counter_tail(
+    text: str, folded: str, unit: _Unit, number: Decimal, value_max: Decimal | None
+) -> tuple[Decimal, int]:
+    """(number, end of the quantity) once what a counter makes one unit with is read after it: kinds
+    of municipality counted together (7町村), a counter's own tail (2ヶ月間, 3年半, 2割7分, 3階建て),
+    hours and minutes as one duration (1時間15分) and a rate (150t/日). unit.unit takes the tail in."""
     end = unit.end
     if unit.unit in ("市", "区", "町"):  # 7町|村, 3市|町: kinds of municipality counted together
         for size in (3, 2, 1):
@@ -464,33 +504,19 @@ def _read(text: str, folded: str, idx: TokenIndex, s: int, e: int) -> Fact | Non
     if rate and unit.kind in ("measure", "counter", "currency"):
         unit.unit += "/" + rate.group(1)  # 150t/日, 45km/h
         end = rate.end()
+    return number, end
+
+
+def _no_amount(folded: str, s: int, end: int, unit: _Unit, number: Decimal, kanji: bool) -> bool:
+    """Whether the number at s read with its unit up to end is no amount after all: part of a town's
+    name, an ordinal, a calendar month, a clock time or an idiom."""
     if kanji and unit.unit in _ADMIN_UNITS and number >= 100:
-        return None  # 八千代町: a kanji numeral in a town's name, not a count of towns
+        return True  # 八千代町: a kanji numeral in a town's name, not a count of towns
     if folded[end : end + 1] == "目" or unit.unit == "月":
-        return None  # 4回目, 3人目 are ordinals; N月 is a calendar month
+        return True  # 4回目, 3人目 are ordinals; N月 is a calendar month
     if unit.unit in ("分", "秒") and s > 0 and folded[s - 1] in "時分":
-        return None  # 10時45分 is a clock time
-    if kanji and unit.unit == "度":
-        return None  # 二度と, 今一度: idioms
-    if start == s:
-        sign, start = _sign(folded, s)
-        if sign < 0:
-            number = -number
-            value_max = None if value_max is None else -value_max
-    pre = _qualifier_before(folded, idx, start)
-    post = _qualifier_after(folded, end)
-    qualifier = " ".join(q for q in (pre, unit.qualifier, post) if q) or None
-    return Fact(
-        "quantity",
-        text[start:end],
-        start,
-        end,
-        value=as_value(number),
-        value_max=None if value_max is None else as_value(value_max),
-        unit=unit.unit,
-        qualifier=qualifier,
-        note=note,
-    )
+        return True  # 10時45分 is a clock time
+    return kanji and unit.unit == "度"  # 二度と, 今一度: idioms
 
 
 def _range_or_unit(

@@ -7,13 +7,13 @@ from __future__ import annotations
 import functools
 import os
 import sqlite3
-import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from kb.errors import DatabaseError, QueryError, ReadOnlyDatabase
+from kb.filekind import file_kind
 from kb.store import integrity
 from kb.store.schema import MIGRATION_SET, MIGRATIONS
 from kb.text.fold import fold, heading_key
@@ -481,25 +481,24 @@ class Connection:
         return str(row[0]) if row else "none"
 
 
+# What a database path names when it is no regular file, for the message that refuses it.
+_NOT_A_FILE = {
+    "directory": "ディレクトリ",
+    "char": "デバイス (character device)",
+    "block": "デバイス (block device)",
+    "fifo": "名前付きパイプ (FIFO)",
+    "socket": "ソケット (socket)",
+    "other": "特殊なファイル",
+}
+
+
 def _not_a_file(p: Path) -> str | None:
     """What a path names when it is there but is no regular file: a folder, a device, a pipe."""
     try:
         mode = os.stat(p).st_mode
     except (OSError, ValueError):  # missing, under a regular file, NUL in the name: said elsewhere
         return None
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISDIR(mode):
-        return "ディレクトリ"
-    if stat.S_ISCHR(mode):
-        return "デバイス (character device)"
-    if stat.S_ISBLK(mode):
-        return "デバイス (block device)"
-    if stat.S_ISFIFO(mode):
-        return "名前付きパイプ (FIFO)"
-    if stat.S_ISSOCK(mode):
-        return "ソケット (socket)"
-    return "特殊なファイル"
+    return _NOT_A_FILE.get(file_kind(mode))
 
 
 def _size(path: str) -> int:

@@ -4,7 +4,8 @@ path holds."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kb.models import Counts, PassageSpan, PostSummary, SectionSpan, StoredPost
@@ -27,8 +28,16 @@ def like_prefix(prefix: str) -> str:
 
 
 def chunks(items: Sequence[Any], n: int = 500) -> Iterable[Sequence[Any]]:
+    """The items in parts of at most ``n``."""
     for i in range(0, len(items), n):
         yield items[i : i + n]
+
+
+def rows_in(conn: sqlite3.Connection, sql: str, keys: Iterable[Any]) -> Iterator[Any]:
+    """The rows of ``sql`` for the keys, each key asked once, in sorted parts of at most 500 (SQLite
+    limits the parameters of one statement): the ``IN (?)`` of ``sql`` stands for a part's list."""
+    for part in chunks(sorted(set(keys))):
+        yield from conn.execute(sql.replace("IN (?)", f"IN ({','.join('?' * len(part))})"), part)
 
 
 class PostReads:
@@ -168,12 +177,7 @@ class PostReads:
     @guarded
     def existing(self, ids: Iterable[int]) -> set[int]:
         """Which of these post numbers exist."""
-        wanted = sorted(set(ids))
-        out: set[int] = set()
-        for part in chunks(wanted):
-            q = f"SELECT id FROM posts WHERE id IN ({','.join('?' * len(part))})"
-            out.update(int(r[0]) for r in self._c.execute(q, list(part)))
-        return out
+        return {int(r[0]) for r in rows_in(self._c, "SELECT id FROM posts WHERE id IN (?)", ids)}
 
     @guarded
     def files_under(self, path: str) -> list[tuple[int, str]]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kb.record import record
 from kb.store.connection import guarded, guarded_iter
-from kb.store.posts import chunks, id_run
+from kb.store.posts import chunks, id_run, rows_in
 
 if TYPE_CHECKING:
     from kb.store.connection import Connection
@@ -150,13 +150,11 @@ class SearchIndex:
         """Passages by id, with their section's heading, and their text unless ``text`` is false (each
         post's text is read once, not once per passage)."""
         out: dict[int, PassageRow] = {}
-        rows = []
-        for part in chunks(sorted(set(ids))):
-            q = (
-                'SELECT p.id, p.post_id, p.section_id, s.heading, s.start, p.start, p."end", p.line '
-                f"FROM passages p LEFT JOIN sections s ON s.id = p.section_id WHERE p.id IN ({','.join('?' * len(part))})"
-            )
-            rows.extend(self._c.execute(q, list(part)).fetchall())
+        q = (
+            'SELECT p.id, p.post_id, p.section_id, s.heading, s.start, p.start, p."end", p.line '
+            "FROM passages p LEFT JOIN sections s ON s.id = p.section_id WHERE p.id IN (?)"
+        )
+        rows = list(rows_in(self._c, q, ids))
         texts = self.post_texts({int(r[1]) for r in rows}) if text else {}
         for r in rows:
             body = texts.get(int(r[1]), "")
@@ -176,11 +174,8 @@ class SearchIndex:
     @guarded
     def post_texts(self, ids: Iterable[int]) -> dict[int, str]:
         """The texts of these posts, by id."""
-        out: dict[int, str] = {}
-        for part in chunks(sorted(set(ids))):
-            q = f"SELECT post_id, text FROM texts WHERE post_id IN ({','.join('?' * len(part))})"
-            out.update((int(r[0]), str(r[1])) for r in self._c.execute(q, list(part)))
-        return out
+        q = "SELECT post_id, text FROM texts WHERE post_id IN (?)"
+        return {int(r[0]): str(r[1]) for r in rows_in(self._c, q, ids)}
 
     @guarded
     def trigram_posts(self, expr: str) -> set[int]:
@@ -286,18 +281,13 @@ class SearchIndex:
     @guarded
     def units_of(self, surfaces: Sequence[str]) -> dict[str, str]:
         """How the lexicon segments these words: surface → its folded normalized short units."""
-        out: dict[str, str] = {}
-        for part in chunks(sorted(set(surfaces))):
-            q = f"SELECT surface, units FROM lexicon WHERE surface IN ({','.join('?' * len(part))})"
-            out.update((str(r[0]), str(r[1])) for r in self._c.execute(q, list(part)))
-        return out
+        q = "SELECT surface, units FROM lexicon WHERE surface IN (?)"
+        return {str(r[0]): str(r[1]) for r in rows_in(self._c, q, surfaces)}
 
     @guarded
     def surfaces_of(self, units: Sequence[str]) -> dict[str, list[str]]:
         """The words seen with these units (one short unit each): units → surfaces, for highlighting."""
         out: dict[str, list[str]] = {}
-        for part in chunks(sorted(set(units))):
-            q = f"SELECT units, surface FROM lexicon WHERE units IN ({','.join('?' * len(part))})"
-            for u, s in self._c.execute(q, list(part)):
-                out.setdefault(str(u), []).append(str(s))
+        for u, s in rows_in(self._c, "SELECT units, surface FROM lexicon WHERE units IN (?)", units):
+            out.setdefault(str(u), []).append(str(s))
         return out

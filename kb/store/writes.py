@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from kb.models import FactRecord, PassageRecord, PostRecord
 from kb.record import record
 from kb.store.connection import guarded
-from kb.store.posts import chunks, id_run
+from kb.store.posts import id_run, rows_in
 from kb.text.fold import fold, heading_key
 
 if TYPE_CHECKING:
@@ -293,27 +293,20 @@ class Writes:
     @guarded
     def orphans(self, candidates: Iterable[int]) -> list[int]:
         """Those of the posts that no file holds any more."""
-        ids = sorted(set(candidates))
-        out: list[int] = []
-        for part in chunks(ids):
-            q = (
-                f"SELECT id FROM posts WHERE id IN ({','.join('?' * len(part))}) "
-                "AND NOT EXISTS (SELECT 1 FROM post_files pf WHERE pf.post_id = posts.id)"
-            )
-            out.extend(int(r[0]) for r in self._c.execute(q, list(part)))
-        return out
+        q = (
+            "SELECT id FROM posts WHERE id IN (?) "
+            "AND NOT EXISTS (SELECT 1 FROM post_files pf WHERE pf.post_id = posts.id)"
+        )
+        return [int(r[0]) for r in rows_in(self._c, q, candidates)]
 
     @guarded
     def held_by(self, file_ids: Sequence[int]) -> tuple[list[int], list[int]]:
         """The posts these files hold: (those no other file holds, those another file holds too)."""
-        files = sorted(set(file_ids))
-        held: set[int] = set()
-        for part in chunks(files):
-            q = f"SELECT post_id FROM post_files WHERE file_id IN ({','.join('?' * len(part))})"
-            held.update(int(r[0]) for r in self._c.execute(q, list(part)))
+        q = "SELECT post_id FROM post_files WHERE file_id IN (?)"
+        held = {int(r[0]) for r in rows_in(self._c, q, file_ids)}
         only: list[int] = []
         shared: list[int] = []
-        wanted = set(files)
+        wanted = set(file_ids)
         for pid in sorted(held):
             holders = {
                 int(r[0]) for r in self._c.execute("SELECT file_id FROM post_files WHERE post_id = ?", (pid,))
