@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from kb.search.engine import _find, highlight, text_spans
 from kb.segment import MAX_CHUNK_CHARS, chunks
-from kb.text.fold import fold, fold_with_map, without_dropped
+from kb.text.fold import fold, fold_with_map, fold_with_offsets, without_dropped
 
 
 def test_width_and_case_fold_one_for_one() -> None:
@@ -35,6 +35,21 @@ def test_dropped_marks_map_around_them() -> None:
     stripped, shifted = without_dropped(text)
     assert stripped == folded
     assert [shifted[i] for i in range(len(shifted))] == back
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["視察", "ＩｏＴ", "Wi-Fi", "ｶﾞｲﾄﾞ", "\ufe0f", "\u200d", "◼", "１２３", "。", "\n"]),
+        max_size=40,
+    )
+)
+def test_fold_with_offsets_folds_and_maps_as_fold_with_map_does(parts: list[str]) -> None:
+    text = "".join(parts)
+    folded, back = fold_with_offsets(text)
+    want, want_back = fold_with_map(text)
+    assert folded == want
+    assert [back[i] for i in range(len(back))] == want_back
 
 
 @settings(max_examples=300, deadline=None)

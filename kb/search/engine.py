@@ -20,7 +20,7 @@ from kb.models import PassageHit, PostHit, Span
 from kb.record import record
 from kb.search.plan import Plan, TermPlan
 from kb.store import IndexFilter, PassageRow, PostHead, Store
-from kb.text.fold import HALFWIDTH_KANA, fold, fold_with_map, heading_key, without_dropped
+from kb.text.fold import HALFWIDTH_KANA, fold, fold_with_offsets, heading_key, without_dropped
 from kb.text.web import URL
 
 WINDOW = 1000  # passages of one group read from the word index at most (see bench/README.md)
@@ -433,7 +433,7 @@ def _view(text: str, strings: Sequence[str]) -> tuple[str, Sequence[int]]:
     spares folding a whole post for a word in kana and kanji."""
     if _as_written(text, strings):
         return without_dropped(text)
-    return fold_with_map(text)
+    return fold_with_offsets(text)
 
 
 def _as_written(text: str, strings: Sequence[str]) -> bool:

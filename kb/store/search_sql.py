@@ -220,13 +220,11 @@ class SearchIndex:
     @guarded
     def passage_spans(self, head: PostHead) -> list[tuple[int, int, int]]:
         """(id, start, end) of a post's passages, in order."""
-        return [
-            (int(r[0]), int(r[1]), int(r[2]))
-            for r in self._c.execute(
-                'SELECT id, start, "end" FROM passages WHERE id BETWEEN ? AND ? ORDER BY id',
-                id_run(head.first, head.passages),
-            )
-        ]
+        rows: list[tuple[int, int, int]] = self._c.execute(  # integer columns: rows as SQLite gives them
+            'SELECT id, start, "end" FROM passages WHERE id BETWEEN ? AND ? ORDER BY id',
+            id_run(head.first, head.passages),
+        ).fetchall()
+        return rows
 
     @guarded
     def newest_posts(self, limit: int, min_post: int = 0) -> list[int]:
