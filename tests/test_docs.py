@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from kb.cli.reference import tree
+from kb.store import Store
 
 README = Path(__file__).parent.parent / "README.md"
 
@@ -72,3 +73,37 @@ def test_the_readme_tree_names_every_package_and_module_of_kb() -> None:
             differ[name] = {"in kb/ only": sorted(actual[name] - readme[name]),
                             "in the README only": sorted(readme[name] - actual[name])}  # fmt: skip
     assert not differ, f"README.md's tree of kb/ (How it works) and kb/ differ: {differ}"
+
+
+def _documented_keys() -> dict[str, list[str]]:
+    """The README's JSON table: the keys in backticks of each row, by the row's first cell."""
+    text = README.read_text(encoding="utf-8")
+    table = text.split("<!-- kb json -->", 1)[1].split("\n\n", 1)[0]
+    rows: dict[str, list[str]] = {}
+    for line in table.splitlines()[3:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        rows[cells[0]] = re.findall(r"`([a-z_]+)`", cells[2].split(";")[0])
+    return rows
+
+
+def test_the_readme_json_keys_are_what_kb_prints(seed_store: Store) -> None:
+    from kb import api
+    from kb.views import contract
+
+    rows = _documented_keys()
+    posts = api.list_posts(seed_store)
+    assert list(contract.post(posts[0])) == rows["`kb posts`"]
+    assert set(contract.stored_post(api.get_post(seed_store, posts[0].id))) == {*rows["`kb posts`"], "text"}
+    result = api.search(seed_store, "電子政府")
+    (hit, *_) = contract.search(result)
+    best = ["section", "text", "highlights", "line", "passage_id"]
+    assert set(hit) == {*rows["`kb search`"], *best}
+    assert list(hit["passages"][0]) == rows["`kb search` … `passages`"]
+    (one, *_) = contract.search(result, passages=True)
+    assert set(one) == (set(hit) - {"passages", "title_highlights", "matched_passages"}) | set(
+        rows["`kb search` … `passages`"]
+    )
+    (fact, *_) = contract.facts(api.find_facts(seed_store, api.FactQuery()))
+    assert list(fact) == rows["`kb facts`"]
+    (topic, *_) = contract.topics(api.topics(seed_store))
+    assert list(topic) == rows["`kb topics`"]
