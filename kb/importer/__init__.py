@@ -61,11 +61,11 @@ def import_paths(
         if progress:
             progress(ImportProgress(outcome.path, done, total))
 
-    with checkpoints():  # Ctrl-C stops the import only where that is safe
-        with closing(store.reader()) as reader, few_collections():
-            planned = plan_files(iter_sources(paths, include, exclude), reader)
-            write_all(store, analyse_all(planned, encoding, names, jobs), finish, names, encoding)
-        store.release_free_pages()
+    # checkpoints(): a Ctrl-C never lands inside a lock of the queue or the pool (kb.importer.interrupt)
+    with checkpoints(), closing(store.reader()) as reader, few_collections():
+        planned = plan_files(iter_sources(paths, include, exclude), reader)
+        write_all(store, analyse_all(planned, encoding, names, jobs), finish, names, encoding)
+    store.release_free_pages()
     report.seconds = time.perf_counter() - started
     return report
 

@@ -10,12 +10,13 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import wait as wait_for
 from contextlib import closing, suppress
 from itertools import chain
 from typing import Any, TypeVar
 
 from kb.errors import KbError, UnreadableFile
-from kb.importer.interrupt import POLL_SECONDS, check
+from kb.importer.interrupt import POLL_SECONDS, check, deferred
 from kb.importer.plan import Planned, ToAnalyse
 from kb.models import Post, Token
 from kb.pipeline import AnalysedFile, ReadFile, post_record, read_file, segment_post
@@ -102,7 +103,6 @@ def chunked(items: Iterator[Planned]) -> Iterator[list[ToAnalyse] | Planned]:
     chunk: list[ToAnalyse] = []
     size = 0
     for item in items:
-        check()  # a Ctrl-C stops here, between files (kb.importer.interrupt)
         if isinstance(item, ToAnalyse):
             chunk.append(item)
             size += len(item.data)
@@ -134,7 +134,6 @@ def analyse_all(
     head: list[Planned] = []
     analysable = 0
     for item in it:
-        check()
         if not head and not isinstance(item, ToAnalyse):
             yield item  # nothing to wait for yet
             continue
@@ -163,9 +162,11 @@ def _pooled(
         pending: deque[Future[list[Analysed]] | Planned] = deque()
         try:
             for entry in chunked(items):
-                pending.append(
-                    pool.submit(analyse_chunk, entry, encoding, names) if isinstance(entry, list) else entry
-                )
+                if isinstance(entry, list):
+                    with deferred:  # the pool's locks (kb.importer.interrupt)
+                        pending.append(pool.submit(analyse_chunk, entry, encoding, names))
+                else:
+                    pending.append(entry)
                 if len(pending) >= window:
                     yield from _ready(pending.popleft())
             while pending:
@@ -173,24 +174,27 @@ def _pooled(
         except BaseException:
             # stop the workers now (a Ctrl-C is the parent's to report) and wait for them, so no
             # half-started worker outlives the parent and prints its own traceback
-            for proc in list(getattr(pool, "_processes", {}).values()):
-                proc.terminate()
-            # a Ctrl-C during submit() can cut the start of the pool's manager thread, which
-            # shutdown() then cannot join: nothing is left to wait for, and the Ctrl-C is what to report
-            with suppress(RuntimeError):
-                pool.shutdown(wait=True, cancel_futures=True)
+            # (another Ctrl-C meanwhile is left for the writer's wind-down: kb.importer.interrupt)
+            with suppress(KeyboardInterrupt), deferred:
+                for proc in list(getattr(pool, "_processes", {}).values()):
+                    proc.terminate()
+                # a Ctrl-C during submit() can cut the start of the pool's manager thread, which
+                # shutdown() then cannot join: nothing is left to wait for, and the Ctrl-C is what to
+                # report
+                with suppress(RuntimeError):
+                    pool.shutdown(wait=True, cancel_futures=True)
             raise
-        pool.shutdown(wait=True)
+        with deferred:
+            pool.shutdown(wait=True)
 
 
 def _ready(entry: Future[list[Analysed]] | Planned) -> list[Analysed] | list[Planned]:
     if not isinstance(entry, Future):
         return [entry]
-    while True:  # in short waits, looking for a Ctrl-C in between (kb.importer.interrupt)
-        try:
-            return entry.result(timeout=POLL_SECONDS)
-        except TimeoutError:
+    with deferred:  # a Future's wait takes its lock: short waits, a Ctrl-C taken between them
+        while not wait_for([entry], timeout=POLL_SECONDS).done:
             check()
+        return entry.result()
 
 
 def _start_quietly(ctx: Any) -> None:

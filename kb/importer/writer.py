@@ -18,7 +18,7 @@ from contextlib import suppress
 from functools import partial
 
 from kb.errors import DatabaseError, KbError, UnreadableFile
-from kb.importer.interrupt import POLL_SECONDS, check
+from kb.importer.interrupt import POLL_SECONDS, check, deferred
 from kb.importer.plan import Big, Moved
 from kb.importer.pool import Analysed, Result
 from kb.importer.report import IMPORTED, MOVED, SKIPPED, FileOutcome
@@ -88,14 +88,14 @@ class Writer:
 
     def hand(self, item: Result | None) -> bool:
         """Give the writer the next item; False when the writer has stopped."""
-        while self.thread.is_alive():
-            check()  # a Ctrl-C stops here, between short waits (kb.importer.interrupt)
-            try:
-                self.pending.put(item, timeout=POLL_SECONDS)
-                return True
-            except queue.Full:
-                continue
-        return False
+        with deferred:  # the queue's lock: short waits, a Ctrl-C taken between them
+            while self.thread.is_alive():
+                try:
+                    self.pending.put(item, timeout=POLL_SECONDS)
+                    return True
+                except queue.Full:
+                    check()
+            return False
 
     def wind_down(
         self, raised: BaseException | None, close: Callable[[], None] | None
@@ -106,19 +106,20 @@ class Writer:
         gives what the importing thread is to raise."""
         while True:
             try:
-                if raised is not None:
-                    self.stop.set()  # Ctrl-C: the writer finishes the file in hand, commits and stops
-                    with suppress(queue.Full):
-                        self.pending.put_nowait(None)  # wakes a writer waiting for work
-                if close is not None:
-                    close()  # stops the workers (after a Ctrl-C, or when the writer failed)
-                    close = None
-                if raised is None:
-                    self.hand(None)
-                # An Event, not Thread.join(): a join cut by a Ctrl-C may mark the thread finished
-                # while it still runs (CPython 3.11); a wait in short steps lets a Ctrl-C be taken.
-                while not self.done.wait(POLL_SECONDS):
-                    check()
+                with deferred:  # events, the queue and the pool take locks (kb.importer.interrupt)
+                    if raised is not None:
+                        self.stop.set()  # Ctrl-C: the writer finishes the file in hand, commits, stops
+                        with suppress(queue.Full):
+                            self.pending.put_nowait(None)  # wakes a writer waiting for work
+                    if close is not None:
+                        close()  # stops the workers (after a Ctrl-C, or when the writer failed)
+                        close = None
+                    if raised is None:
+                        self.hand(None)
+                    # An Event, not Thread.join(): a join cut by a Ctrl-C may mark the thread
+                    # finished while it still runs (CPython 3.11).
+                    while not self.done.wait(POLL_SECONDS):
+                        check()
                 return raised
             except BaseException as err:
                 raised = raised or err
