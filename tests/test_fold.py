@@ -3,6 +3,7 @@ skips folding (kb.search.engine.text_spans), and the segmenter's chunker (kb.seg
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -40,7 +41,9 @@ def test_dropped_marks_map_around_them() -> None:
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
-        st.sampled_from(["視察", "ＩｏＴ", "Wi-Fi", "ｶﾞｲﾄﾞ", "\ufe0f", "\u200d", "◼", "１２３", "。", "\n"]),
+        st.sampled_from(
+            ["視察", "ＩｏＴ", "Wi-Fi", "ｶﾞｲﾄﾞ", "\ufe0f", "\u200d", "◼", "１２３", "İzmir", "ß", "。", "\n"]
+        ),
         max_size=40,
     )
 )
@@ -109,3 +112,21 @@ def test_chunks_never_split_a_character_from_its_variation_selector() -> None:
 def test_chunks_of_a_short_text_are_the_text() -> None:
     assert list(chunks("短い文。")) == [(0, "短い文。")]
     assert list(chunks("")) == []
+
+
+def test_folding_is_one_character_for_one_so_spans_map_back() -> None:
+    """İ lower-cases to two characters (i and a combining dot): folded as i, so that the offsets of
+    whatever follows it still point at the right characters."""
+    from kb.text.fold import _TABLE
+
+    assert all(len(v) <= 1 for v in _TABLE.values())
+    text = "友好都市İzmir市と2024年"
+    assert [text[a:b] for a, b in highlight(text, ["2024"])] == ["2024"]
+    assert [text[a:b] for a, b in highlight(text, ["izmir"])] == ["İzmir"]
+
+
+def test_the_lazy_map_ends_where_the_text_ends() -> None:
+    _, back = fold_with_offsets("視察\ufe0fです")
+    assert list(back) == [0, 1, 3, 4, 5]  # iterating stops: an index past the end is an IndexError
+    with pytest.raises(IndexError):
+        back[5]

@@ -26,8 +26,11 @@ def _fold_char(ch: str) -> str:
         return unicodedata.normalize("NFKC", ch)
     if ch in "\ufe0e\ufe0f\u200b\u200d":  # variation selectors and zero-width joiners
         return ""
-    if o < 0x250:
-        return ch.casefold() if len(ch.casefold()) == 1 else ch.lower()
+    if o < 0x250:  # one character for one, so that offsets map back: İ (i + a combining dot) is i
+        for folded in (ch.casefold(), ch.lower()):
+            if len(folded) == 1:
+                return folded
+        return unicodedata.normalize("NFD", ch)[0].lower()
     return ch
 
 
@@ -74,6 +77,8 @@ class _Shifted(Sequence[int]):
             return [self[j] for j in range(*i.indices(self._len))]
         if i < 0:
             i += self._len
+        if not 0 <= i < self._len:
+            raise IndexError(i)
         return i + bisect_right(self._adj, i)
 
 
