@@ -254,7 +254,7 @@ def _exclude(store: Store, excluded: list[TermPlan], flt: IndexFilter, found: Ma
     gone: set[int] = set()
     for tp in excluded:
         if tp.word_expr:
-            gone |= store.index.posts_matching(tp.word_expr, ids)
+            gone |= store.index.posts_matching(tp.word_expr, [c.head for c in found.candidates.values()])
     strings = [s for tp in excluded for s in tp.substrings]
     plain = [s for s in strings if not _FOLDABLE.search(s)]
     for s in plain:

@@ -185,15 +185,21 @@ class SearchIndex:
         }
 
     @guarded
-    def posts_matching(self, expr: str, ids: Sequence[int]) -> set[int]:
-        """Those of these posts that have a passage matching an FTS5 expression."""
-        if not ids:
+    def posts_matching(self, expr: str, heads: Sequence[PostHead]) -> set[int]:
+        """Those of these posts that have a passage matching an FTS5 expression. The index is read
+        only over the span of passage ids these posts hold (a post's passages are one run of ids):
+        a common word's matches elsewhere in the database are never visited."""
+        runs = [id_run(h.first, h.passages) for h in heads if h.passages]
+        if not runs:
             return set()
         sql = (
             "SELECT DISTINCT p.post_id FROM passages_fts i JOIN passages p ON p.id = i.rowid "
-            "WHERE passages_fts MATCH ? AND p.post_id IN (SELECT value FROM json_each(?))"
+            "WHERE passages_fts MATCH ? AND i.rowid BETWEEN ? AND ? "
+            "AND p.post_id IN (SELECT value FROM json_each(?))"
         )
-        return {int(r[0]) for r in self._c.execute(sql, (expr, json.dumps(list(ids))))}
+        lo, hi = min(a for a, _ in runs), max(b for _, b in runs)
+        ids = json.dumps([h.id for h in heads])
+        return {int(r[0]) for r in self._c.execute(sql, (expr, lo, hi, ids))}
 
     @guarded
     def posts_holding(self, ids: Sequence[int], string: str) -> set[int]:
@@ -220,11 +226,11 @@ class SearchIndex:
     @guarded
     def passage_spans(self, head: PostHead) -> list[tuple[int, int, int]]:
         """(id, start, end) of a post's passages, in order."""
-        rows: list[tuple[int, int, int]] = self._c.execute(  # integer columns: rows as SQLite gives them
+        rows = self._c.execute(
             'SELECT id, start, "end" FROM passages WHERE id BETWEEN ? AND ? ORDER BY id',
             id_run(head.first, head.passages),
-        ).fetchall()
-        return rows
+        )
+        return [(r[0], r[1], r[2]) for r in rows]  # integer columns, as tuples
 
     @guarded
     def newest_posts(self, limit: int, min_post: int = 0) -> list[int]:
