@@ -9,6 +9,7 @@ hold (compared row by row with a database that only ever saw the good files).
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shlex
@@ -38,6 +39,7 @@ from reliability_helpers import (
     kb_argv,
     kb_cmd,
     kb_env,
+    kill_group,
     orphans,
     post_shapes,
     post_text,
@@ -783,11 +785,32 @@ def test_a_named_pipe_with_a_writer_is_imported(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.txt"
     os.mkfifo(fifo)
     proc = start_kb(db, "import", str(fifo), home=home)
-    with open(fifo, "wb") as fh:  # opens once kb opens its end
-        fh.write(GOOD.encode("utf-8"))
+    try:
+        fd = _open_fifo_writer(fifo, proc)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(GOOD.encode("utf-8"))
+    except BaseException:
+        kill_group(proc)
+        proc.communicate()
+        raise
     code, _out, err = reap_group(proc, timeout=120)
     assert code == 0 and "Traceback" not in err, err
     assert [title for _path, title, *_ in post_shapes(db).values()] == [GOOD_TITLE]
+
+
+def _open_fifo_writer(fifo: Path, proc: subprocess.Popen[bytes], timeout: float = 60) -> int:
+    """The write end of a FIFO, opened once kb has opened its read end (ENXIO until then)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as err:
+            if err.errno != errno.ENXIO or proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"kb did not open the FIFO (exit {proc.poll()})") from err
+            time.sleep(0.01)
+            continue
+        os.set_blocking(fd, True)
+        return fd
 
 
 @pytest.mark.slow
