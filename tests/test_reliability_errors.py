@@ -104,7 +104,7 @@ def _calls(store: Store) -> dict[str, Callable[[], object]]:
         "index.newest_posts": lambda: store.index.newest_posts(3),
         "index.texts": lambda: list(store.index.texts([1], IndexFilter(), ["電子"])),
         "index.sections_of": lambda: store.index.sections_of(1),
-        "index.posts_matching": lambda: store.index.posts_matching('"電子"', [1]),
+        "index.posts_matching": lambda: store.index.posts_matching('"電子"', [_HEAD]),
         "index.posts_holding": lambda: store.index.posts_holding([1], "電子"),
         "index.surfaces_of": lambda: store.index.surfaces_of(["電子"]),
         "index.units_of": lambda: store.index.units_of(["電子"]),
