@@ -98,3 +98,18 @@ def copy_db(src: Path, dst: Path) -> Path:
         if Path(str(src) + suffix).exists():
             shutil.copy(str(src) + suffix, str(dst) + suffix)
     return dst
+
+
+def score_fact_set(name: str) -> dict[str, Any]:
+    """bench/facts_score.py's scores of one fixture set ("seed", "devset", "heldout"), with errors:
+    strict and lenient P/R/F1 per kind, as the judge scores (distinct facts, doubtful gold optional)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        f"kb_facts_bench_{name}", Path(__file__).resolve().parent.parent / "bench" / "facts_score.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    res, _report = module.run_set(name, errors=True)
+    return res  # type: ignore[no-any-return]

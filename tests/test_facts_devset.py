@@ -4,14 +4,13 @@ facts, doubtful gold optional. Each kind must hold its F1 within 0.02 of what kb
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import score_fact_set
+
 DEVSET = Path(__file__).resolve().parent / "fixtures" / "devset"
 
 # strict F1 reached (python bench/facts_score.py --only devset), less 0.02
@@ -19,18 +18,9 @@ REACHED = {"quantities": 1.000, "dates": 1.000, "organizations": 1.000, "places"
 MARGIN = 0.02
 
 
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("kb_facts_bench_devset", ROOT / "bench" / "facts_score.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def scored() -> dict[str, Any]:
-    res, _report = _bench().run_set("devset", errors=True)
-    return res  # type: ignore[no-any-return]
+    return score_fact_set("devset")
 
 
 def test_the_devset_is_complete() -> None:

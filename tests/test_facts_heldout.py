@@ -5,15 +5,14 @@ reached; the gold is never to be changed to fit kb (see the folder's README)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import score_fact_set
+
 HELDOUT = Path(__file__).resolve().parent / "fixtures" / "heldout"
 
 # strict F1 reached (python bench/facts_score.py --only heldout)
@@ -21,18 +20,9 @@ REACHED = {"quantities": 1.000, "dates": 1.000, "organizations": 1.000, "places"
 MARGIN = 0.02
 
 
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("kb_facts_bench_heldout", ROOT / "bench" / "facts_score.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def scored() -> dict[str, Any]:
-    res, _report = _bench().run_set("heldout", errors=True)
-    return res  # type: ignore[no-any-return]
+    return score_fact_set("heldout")
 
 
 def test_the_heldout_set_is_complete() -> None:

@@ -19,10 +19,10 @@ from typing import Any
 
 import pytest
 
+from helpers import FIXTURES, SEED
 from kb import api
 from kb.store import Store
 from kb.views import contract
-from tests.helpers import FIXTURES, SEED
 
 GOLDEN = Path(__file__).parent / "golden" / "results"
 
