@@ -7,12 +7,14 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import wait as wait_for
 from contextlib import closing, suppress
 from itertools import chain
+from multiprocessing.connection import wait as wait_ready
 from typing import Any, TypeVar
 
 from kb.errors import KbError, UnreadableFile
@@ -172,20 +174,39 @@ def _pooled(
             while pending:
                 yield from _ready(pending.popleft())
         except BaseException:
-            # stop the workers now (a Ctrl-C is the parent's to report) and wait for them, so no
-            # half-started worker outlives the parent and prints its own traceback
             # (another Ctrl-C meanwhile is left for the writer's wind-down: kb.importer.interrupt)
             with suppress(KeyboardInterrupt), deferred:
-                for proc in list(getattr(pool, "_processes", {}).values()):
-                    proc.terminate()
-                # a Ctrl-C during submit() can cut the start of the pool's manager thread, which
-                # shutdown() then cannot join: nothing is left to wait for, and the Ctrl-C is what to
-                # report
-                with suppress(RuntimeError):
-                    pool.shutdown(wait=True, cancel_futures=True)
+                _stop(pool)
             raise
         with deferred:
             pool.shutdown(wait=True)
+
+
+STOP_SECONDS = 10.0  # how long a stopped import waits for a worker to finish the files it holds
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop the pool after a Ctrl-C or a failure: what no worker has taken is cancelled, and the
+    workers finish the chunk in hand (a second or so) and exit. They are not terminated at once: a
+    worker killed while it sends its result leaves the pool's manager thread waiting for the rest of
+    that message for ever (CPython 3.11), and the import hung (the CI's Ctrl-C test, and a local
+    run with a stack dump). Only a worker still busy after STOP_SECONDS (a very long file) is
+    terminated. Workers ignore SIGINT, so a Ctrl-C never reaches them."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
+    # a Ctrl-C during submit() can cut the start of the pool's manager thread, which shutdown()
+    # then cannot join: nothing is left to wait for, and the Ctrl-C is what to report
+    with suppress(RuntimeError):
+        pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + STOP_SECONDS
+    running = {p.sentinel: p for p in procs}
+    while running and time.monotonic() < deadline:
+        for sentinel in wait_ready(list(running), timeout=POLL_SECONDS):
+            running.pop(sentinel)
+    for p in running.values():
+        p.terminate()
+    if manager is not None and manager.is_alive():
+        manager.join(STOP_SECONDS)
 
 
 def _ready(entry: Future[list[Analysed]] | Planned) -> list[Analysed] | list[Planned]:
