@@ -6,13 +6,17 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from kb.facts import extract_facts
 from kb.importer import import_paths
+from kb.models import Fact, Line, RawPost
+from kb.segment import segment
 from kb.store import Store
+from kb.structure import build_post
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "seed-blog.txt"
@@ -113,3 +117,47 @@ def score_fact_set(name: str) -> dict[str, Any]:
     spec.loader.exec_module(module)
     res, _report = module.run_set(name, errors=True)
     return res  # type: ignore[no-any-return]
+
+
+def facts_of(text: str, *, date: str | None = None, names: Sequence[tuple[str, str]] = ()) -> list[Fact]:
+    """The facts kb finds in a post of these body lines (titled 視察報告, which holds none), each
+    checked to be the slice of the post's text it says it is."""
+    lines = [Line(ln, i + 2) for i, ln in enumerate(text.split("\n"))]
+    post = build_post(RawPost(title="視察報告", lines=lines, source="t", date=date))
+    facts = extract_facts(post, [segment(p.text) for p in post.passages], names)
+    for f in facts:
+        assert post.text[f.start : f.end] == f.surface
+    return facts
+
+
+Row = tuple[str, float, float | None, str, str | None]  # surface, value, value_max, unit, qualifier
+
+
+def quantities(text: str) -> list[Row]:
+    """(surface, value, value_max, unit, qualifier) of each quantity kb finds in the text."""
+    return [
+        (f.surface, f.value, f.value_max, f.unit, f.qualifier)  # type: ignore[misc]
+        for f in facts_of(text)
+        if f.kind == "quantity"
+    ]
+
+
+def run_script(*args: str) -> tuple[int, str, str]:
+    """kb run in this process as the `kb` script runs it (kb.cli.usage.run, which turns click's own
+    English errors into one Japanese line): exit code, stdout, stderr."""
+    import contextlib
+    import io
+    import sys
+
+    from kb.cli import app
+    from kb.cli.usage import run as run_app
+
+    out, err = io.StringIO(), io.StringIO()
+    old = sys.argv
+    sys.argv = ["kb", *args]
+    try:
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
+            code = run_app(app)
+    finally:
+        sys.argv = old
+    return code, out.getvalue(), err.getvalue()

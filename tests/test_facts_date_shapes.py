@@ -6,24 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from kb.facts import extract_facts
-from kb.models import Fact, Line, RawPost
-from kb.segment import segment
-from kb.structure import build_post
+from helpers import facts_of
 
 Row = tuple[str, str | None]  # surface, value
-
-
-def facts_of(text: str) -> list[Fact]:
-    post = build_post(
-        RawPost(
-            title="視察報告", lines=[Line(ln, i + 2) for i, ln in enumerate(text.split("\n"))], source="t"
-        )
-    )
-    facts = extract_facts(post, [segment(p.text) for p in post.passages])
-    for f in facts:
-        assert post.text[f.start : f.end] == f.surface
-    return facts
 
 
 def dates(text: str) -> list[Row]:

@@ -4,32 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from kb.facts import extract_facts
+from helpers import facts_of
 from kb.facts.dates import parse_post_date
-from kb.models import Fact, Line, RawPost
-from kb.segment import segment
-from kb.structure import build_post
 
 Row = tuple[str, str | None, str | None]  # surface, value, unit (the date kind)
 
 
-def facts_of(text: str, date: str | None = None) -> list[Fact]:
-    post = build_post(
-        RawPost(
-            title="t",
-            lines=[Line(ln, i + 1) for i, ln in enumerate(text.split("\n"))],
-            source="test",
-            date=date,
-        )
-    )
-    facts = extract_facts(post, [segment(p.text) for p in post.passages])
-    for f in facts:
-        assert post.text[f.start : f.end] == f.surface
-    return facts
-
-
 def dates(text: str, date: str | None = None) -> list[Row]:
-    return [(f.surface, f.value, f.unit) for f in facts_of(text, date) if f.kind == "date"]  # type: ignore[misc]
+    return [(f.surface, f.value, f.unit) for f in facts_of(text, date=date) if f.kind == "date"]  # type: ignore[misc]
 
 
 CASES: list[tuple[str, str | None, list[Row]]] = [

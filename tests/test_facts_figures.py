@@ -6,33 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.facts import extract_facts
-from kb.models import Fact, Line, RawPost
-from kb.segment import segment
-from kb.structure import build_post
-
-Row = tuple[str, float, float | None, str, str | None]  # surface, value, value_max, unit, qualifier
-
-
-def facts_of(text: str) -> list[Fact]:
-    post = build_post(
-        RawPost(
-            title="視察報告", lines=[Line(ln, i + 2) for i, ln in enumerate(text.split("\n"))], source="t"
-        )
-    )
-    facts = extract_facts(post, [segment(p.text) for p in post.passages])
-    for f in facts:
-        assert post.text[f.start : f.end] == f.surface
-    return facts
-
-
-def quantities(text: str) -> list[Row]:
-    return [
-        (f.surface, f.value, f.value_max, f.unit, f.qualifier)  # type: ignore[misc]
-        for f in facts_of(text)
-        if f.kind == "quantity"
-    ]
-
+from helpers import Row, facts_of, quantities
 
 CASES: list[tuple[str, list[Row]]] = [
     # a figure right after a label colon (half or full width) is a figure, not a clock time

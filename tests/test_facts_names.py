@@ -4,20 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.facts import extract_facts
-from kb.models import Fact, Line, RawPost
-from kb.segment import segment
-from kb.structure import build_post
-
-
-def facts_of(text: str, names: list[tuple[str, str]] | None = None) -> list[Fact]:
-    post = build_post(
-        RawPost(title="t", lines=[Line(ln, i + 1) for i, ln in enumerate(text.split("\n"))], source="test")
-    )
-    facts = extract_facts(post, [segment(p.text) for p in post.passages], names or ())
-    for f in facts:
-        assert post.text[f.start : f.end] == f.surface
-    return facts
+from helpers import facts_of
 
 
 def names_of(text: str, kind: str) -> list[str]:

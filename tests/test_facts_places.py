@@ -7,19 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.facts import extract_facts
-from kb.models import Fact, Line, RawPost
-from kb.segment import segment
-from kb.structure import build_post
-
-
-def facts_of(text: str) -> list[Fact]:
-    lines = [Line(ln, i + 2) for i, ln in enumerate(text.split("\n"))]
-    post = build_post(RawPost(title="視察報告", lines=lines, source="t"))
-    facts = extract_facts(post, [segment(p.text) for p in post.passages])
-    for f in facts:
-        assert post.text[f.start : f.end] == f.surface
-    return facts
+from helpers import facts_of
 
 
 def places(text: str) -> list[str]:

@@ -4,37 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kb.facts import extract_facts
+from helpers import Row, quantities
 from kb.facts.quantities import canonical_unit
-from kb.models import Fact, Line, RawPost
-from kb.segment import segment
-from kb.structure import build_post
-
-Row = tuple[str, float, float | None, str, str | None]
-
-
-def facts_of(text: str, date: str | None = None) -> list[Fact]:
-    post = build_post(
-        RawPost(
-            title="t",
-            lines=[Line(ln, i + 1) for i, ln in enumerate(text.split("\n"))],
-            source="test",
-            date=date,
-        )
-    )
-    facts = extract_facts(post, [segment(p.text) for p in post.passages])
-    for f in facts:
-        assert post.text[f.start : f.end] == f.surface
-    return facts
-
-
-def quantities(text: str) -> list[Row]:
-    return [
-        (f.surface, f.value, f.value_max, f.unit, f.qualifier)  # type: ignore[misc]
-        for f in facts_of(text)
-        if f.kind == "quantity"
-    ]
-
 
 CASES: list[tuple[str, list[Row]]] = [
     # plain counters, thousands separators, decimals, full width
