@@ -4,18 +4,16 @@ only read or change a database refuse a path that does not exist instead of crea
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import re
-import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from helpers import copy_db, seed_titles
+from helpers import run_script as run
 from kb import __version__
 from kb.cli import app
 from kb.cli.helptext import HELP_OPTION
@@ -71,22 +69,6 @@ def test_kb_help_matches_its_golden_file() -> None:
     if os.environ.get("KB_UPDATE_GOLDEN"):
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8")
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    """kb as the `kb` script runs it (kb.cli.usage.run), not as CliRunner does (which shows click's
-    own English errors): exit code, stdout, stderr."""
-    from kb.cli.usage import run as run_app
-
-    out, err = io.StringIO(), io.StringIO()
-    old = sys.argv
-    sys.argv = ["kb", *args]
-    try:
-        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
-            code = run_app(app)
-    finally:
-        sys.argv = old
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_kb_alone_prints_help_and_ends_with_0(monkeypatch: pytest.MonkeyPatch) -> None:

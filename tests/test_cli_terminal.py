@@ -4,8 +4,6 @@ ASCII locale, and every message one line. These run kb as a process, as a user's
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import pty
 import subprocess
@@ -15,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from helpers import copy_db, seed_titles
-from kb.cli import app
+from helpers import run_script as run
 
 KB = [sys.executable, "-m", "kb"]
 
@@ -96,21 +94,6 @@ def test_a_utf8_query_under_an_ascii_locale_is_not_dropped(seed_db: Path, tmp_pa
 
 
 # ------------------------------------------------------------------------------ messages on one line
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    """kb as the `kb` script runs it (kb.cli.usage.run): exit code, stdout, stderr."""
-    from kb.cli.usage import run as run_app
-
-    out, err = io.StringIO(), io.StringIO()
-    old = sys.argv
-    sys.argv = ["kb", *args]
-    try:
-        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
-            code = run_app(app)
-    finally:
-        sys.argv = old
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_an_internal_error_is_one_line(seed_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:

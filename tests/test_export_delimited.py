@@ -8,15 +8,7 @@ import io
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
-from kb.export import write_export
-from kb.export.charset import MAX_CHAR_WARNINGS, Transcoder
-from kb.export.delimited import render_delimited
-from kb.export.tabular import FORMULA_START, SEARCH
-from kb.models import ExportRow
-from test_export_tabular import (
+from export_rows import (
     APPLY_SENTENCE,
     FILE_1,
     FILE_3,
@@ -27,6 +19,14 @@ from test_export_tabular import (
     URL_3,
     sample_rows,
 )
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kb.export import write_export
+from kb.export.charset import MAX_CHAR_WARNINGS, Transcoder
+from kb.export.delimited import render_delimited
+from kb.export.tabular import FORMULA_START, SEARCH
+from kb.models import ExportRow
 
 BOM = b"\xef\xbb\xbf"
 

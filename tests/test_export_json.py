@@ -7,10 +7,11 @@ import json
 import math
 from pathlib import Path
 
+from export_rows import APPLY_SENTENCE, FILE_1, FILE_3, TITLE_1, TITLE_2, URL_2, URL_3, sample_rows
+
 from kb.export import write_export
 from kb.export.jsonfmt import JSON_KEYS, SEARCH_JSON_KEYS
 from kb.models import ExportRow
-from test_export_tabular import APPLY_SENTENCE, FILE_1, FILE_3, TITLE_1, TITLE_2, URL_2, URL_3, sample_rows
 
 FIRST = {
     "topic": "◼️オンライン申請",

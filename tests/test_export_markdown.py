@@ -8,11 +8,11 @@ import os
 from pathlib import Path
 
 import pytest
+from export_rows import BUDGET_SENTENCE, SOURCE_1, TITLE_1, sample_rows
 
 from kb.export import write_export
 from kb.export.markdown import escape_cell, footnote_text
 from kb.models import ExportRow
-from test_export_tabular import BUDGET_SENTENCE, SOURCE_1, TITLE_1, sample_rows
 
 GOLDEN = Path(__file__).parent / "golden" / "export"
 UPDATE = os.environ.get("KB_UPDATE_GOLDEN") == "1"  # rewrite the golden files (then review the diff)

@@ -7,11 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
+from export_rows import HEADERS_JA, sample_rows
 
 from kb.errors import ExportError
 from kb.export import FORMATS, write_export
 from kb.export import format_from_path as fmt_of
-from test_export_tabular import HEADERS_JA, sample_rows
 
 
 @pytest.mark.parametrize(

@@ -14,11 +14,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from export_rows import sample_rows
 
 from kb.errors import ExportError
 from kb.export import FORMATS, write_export
 from kb.export.atomic import check_target, resolve_target
-from test_export_tabular import sample_rows
 
 HEADER = "項目,数値".encode()
 

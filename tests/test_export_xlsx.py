@@ -9,6 +9,18 @@ from typing import Any
 
 import openpyxl
 import pytest
+from export_rows import (
+    APPLY_SENTENCE,
+    FILE_1,
+    FILE_3,
+    HEADERS_EN,
+    HEADERS_JA,
+    SEARCH_HEADERS_JA,
+    TITLE_1,
+    URL_2,
+    URL_3,
+    sample_rows,
+)
 
 from kb.errors import ExportError
 from kb.export import write_export
@@ -23,18 +35,6 @@ from kb.export.xlsx import (
     wrapped_lines,
 )
 from kb.models import ExportRow
-from test_export_tabular import (
-    APPLY_SENTENCE,
-    FILE_1,
-    FILE_3,
-    HEADERS_EN,
-    HEADERS_JA,
-    SEARCH_HEADERS_JA,
-    TITLE_1,
-    URL_2,
-    URL_3,
-    sample_rows,
-)
 
 COL = {key: i + 1 for i, key in enumerate(FACTS.keys())}  # column numbers of the facts layout
 
